@@ -1,0 +1,481 @@
+"""Batched, idempotent writes into the catalog.
+
+One :class:`BatchWriter` lives inside one transaction (one MPD slice, one CSV
+file).  It resolves natural keys to surrogate ids in chunks, inserts what is
+missing with driver-level ``executemany`` and updates existing rows only with
+values the source provides (``COALESCE(new, old)``), so a later file never
+erases what an earlier one said.
+
+Ids learned inside the transaction are kept in ``pending`` and merged into the
+shared :class:`IdCache` only after the transaction commits, so a rolled-back
+batch never leaves stale ids behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table, bindparam, func, select
+
+from mixtape.catalog import schema as s
+from mixtape.keys import LOCAL_PREFIX
+from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
+
+CHUNK = 500
+
+TRACK_COLUMNS = (
+    "name",
+    "album_id",
+    "duration_ms",
+    "explicit",
+    "popularity",
+    "release_date",
+    "release_year",
+    "track_number",
+    "disc_number",
+    "isrc",
+)
+
+
+def chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(seq), size):
+        yield seq[start : start + size]
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows at once; on SQLite straight through the driver's executemany."""
+    if not rows:
+        return
+    cols = list(rows[0].keys())
+    if conn.dialect.name == "sqlite":
+        sql = (
+            f'INSERT INTO "{table.name}" ({", ".join(f"{c!s}" for c in _quoted(cols))}) '
+            f"VALUES ({', '.join('?' for _ in cols)})"
+        )
+        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+    else:
+        conn.execute(table.insert(), list(rows))
+
+
+def _quoted(cols: Sequence[str]) -> list[str]:
+    return [f'"{c}"' for c in cols]
+
+
+def coalesce_update(
+    conn: Connection, table: Table, id_col: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """``SET col = COALESCE(:new, col)`` for every column the rows carry."""
+    if not rows:
+        return
+    cols = [c for c in rows[0] if c != id_col]
+    if not cols:
+        return
+    stmt = (
+        table.update()
+        .where(table.c[id_col] == bindparam("_id"))
+        .values({c: func.coalesce(bindparam("_v_" + c), table.c[c]) for c in cols})
+    )
+    params = [{"_id": r[id_col], **{"_v_" + c: r[c] for c in cols}} for r in rows]
+    conn.execute(stmt, params)
+
+
+class IdCache:
+    """Committed natural-key → id maps, shared by the batches of one run."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[str, int]] = {
+            "artists": {},
+            "albums": {},
+            "tracks": {},
+            "genres": {},
+            "playlists": {},
+        }
+
+
+class BatchWriter:
+    """Writes records inside one open transaction (``conn``)."""
+
+    def __init__(self, conn: Connection, cache: IdCache | None = None) -> None:
+        self.conn = conn
+        self.cache = cache or IdCache()
+        self.pending: dict[str, dict[str, int]] = {name: {} for name in self.cache.ids}
+
+    # -- key resolution -------------------------------------------------------
+    def commit_to_cache(self) -> None:
+        """Call after the transaction committed."""
+        for name, ids in self.pending.items():
+            self.cache.ids[name].update(ids)
+            ids.clear()
+
+    def _known(self, table: str, key: str) -> int | None:
+        return self.pending[table].get(key) or self.cache.ids[table].get(key)
+
+    def _select_ids(self, table: Table, col: Column[Any], keys: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunks(keys):
+            rows = self.conn.execute(select(col, table.c.id).where(col.in_(part)))
+            found.update(dict(rows))
+        return found
+
+    def _ensure(
+        self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
+    ) -> dict[str, int]:
+        """Ids for every key in ``rows``, inserting the missing rows.
+
+        Returns only the ids; ``self.created`` counts what was inserted.
+        """
+        name = table.name
+        out: dict[str, int] = {}
+        unknown = []
+        for key in rows:
+            known = self._known(name, key)
+            if known is None:
+                unknown.append(key)
+            else:
+                out[key] = known
+        if unknown:
+            found = self._select_ids(table, table.c[key_col], unknown)
+            missing = [k for k in unknown if k not in found]
+            if missing:
+                bulk_insert(self.conn, table, [rows[k] for k in missing])
+                found.update(self._select_ids(table, table.c[key_col], missing))
+            self.pending[name].update(found)
+            out.update(found)
+        return out
+
+    # -- entities -------------------------------------------------------------
+    def artist_ids(self, refs: Iterable[ArtistRef]) -> dict[str, int]:
+        """Map each ref's key to an artist id, creating artists as needed.
+
+        Artists known only by name are matched to an existing artist of the
+        same normalized name (with or without Spotify id); an artist with a
+        Spotify id adopts a name-only artist of the same name.
+        """
+        by_key: dict[str, ArtistRef] = {}
+        for ref in refs:
+            by_key.setdefault(ref.key, ref)
+        out: dict[str, int] = {}
+        todo = []
+        for key in by_key:
+            known = self._known("artists", key)
+            if known is None:
+                todo.append(key)
+            else:
+                out[key] = known
+        if not todo:
+            return out
+        found = self._select_ids(s.artists, s.artists.c.key, todo)
+        out.update(found)
+        self.pending["artists"].update(found)
+        missing = [k for k in todo if k not in found]
+        if missing:
+            by_name = self._by_name([by_key[k].name_norm for k in missing])
+            inserts = []
+            for key in missing:
+                ref = by_key[key]
+                match = by_name.get(ref.name_norm)
+                if match is not None and (
+                    ref.spotify_id is None or match[1].startswith(LOCAL_PREFIX)
+                ):
+                    artist_id, old_key = match
+                    if ref.spotify_id is not None:  # adopt the name-only artist
+                        self.conn.execute(
+                            s.artists.update().where(s.artists.c.id == artist_id).values(key=key)
+                        )
+                        self.pending["artists"].pop(old_key, None)
+                        self.cache.ids["artists"].pop(old_key, None)
+                        by_name[ref.name_norm] = (artist_id, key)
+                    out[key] = artist_id
+                    self.pending["artists"][key] = artist_id
+                else:
+                    inserts.append({"key": key, "name": ref.name, "name_norm": ref.name_norm})
+            if inserts:
+                bulk_insert(self.conn, s.artists, inserts)
+                new = self._select_ids(s.artists, s.artists.c.key, [r["key"] for r in inserts])
+                out.update(new)
+                self.pending["artists"].update(new)
+        return out
+
+    def _by_name(self, names: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """name_norm → (id, key), preferring artists with a Spotify id."""
+        result: dict[str, tuple[int, str]] = {}
+        unique = sorted(set(names))
+        for part in chunks(unique):
+            rows = self.conn.execute(
+                select(s.artists.c.name_norm, s.artists.c.id, s.artists.c.key)
+                .where(s.artists.c.name_norm.in_(part))
+                .order_by(s.artists.c.id)
+            )
+            for name, artist_id, key in rows:
+                current = result.get(name)
+                if current is None or (
+                    current[1].startswith(LOCAL_PREFIX) and not key.startswith(LOCAL_PREFIX)
+                ):
+                    result[name] = (artist_id, key)
+        return result
+
+    def genre_ids(self, names: Iterable[str]) -> dict[str, int]:
+        rows = {n: {"name": n} for n in {g.strip().lower() for g in names} if n}
+        return self._ensure(s.genres, "name", rows)
+
+    def album_ids(
+        self, albums: Iterable[AlbumRef], artist_ids: Mapping[str, int]
+    ) -> dict[str, int]:
+        rows: dict[str, dict[str, Any]] = {}
+        by_key: dict[str, AlbumRef] = {}
+        for album in albums:
+            key = album.key
+            if key in rows:
+                continue
+            by_key[key] = album
+            rows[key] = {
+                "key": key,
+                "name": album.name,
+                "release_date": album.release_date,
+                "release_year": album.release_year,
+            }
+        ids = self._ensure(s.albums, "key", rows)
+        pairs = {
+            (artist_ids[a.key], ids[key])
+            for key, album in by_key.items()
+            for a in album.artists
+            if a.key in artist_ids
+        }
+        self.insert_missing_pairs(s.artist_album, "artist_id", "album_id", pairs)
+        return ids
+
+    def upsert_tracks(
+        self, records: Sequence[TrackRecord], *, update_existing: bool = True
+    ) -> dict[str, int]:
+        """Create or update tracks, their artists, albums, genres and features.
+
+        Returns track key → id.  ``update_existing=False`` leaves the columns
+        of tracks already in the catalog untouched (used by playlist loads,
+        which only reference tracks).
+        """
+        by_key: dict[str, TrackRecord] = {}
+        for rec in records:
+            by_key[rec.key] = rec  # later rows of the same file win
+        artist_ids = self.artist_ids(a for r in by_key.values() for a in r.artists)
+        albums = [r.album for r in by_key.values() if r.album is not None]
+        for album in albums:
+            for a in album.artists:
+                if a.key not in artist_ids:
+                    artist_ids.update(self.artist_ids(album.artists))
+                    break
+        album_ids = self.album_ids(albums, artist_ids) if albums else {}
+
+        rows: dict[str, dict[str, Any]] = {}
+        for key, rec in by_key.items():
+            rows[key] = {
+                "key": key,
+                "name": rec.name,
+                "album_id": album_ids.get(rec.album.key) if rec.album else None,
+                "duration_ms": rec.duration_ms,
+                "explicit": rec.explicit,
+                "popularity": rec.popularity,
+                "release_date": rec.release_date,
+                "release_year": rec.release_year,
+                "track_number": rec.track_number,
+                "disc_number": rec.disc_number,
+                "isrc": rec.isrc,
+            }
+        before = {k for k in rows if self._known("tracks", k) is not None}
+        existing_db = (
+            self._select_ids(s.tracks, s.tracks.c.key, [k for k in rows if k not in before])
+            if update_existing
+            else {}
+        )
+        ids = self._ensure(s.tracks, "key", rows)
+        if update_existing:
+            stale = before | set(existing_db)
+            updates = []
+            for key in stale:
+                row = {c: v for c, v in rows[key].items() if c != "key" and v is not None}
+                if row:
+                    updates.append((tuple(sorted(row)), {"id": ids[key], **row}))
+            self._grouped_update(s.tracks, updates)
+
+        artist_pairs = {
+            (ids[key], artist_ids[a.key], pos)
+            for key, rec in by_key.items()
+            for pos, a in enumerate(rec.artists)
+        }
+        self._insert_artist_track(artist_pairs)
+
+        genre_names = {g for r in by_key.values() for g in r.genres}
+        if genre_names:
+            gids = self.genre_ids(genre_names)
+            pairs = {
+                (ids[key], gids[g.strip().lower()])
+                for key, rec in by_key.items()
+                for g in rec.genres
+                if g.strip()
+            }
+            self.insert_missing_pairs(s.track_genres, "track_id", "genre_id", pairs)
+
+        features = {ids[key]: rec.features for key, rec in by_key.items() if rec.features}
+        if features:
+            self.upsert_features(features)
+        return ids
+
+    def _grouped_update(
+        self, table: Table, updates: list[tuple[tuple[str, ...], dict[str, Any]]]
+    ) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for cols, row in updates:
+            groups.setdefault(cols, []).append(row)
+        for rows in groups.values():
+            coalesce_update(self.conn, table, "id", rows)
+
+    def upsert_features(self, features: Mapping[int, Mapping[str, Any]]) -> None:
+        """Insert feature rows; for existing rows overwrite only the values given."""
+        track_ids = list(features)
+        existing: set[int] = set()
+        af = s.audio_features
+        for part in chunks(track_ids):
+            existing.update(
+                r[0]
+                for r in self.conn.execute(select(af.c.track_id).where(af.c.track_id.in_(part)))
+            )
+        inserts = []
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for tid, values in features.items():
+            if tid in existing:
+                given = {k: v for k, v in values.items() if v is not None}
+                if given:
+                    updates.setdefault(tuple(sorted(given)), []).append({"track_id": tid, **given})
+            else:
+                inserts.append({"track_id": tid, **{f: values.get(f) for f in s.AUDIO_FEATURES}})
+        bulk_insert(self.conn, af, inserts)
+        for rows in updates.values():
+            coalesce_update(self.conn, af, "track_id", rows)
+
+    def _insert_artist_track(self, triples: set[tuple[int, int, int]]) -> None:
+        if not triples:
+            return
+        track_ids = sorted({t for t, _, _ in triples})
+        existing: set[tuple[int, int]] = set()
+        at = s.artist_track
+        for part in chunks(track_ids):
+            existing.update(
+                (t, a)
+                for t, a in self.conn.execute(
+                    select(at.c.track_id, at.c.artist_id).where(at.c.track_id.in_(part))
+                )
+            )
+        rows = []
+        seen = set(existing)
+        for t, a, pos in sorted(triples, key=lambda x: (x[0], x[2])):
+            if (t, a) not in seen:
+                seen.add((t, a))
+                rows.append({"track_id": t, "artist_id": a, "position": pos})
+        bulk_insert(self.conn, at, rows)
+
+    def insert_missing_pairs(
+        self, table: Table, left: str, right: str, pairs: set[tuple[int, int]]
+    ) -> int:
+        """Insert (left, right) link rows that are not there yet."""
+        if not pairs:
+            return 0
+        lefts = sorted({p[0] for p in pairs})
+        existing: set[tuple[int, int]] = set()
+        for part in chunks(lefts):
+            existing.update(
+                (a, b)
+                for a, b in self.conn.execute(
+                    select(table.c[left], table.c[right]).where(table.c[left].in_(part))
+                )
+            )
+        rows = [{left: a, right: b} for a, b in sorted(pairs - existing)]
+        bulk_insert(self.conn, table, rows)
+        return len(rows)
+
+    def upsert_artists(self, records: Sequence[ArtistRecord]) -> dict[str, int]:
+        """Artist popularity/followers (overwrite when given) and genres (added)."""
+        ids = self.artist_ids(r.ref for r in records)
+        updates = []
+        for rec in records:
+            row = {
+                k: v
+                for k, v in (("popularity", rec.popularity), ("followers", rec.followers))
+                if v is not None
+            }
+            if row:
+                updates.append((tuple(sorted(row)), {"id": ids[rec.ref.key], **row}))
+        self._grouped_update(s.artists, updates)
+        names = {g for r in records for g in r.genres}
+        if names:
+            gids = self.genre_ids(names)
+            pairs = {
+                (ids[r.ref.key], gids[g.strip().lower()])
+                for r in records
+                for g in r.genres
+                if g.strip()
+            }
+            self.insert_missing_pairs(s.artist_genres, "artist_id", "genre_id", pairs)
+        return ids
+
+    def replace_playlists(
+        self, records: Sequence[PlaylistRecord], *, ingest_id: int | None = None
+    ) -> int:
+        """Create or replace playlists (metadata and track list). Returns entries written."""
+        track_ids = self.upsert_tracks(
+            [t for p in records for t in p.tracks], update_existing=False
+        )
+        rows = {
+            p.key: {
+                "key": p.key,
+                "name": p.name,
+                "description": p.description,
+                "collaborative": p.collaborative,
+                "modified_at": p.modified_at,
+                "num_followers": p.num_followers,
+                "num_edits": p.num_edits,
+                "ingest_id": ingest_id,
+            }
+            for p in records
+        }
+        keys = list(rows)
+        existing = self._select_ids(s.playlists, s.playlists.c.key, keys)
+        if existing:
+            pt = s.playlist_tracks
+            for part in chunks(list(existing.values())):
+                self.conn.execute(pt.delete().where(pt.c.playlist_id.in_(part)))
+            stmt = (
+                s.playlists.update()
+                .where(s.playlists.c.id == bindparam("_id"))
+                .values(
+                    {
+                        c: bindparam("_v_" + c)
+                        for c in rows[keys[0]]
+                        if c not in ("key", "ingest_id")
+                    }
+                )
+            )
+            self.conn.execute(
+                stmt,
+                [
+                    {
+                        "_id": existing[k],
+                        **{
+                            "_v_" + c: v
+                            for c, v in rows[k].items()
+                            if c not in ("key", "ingest_id")
+                        },
+                    }
+                    for k in existing
+                ],
+            )
+        ids = self._ensure(s.playlists, "key", rows)
+        entries = [
+            {"playlist_id": ids[p.key], "position": pos, "track_id": track_ids[t.key]}
+            for p in records
+            for pos, t in enumerate(p.tracks)
+        ]
+        bulk_insert(self.conn, s.playlist_tracks, entries)
+        return len(entries)
+
+
+__all__ = ["BatchWriter", "IdCache", "bulk_insert", "coalesce_update"]

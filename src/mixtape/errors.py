@@ -1,0 +1,65 @@
+"""One exception tree for the whole library.
+
+Every error carries a message that says what went wrong and, where we can
+tell, what to do next (``hint``).  The CLI prints ``str(error)`` on one line
+and exits non-zero; the web layer maps the class to a status code.
+"""
+
+from __future__ import annotations
+
+
+class MixtapeError(Exception):
+    """Base of every error mixtape raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} ({self.hint})"
+        return self.message
+
+
+class ConfigError(MixtapeError):
+    """A setting is missing or malformed."""
+
+    exit_code = 2
+
+
+class CatalogError(MixtapeError):
+    """The catalog database cannot be opened, migrated or queried."""
+
+
+class InputError(MixtapeError):
+    """A user-supplied file or value is unusable."""
+
+    exit_code = 2
+
+
+class IngestError(InputError):
+    """A record in an input file is bad; names the file and the record."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        location: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ", ".join(part for part in (source, location) if part)
+        super().__init__(f"{where}: {message}" if where else message, hint=hint)
+        self.source = source
+        self.location = location
+
+
+class UnknownTrackError(InputError):
+    """A track reference does not match anything in the catalog."""
+
+
+class NotFittedError(MixtapeError):
+    """A model was asked to recommend before ``fit()``."""

@@ -1,0 +1,56 @@
+"""Natural keys: Spotify ids, URIs and stable keys for things known only by name.
+
+A leaf module (imports nothing of ours but ``errors``) shared by the catalog,
+ingestion and the CLI's track look-ups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+_URI = re.compile(r"^spotify:(track|artist|album|playlist|user):([0-9A-Za-z]{22})$")
+_URL = re.compile(
+    r"^https?://open\.spotify\.com/(?:intl-[a-z]{2}/)?"
+    r"(track|artist|album|playlist)/([0-9A-Za-z]{22})"
+)
+LOCAL_PREFIX = "local:"
+_SPACES = re.compile(r"\s+")
+
+
+def is_spotify_id(value: str) -> bool:
+    return bool(SPOTIFY_ID.match(value))
+
+
+def parse_spotify_ref(value: str, kind: str = "track") -> str | None:
+    """Return the bare id from an id, ``spotify:KIND:ID`` URI or open.spotify.com URL.
+
+    Returns None when ``value`` is none of these (or names another kind).
+    """
+    value = value.strip()
+    if SPOTIFY_ID.match(value):
+        return value
+    for pattern in (_URI, _URL):
+        m = pattern.match(value)
+        if m:
+            return m.group(2) if m.group(1) == kind else None
+    return None
+
+
+def normalize_name(name: str) -> str:
+    """Case-fold, strip accents' compatibility forms and collapse whitespace."""
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    return _SPACES.sub(" ", text)[:255]
+
+
+def local_key(*parts: str) -> str:
+    """A stable 22-character key for an entity that has no Spotify id.
+
+    Built from the normalized parts (e.g. artist names and title), so the same
+    song seen in two files without ids gets the same key.
+    """
+    joined = "\x1f".join(normalize_name(p) for p in parts)
+    digest = hashlib.sha1(joined.encode("utf-8")).hexdigest()
+    return LOCAL_PREFIX + digest[: 22 - len(LOCAL_PREFIX)]

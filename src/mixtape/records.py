@@ -1,0 +1,118 @@
+"""Plain, frozen records passed between ingestion, the catalog and the models.
+
+Imports nothing of ours but ``keys``; no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mixtape.keys import local_key, normalize_name
+
+
+@dataclass(frozen=True, slots=True)
+class ArtistRef:
+    """An artist as a record mentions it: always a name, sometimes a Spotify id."""
+
+    name: str
+    spotify_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.spotify_id or local_key(self.name)
+
+    @property
+    def name_norm(self) -> str:
+        return normalize_name(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumRef:
+    name: str | None
+    spotify_id: str | None = None
+    release_date: str | None = None
+    release_year: int | None = None
+    artists: tuple[ArtistRef, ...] = ()
+
+    @property
+    def key(self) -> str:
+        if self.spotify_id:
+            return self.spotify_id
+        first = self.artists[0].name if self.artists else ""
+        return local_key("album", first, self.name or "")
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRecord:
+    """One track as read from a source; None means "this source does not say"."""
+
+    name: str | None
+    spotify_id: str | None = None
+    artists: tuple[ArtistRef, ...] = ()
+    album: AlbumRef | None = None
+    duration_ms: int | None = None
+    explicit: bool | None = None
+    popularity: int | None = None
+    release_date: str | None = None
+    release_year: int | None = None
+    track_number: int | None = None
+    disc_number: int | None = None
+    isrc: str | None = None
+    features: dict[str, Any] | None = None
+    genres: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        if self.spotify_id:
+            return self.spotify_id
+        first = self.artists[0].name if self.artists else ""
+        return local_key(first, self.name or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ArtistRecord:
+    """Artist-level facts: genres and popularity."""
+
+    ref: ArtistRef
+    popularity: int | None = None
+    followers: int | None = None
+    genres: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistRecord:
+    key: str
+    name: str | None
+    tracks: tuple[TrackRecord, ...]
+    description: str | None = None
+    collaborative: bool | None = None
+    modified_at: int | None = None
+    num_followers: int | None = None
+    num_edits: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What one ingest of one source did."""
+
+    kind: str
+    source: str
+    status: str  # "ok", "failed"
+    records_read: int = 0
+    records_loaded: int = 0
+    records_skipped: int = 0
+    message: str | None = None
+    skipped_lines: tuple[int, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "status": self.status,
+            "records_read": self.records_read,
+            "records_loaded": self.records_loaded,
+            "records_skipped": self.records_skipped,
+            "message": self.message,
+            "skipped_lines": list(self.skipped_lines),
+        }
