@@ -63,3 +63,11 @@ class UnknownTrackError(InputError):
 
 class NotFittedError(MixtapeError):
     """A model was asked to recommend before ``fit()``."""
+
+
+class SeedError(InputError):
+    """A model cannot serve these seeds (no features, no playlist history, ...)."""
+
+
+class ModelUnavailableError(MixtapeError):
+    """A model cannot be used here at all (e.g. a closed Spotify endpoint)."""

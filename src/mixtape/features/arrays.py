@@ -1,0 +1,90 @@
+"""The catalog as arrays: what every model is fitted on.
+
+:class:`TrackArrays` is a plain container, built from the catalog by
+``mixtape.features.build`` (and by tests from hand-made arrays).  Row ``i``
+of every per-track array is the same track; ``keys[i]`` is its natural key
+(Spotify id or ``local:`` key).  Missing values are NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+#: Column order of ``TrackArrays.audio`` (Spotify's audio features).
+AUDIO_COLUMNS: tuple[str, ...] = (
+    "danceability",
+    "energy",
+    "key",
+    "loudness",
+    "mode",
+    "speechiness",
+    "acousticness",
+    "instrumentalness",
+    "liveness",
+    "valence",
+    "tempo",
+    "duration_ms",
+    "time_signature",
+)
+
+
+@dataclass(eq=False)
+class TrackArrays:
+    keys: np.ndarray  # (n,) object: track keys
+    names: np.ndarray  # (n,) object: track names ("" when unknown)
+    audio: np.ndarray  # (n, 13) float32, NaN where missing, columns AUDIO_COLUMNS
+    year: np.ndarray  # (n,) float32, NaN where unknown
+    popularity: np.ndarray  # (n,) float32 0..100, NaN where unknown
+    track_artists: sp.csr_matrix  # (n, n_artists) 1 where the artist is on the track
+    artist_names: np.ndarray  # (n_artists,) object
+    primary_artist: np.ndarray  # (n,) int32 row of the first artist, -1 if none
+    track_genres: sp.csr_matrix  # (n, n_genres) float32: a track's own + its artists' genres
+    genre_names: np.ndarray  # (n_genres,) object
+    playlists: sp.csr_matrix  # (n_playlists, n) float32: 1 where the track is in the playlist
+    playlist_keys: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    fingerprint: str = ""  # identifies the catalog state the arrays were built from
+
+    def __post_init__(self) -> None:
+        n = len(self.keys)
+        if self.audio.shape != (n, len(AUDIO_COLUMNS)):
+            raise ValueError(f"audio must be ({n}, {len(AUDIO_COLUMNS)}), got {self.audio.shape}")
+        for name in ("names", "year", "popularity", "primary_artist"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} must have {n} rows")
+        if self.track_artists.shape[0] != n or self.track_genres.shape[0] != n:
+            raise ValueError("track_artists and track_genres must have one row per track")
+        if self.playlists.shape[1] != n:
+            raise ValueError("playlists must have one column per track")
+
+    @property
+    def n_tracks(self) -> int:
+        return len(self.keys)
+
+    def column(self, name: str) -> np.ndarray:
+        """One audio feature (or ``year``/``popularity``) as a float array."""
+        if name == "year":
+            return self.year
+        if name == "popularity":
+            return self.popularity
+        return self.audio[:, AUDIO_COLUMNS.index(name)]
+
+    @property
+    def has_audio(self) -> np.ndarray:
+        """Tracks with a full audio description (danceability, energy, acousticness known).
+
+        Audio models use these; other missing columns are imputed with the mean.
+        """
+        cols = [AUDIO_COLUMNS.index(c) for c in ("danceability", "energy", "acousticness")]
+        return ~np.isnan(self.audio[:, cols]).any(axis=1)
+
+    @property
+    def has_mood(self) -> np.ndarray:
+        """Tracks with valence and energy known."""
+        return ~np.isnan(self.column("valence")) & ~np.isnan(self.column("energy"))
+
+    def row_of(self) -> dict[str, int]:
+        """key → row (build once; O(n))."""
+        return {str(k): i for i, k in enumerate(self.keys)}

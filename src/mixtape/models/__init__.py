@@ -1,0 +1,1 @@
+"""Recommenders: one contract (``base``), shared controls, one registry."""

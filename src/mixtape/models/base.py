@@ -1,0 +1,171 @@
+"""The recommender contract every model follows (estimator discipline).
+
+* ``__init__`` stores hyper-parameters unchanged (no work, no validation
+  beyond types); ``get_params()`` returns them.
+* ``fit(data)`` learns from :class:`~mixtape.features.arrays.TrackArrays`,
+  sets ``trailing_underscore_`` attributes and returns ``self``.
+* ``recommend(seeds, n, controls)`` returns ranked :class:`Scored` rows with
+  a short human reason; before ``fit`` it raises ``NotFittedError``; a seed the
+  model cannot serve raises ``SeedError`` saying why and what to do.
+* Randomness only through ``random_state``.
+* ``save(path)`` writes an ``.npz`` of arrays plus JSON parameters;
+  ``load(path, data)`` reads it back with ``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from mixtape.errors import InputError, NotFittedError, SeedError
+from mixtape.features.arrays import TrackArrays
+from mixtape.models.controls import Controls
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """What to recommend from: track rows, or (mood model) a point on the plane."""
+
+    rows: tuple[int, ...] = ()
+    point: tuple[float, float] | None = None  # (valence, energy)
+
+    @classmethod
+    def tracks(cls, rows: Sequence[int]) -> Seeds:
+        return cls(rows=tuple(int(r) for r in rows))
+
+    @classmethod
+    def at(cls, valence: float, energy: float) -> Seeds:
+        return cls(point=(float(valence), float(energy)))
+
+    def __post_init__(self) -> None:
+        if not self.rows and self.point is None:
+            raise InputError("no seeds given", hint="give a track, a playlist or a seeds file")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One recommendation: a track row, its score (higher is better) and why."""
+
+    row: int
+    score: float
+    reason: str
+
+
+class Recommender(ABC):
+    """Base of every model. Subclasses implement ``_fit`` and ``_recommend``."""
+
+    #: Registry name, e.g. "content".
+    name: ClassVar[str]
+    #: One line for ``mixtape models``.
+    summary: ClassVar[str]
+    #: Whether a (valence, energy) point is an acceptable seed.
+    accepts_point: ClassVar[bool] = False
+
+    data_: TrackArrays
+
+    def get_params(self) -> dict[str, Any]:
+        """Hyper-parameters as given to ``__init__`` (JSON-serializable)."""
+        import inspect
+
+        sig = inspect.signature(type(self).__init__)
+        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+
+    # -- fitting ----------------------------------------------------------------
+    def fit(self, data: TrackArrays) -> Self:
+        self.data_ = data
+        self._fit(data)
+        return self
+
+    @abstractmethod
+    def _fit(self, data: TrackArrays) -> None: ...
+
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "data_")
+
+    def _check_fitted(self) -> TrackArrays:
+        if not self.is_fitted:
+            raise NotFittedError(
+                f"the {self.name} model is not fitted", hint="call fit(data) before recommend()"
+            )
+        return self.data_
+
+    # -- recommending -----------------------------------------------------------
+    def recommend(
+        self, seeds: Seeds, n: int = 10, controls: Controls | None = None
+    ) -> list[Scored]:
+        """The ``n`` best tracks for ``seeds`` (fewer if fewer are allowed)."""
+        data = self._check_fitted()
+        self._validate(seeds, data)
+        return self._recommend(seeds, n, controls or Controls())
+
+    def recommend_batch(
+        self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
+    ) -> list[list[Scored]]:
+        """Many queries at once; models override this with a batched search."""
+        return [self.recommend(s, n, controls) for s in seeds]
+
+    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        if seeds.point is not None and not self.accepts_point:
+            raise SeedError(
+                f"the {self.name} model needs seed tracks, not a point on the mood plane",
+                hint="use --model mood for --mood",
+            )
+        for row in seeds.rows:
+            if not 0 <= row < data.n_tracks:
+                raise SeedError(f"seed row {row} is outside the catalog (0..{data.n_tracks - 1})")
+        usable = self.can_serve(np.asarray(seeds.rows, dtype=np.int64))
+        if seeds.rows and not usable.any():
+            raise SeedError(self.cannot_serve_reason(len(seeds.rows)))
+
+    def can_serve(self, rows: np.ndarray) -> np.ndarray:
+        """Which seed rows this model can use (e.g. only tracks with features)."""
+        return np.ones(len(rows), dtype=bool)
+
+    def cannot_serve_reason(self, n_seeds: int) -> str:
+        return f"the {self.name} model cannot use {'this seed' if n_seeds == 1 else 'these seeds'}"
+
+    @abstractmethod
+    def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]: ...
+
+    # -- persistence ------------------------------------------------------------
+    def _state(self) -> dict[str, np.ndarray]:
+        """Fitted arrays to save (override; names without the trailing underscore)."""
+        return {}
+
+    def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
+        """Rebuild fitted attributes from ``_state()``'s arrays (default: refit)."""
+        self._fit(data)
+
+    def save(self, path: Path) -> None:
+        """Save parameters and fitted state to ``path`` (.npz, no pickle)."""
+        self._check_fitted()
+        meta = json.dumps(
+            {"model": self.name, "params": self.get_params(), "fingerprint": self.data_.fingerprint}
+        )
+        arrays: dict[str, Any] = {"__meta__": np.array(meta), **self._state()}
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: Path, data: TrackArrays) -> Self:
+        """Load a model saved by :meth:`save` and attach it to ``data``."""
+        with np.load(path, allow_pickle=False) as npz:
+            meta = json.loads(str(npz["__meta__"]))
+            state = {k: npz[k] for k in npz.files if k != "__meta__"}
+        if meta.get("model") != cls.name:
+            raise InputError(f"{path} holds a {meta.get('model')!r} model, not {cls.name!r}")
+        if meta.get("fingerprint") != data.fingerprint:
+            raise InputError(
+                f"{path} was fitted on another catalog state", hint="refit the model"
+            )
+        model = cls(**meta["params"])
+        model.data_ = data
+        model._restore(state, data)
+        return model

@@ -1,0 +1,150 @@
+"""Controls shared by every model: exclusions, per-artist caps, attribute filters and targets.
+
+What Spotify's old recommendations endpoint offered (``min_*``, ``max_*``,
+``target_*`` for energy, valence, tempo, danceability, acousticness,
+popularity, year) applied after scoring, identically for every model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mixtape.errors import InputError
+from mixtape.features.arrays import TrackArrays
+
+#: Attributes that take min/max/target, with their natural spread (for targets).
+ATTRIBUTES: dict[str, float] = {
+    "energy": 1.0,
+    "valence": 1.0,
+    "danceability": 1.0,
+    "acousticness": 1.0,
+    "tempo": 100.0,
+    "popularity": 100.0,
+    "year": 50.0,
+}
+
+
+@dataclass(frozen=True)
+class Bound:
+    min: float | None = None
+    max: float | None = None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Controls:
+    """How to filter and shape a list of recommendations.
+
+    ``exclude`` holds track rows never to recommend (e.g. the user's library);
+    the seeds are excluded too unless ``exclude_seeds`` is False.  ``target``
+    weight: how strongly a target pulls (score -= weight * |x - target| / spread).
+    """
+
+    exclude: frozenset[int] = frozenset()
+    exclude_seeds: bool = True
+    max_per_artist: int | None = None
+    bounds: Mapping[str, Bound] = field(default_factory=dict)
+    target_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        for name in self.bounds:
+            if name not in ATTRIBUTES:
+                raise InputError(
+                    f"unknown attribute {name!r} for min/max/target",
+                    hint="use one of " + ", ".join(ATTRIBUTES),
+                )
+        if self.max_per_artist is not None and self.max_per_artist < 1:
+            raise InputError("--max-per-artist must be at least 1")
+
+    @property
+    def has_targets(self) -> bool:
+        return any(b.target is not None for b in self.bounds.values())
+
+
+def allowed_mask(data: TrackArrays, controls: Controls, seeds: Iterable[int] = ()) -> np.ndarray:
+    """Boolean mask of rows that may be recommended (filters and exclusions)."""
+    mask = np.ones(data.n_tracks, dtype=bool)
+    for name, bound in controls.bounds.items():
+        col = data.column(name)
+        if bound.min is not None:
+            mask &= col >= bound.min  # NaN compares False: unknown values are filtered out
+        if bound.max is not None:
+            mask &= col <= bound.max
+    excluded = set(controls.exclude)
+    if controls.exclude_seeds:
+        excluded.update(seeds)
+    if excluded:
+        mask[np.fromiter(excluded, dtype=np.int64)] = False
+    return mask
+
+
+def target_penalty(data: TrackArrays, controls: Controls) -> np.ndarray | None:
+    """Per-row penalty for distance to the targets (None when there are none)."""
+    if not controls.has_targets:
+        return None
+    penalty = np.zeros(data.n_tracks, dtype=np.float32)
+    for name, bound in controls.bounds.items():
+        if bound.target is None:
+            continue
+        col = data.column(name)
+        dist = np.abs(col - bound.target) / ATTRIBUTES[name]
+        penalty += np.nan_to_num(dist, nan=1.0).astype(np.float32)
+    return controls.target_weight * penalty
+
+
+def apply_targets(
+    rows: np.ndarray, scores: np.ndarray, data: TrackArrays, controls: Controls
+) -> np.ndarray:
+    """Scores of ``rows`` after target penalties (unchanged without targets)."""
+    penalty = target_penalty(data, controls)
+    if penalty is None:
+        return scores
+    return scores - penalty[rows]
+
+
+def select(
+    rows: np.ndarray,
+    scores: np.ndarray,
+    n: int,
+    data: TrackArrays,
+    controls: Controls,
+    mask: np.ndarray,
+) -> list[tuple[int, float]]:
+    """The best ``n`` allowed rows by score (descending), honouring the per-artist cap.
+
+    ``rows``/``scores`` are candidates in any order; ties break by row for
+    reproducibility.
+    """
+    keep = mask[rows]
+    rows, scores = rows[keep], scores[keep]
+    if len(rows) == 0 or n <= 0:
+        return []
+    order = np.lexsort((rows, -scores))
+    cap = controls.max_per_artist
+    out: list[tuple[int, float]] = []
+    per_artist: dict[int, int] = {}
+    for i in order:
+        row = int(rows[i])
+        if cap is not None:
+            artist = int(data.primary_artist[row])
+            if artist >= 0:
+                if per_artist.get(artist, 0) >= cap:
+                    continue
+                per_artist[artist] = per_artist.get(artist, 0) + 1
+        out.append((row, float(scores[i])))
+        if len(out) == n:
+            break
+    return out
+
+
+def top_candidates(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the ``k`` highest scores (unordered), by partial selection."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.array([], dtype=np.int64)
+    if k == len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
