@@ -115,7 +115,7 @@ class BatchWriter:
         found: dict[str, int] = {}
         for part in chunks(keys):
             rows = self.conn.execute(select(col, table.c.id).where(col.in_(part)))
-            found.update(dict(rows))
+            found.update(rows.tuples().all())
         return found
 
     def _ensure(
