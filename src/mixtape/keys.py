@@ -6,6 +6,7 @@ ingestion and the CLI's track look-ups.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -39,12 +40,14 @@ def parse_spotify_ref(value: str, kind: str = "track") -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def normalize_name(name: str) -> str:
     """Case-fold, strip accents' compatibility forms and collapse whitespace."""
     text = unicodedata.normalize("NFKC", name).casefold().strip()
     return _SPACES.sub(" ", text)[:255]
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def local_key(*parts: str) -> str:
     """A stable 22-character key for an entity that has no Spotify id.
 

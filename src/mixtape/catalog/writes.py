@@ -115,7 +115,7 @@ class BatchWriter:
         found: dict[str, int] = {}
         for part in chunks(keys):
             rows = self.conn.execute(select(col, table.c.id).where(col.in_(part)))
-            found.update(rows.tuples().all())
+            found.update((k, i) for k, i in rows)
         return found
 
     def _ensure(
@@ -297,9 +297,12 @@ class BatchWriter:
                     updates.append((tuple(sorted(row)), {"id": ids[key], **row}))
             self._grouped_update(s.tracks, updates)
 
+        # Links for tracks that were already in the catalog are only refreshed
+        # when the source is allowed to update tracks (playlist loads are not).
+        linked = by_key if update_existing else {k: by_key[k] for k in by_key if k not in before}
         artist_pairs = {
             (ids[key], artist_ids[a.key], pos)
-            for key, rec in by_key.items()
+            for key, rec in linked.items()
             for pos, a in enumerate(rec.artists)
         }
         self._insert_artist_track(artist_pairs)

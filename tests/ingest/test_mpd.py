@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mixtape.catalog import open_catalog
+from mixtape.catalog import schema as s
+from mixtape.errors import IngestError, InputError
+from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
+from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
+
+TABLES = (
+    "playlists",
+    "playlist_tracks",
+    "tracks",
+    "artists",
+    "albums",
+    "artist_track",
+    "artist_album",
+)
+
+
+def counts(url: str) -> dict[str, int]:
+    catalog = open_catalog(url)
+    try:
+        with catalog.connect() as conn:
+            return {
+                t: conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one()
+                for t in TABLES
+            }
+    finally:
+        catalog.dispose()
+
+
+def ingest(url: str, paths: list[Path], **kw: bool) -> list[str]:
+    catalog = open_catalog(url)
+    try:
+        return [summary.status for summary in ingest_mpd(catalog, paths, **kw)]
+    finally:
+        catalog.dispose()
+
+
+@pytest.fixture
+def slices(tmp_path: Path) -> Path:
+    folder = tmp_path / "mpd"
+    folder.mkdir()
+    write_slice(folder, 0, [playlist(0, [1, 2, 3, 4]), playlist(1, [3, 4, 5, 6, 7, 3])])
+    write_slice(folder, 2, [playlist(2, [10, 11, 1], full=False)])
+    return folder
+
+
+def test_full_and_reduced_schema_load_with_exact_counts(slices: Path, any_db_url: str) -> None:
+    assert ingest(any_db_url, [slices]) == ["ok", "ok"]
+    c = counts(any_db_url)
+    assert c["playlists"] == 3
+    assert c["playlist_tracks"] == 4 + 6 + 3
+    assert c["tracks"] == 9  # 1..7, 10, 11
+    # the reduced slice's "Artist 0/1" (no URIs) merge into the artists with ids
+    assert c["artists"] == 5
+    assert c["albums"] == 7
+    assert c["artist_track"] == 9
+
+
+def test_reingest_changes_nothing(slices: Path, sqlite_url: str) -> None:
+    ingest(sqlite_url, [slices])
+    first = counts(sqlite_url)
+    ingest(sqlite_url, [slices])
+    assert counts(sqlite_url) == first
+
+
+def test_positions_follow_the_list_and_fields_are_kept(slices: Path, sqlite_url: str) -> None:
+    ingest(sqlite_url, [slices])
+    catalog = open_catalog(sqlite_url)
+    with catalog.connect() as conn:
+        rows = conn.execute(
+            select(s.playlist_tracks.c.position, s.tracks.c.key, s.tracks.c.duration_ms)
+            .join(s.tracks, s.tracks.c.id == s.playlist_tracks.c.track_id)
+            .join(s.playlists, s.playlists.c.id == s.playlist_tracks.c.playlist_id)
+            .where(s.playlists.c.key == "mpd:1")
+            .order_by(s.playlist_tracks.c.position)
+        ).all()
+        meta = conn.execute(
+            select(s.playlists.c.collaborative, s.playlists.c.num_followers).where(
+                s.playlists.c.key == "mpd:2"
+            )
+        ).one()
+    catalog.dispose()
+    assert [r.key for r in rows] == [fake_id("track", n) for n in [3, 4, 5, 6, 7, 3]]
+    assert [r.position for r in rows] == list(range(6))
+    assert rows[0].duration_ms == 180003
+    assert meta.collaborative is None  # the reduced slice does not say
+    assert meta.num_followers == 3
+
+
+def test_truncated_slice_fails_alone_and_leaves_nothing(slices: Path, sqlite_url: str) -> None:
+    bad = slices / "mpd.slice.5-5.json"
+    good = json.dumps({"playlists": [playlist(5, [20, 21])]})
+    bad.write_text(good[: len(good) // 2])
+    statuses = ingest(sqlite_url, [slices])
+    assert sorted(statuses) == ["failed", "ok", "ok"]
+    c = counts(sqlite_url)
+    assert c["playlists"] == 3  # pid 5 absent
+    catalog = open_catalog(sqlite_url)
+    with catalog.connect() as conn:
+        failed = conn.execute(
+            select(s.ingests.c.source, s.ingests.c.message).where(s.ingests.c.status == "failed")
+        ).one()
+    catalog.dispose()
+    assert failed.source.endswith("mpd.slice.5-5.json")
+    assert "truncated" in failed.message
+
+
+def test_bad_track_names_file_and_playlist_and_rolls_back(tmp_path: Path) -> None:
+    p = playlist(7, [1, 2])
+    p["tracks"][1]["track_uri"] = "spotify:album:" + fake_id("album", 1)
+    path = write_slice(tmp_path, 7, [playlist(6, [1]), p])
+    with pytest.raises(IngestError) as err:
+        parse_slice(path)
+    msg = str(err.value)
+    assert path.name in msg and "playlist #1" in msg and "pid 7" in msg
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert ingest(url, [path]) == ["failed"]
+    assert counts(url)["playlists"] == 0 and counts(url)["tracks"] == 0
+
+
+def test_wrong_type_names_the_playlist(tmp_path: Path) -> None:
+    p = playlist(3, [1])
+    p["tracks"] = "not a list"
+    path = write_slice(tmp_path, 3, [playlist(2, [1]), p])
+    with pytest.raises(IngestError, match=r"playlist #1"):
+        parse_slice(path)
+
+
+def test_strict_stops_at_first_bad_slice(slices: Path, sqlite_url: str) -> None:
+    (slices / "mpd.slice.1-1.json").write_text("{")
+    catalog = open_catalog(sqlite_url)
+    with pytest.raises(IngestError):
+        list(ingest_mpd(catalog, [slices], strict=True))
+    catalog.dispose()
+    assert counts(sqlite_url)["playlists"] == 2  # the slice before the bad one is in
+
+
+def test_expand_paths_orders_naturally_and_rejects_missing(tmp_path: Path) -> None:
+    for first in (10000, 0, 1000):
+        write_slice(tmp_path, first, [playlist(first, [1])])
+    names = [p.name for p in expand_paths([tmp_path])]
+    assert names == ["mpd.slice.0-0.json", "mpd.slice.1000-1000.json", "mpd.slice.10000-10000.json"]
+    with pytest.raises(InputError, match="no such file"):
+        expand_paths([tmp_path / "nope"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match=r"no \*\.json files"):
+        expand_paths([empty])
+
+
+@pytest.mark.shared_data
+def test_real_mpd_subset_counts(shared_data: Path, tmp_path: Path) -> None:
+    """The whole shared subset: exact counts from its README (about 30 s)."""
+    url = f"sqlite:///{tmp_path / 'mpd.db'}"
+    statuses = ingest(url, [shared_data / "mpd-subset"])
+    assert set(statuses) == {"ok"}
+    c = counts(url)
+    assert (c["playlists"], c["playlist_tracks"], c["tracks"]) == (5336, 527707, 168684)
