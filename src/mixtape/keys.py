@@ -30,6 +30,12 @@ def parse_spotify_ref(value: str, kind: str = "track") -> str | None:
 
     Returns None when ``value`` is none of these (or names another kind).
     """
+    # Fast path for the common case (MPD files hold millions of these).
+    prefix = f"spotify:{kind}:"
+    if value.startswith(prefix) and len(value) == len(prefix) + 22:
+        tail = value[len(prefix) :]
+        if tail.isascii() and tail.isalnum():
+            return tail
     value = value.strip()
     if SPOTIFY_ID.match(value):
         return value

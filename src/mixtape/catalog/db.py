@@ -25,6 +25,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache: bulk loads touch many pages
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, bindparam, func, select
+from sqlalchemy import Column, Connection, Table, bindparam, func
 
 from mixtape.catalog import schema as s
 from mixtape.keys import LOCAL_PREFIX
 from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
 
 CHUNK = 500
+LOOKUP_CHUNK = 5000  # keys per IN (...) look-up; under every engine's bind limit
 
 TRACK_COLUMNS = (
     "name",
@@ -44,22 +45,55 @@ def chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows at once; on SQLite straight through the driver's executemany."""
+    """Insert many rows (dicts with the same keys) at once."""
     if not rows:
         return
     cols = list(rows[0].keys())
+    insert_tuples(conn, table, cols, [tuple(r[c] for c in cols) for r in rows])
+
+
+def insert_tuples(
+    conn: Connection, table: Table, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert many rows given as tuples in ``cols`` order, via the driver's executemany."""
+    if not rows:
+        return
     if conn.dialect.name == "sqlite":
+        quote = conn.dialect.identifier_preparer.quote
         sql = (
-            f'INSERT INTO "{table.name}" ({", ".join(f"{c!s}" for c in _quoted(cols))}) '
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) "
             f"VALUES ({', '.join('?' for _ in cols)})"
         )
-        conn.exec_driver_sql(sql, [tuple(r[c] for c in cols) for r in rows])
+        conn.exec_driver_sql(sql, list(rows))
     else:
-        conn.execute(table.insert(), list(rows))
+        conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
 
 
-def _quoted(cols: Sequence[str]) -> list[str]:
-    return [f'"{c}"' for c in cols]
+def select_in(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    where: str,
+    values: Sequence[Any],
+) -> list[tuple[Any, ...]]:
+    """``SELECT columns FROM table WHERE where IN (values)``, chunked, through the driver.
+
+    Compiling a large ``IN`` with SQLAlchemy costs more than running it, so
+    this one portable statement is rendered once per chunk size as plain SQL.
+    """
+    if not values:
+        return []
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    head = (
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} "
+        f"WHERE {quote(where)} IN "
+    )
+    out: list[tuple[Any, ...]] = []
+    for part in chunks(values, LOOKUP_CHUNK):
+        sql = head + "(" + ", ".join([mark] * len(part)) + ")"
+        out.extend(tuple(r) for r in conn.exec_driver_sql(sql, tuple(part)).all())
+    return out
 
 
 def coalesce_update(
@@ -112,11 +146,7 @@ class BatchWriter:
         return self.pending[table].get(key) or self.cache.ids[table].get(key)
 
     def _select_ids(self, table: Table, col: Column[Any], keys: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for part in chunks(keys):
-            rows = self.conn.execute(select(col, table.c.id).where(col.in_(part)))
-            found.update((k, i) for k, i in rows)
-        return found
+        return dict(select_in(self.conn, table, (col.name, "id"), col.name, keys))
 
     def _ensure(
         self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
@@ -200,19 +230,15 @@ class BatchWriter:
     def _by_name(self, names: Sequence[str]) -> dict[str, tuple[int, str]]:
         """name_norm → (id, key), preferring artists with a Spotify id."""
         result: dict[str, tuple[int, str]] = {}
-        unique = sorted(set(names))
-        for part in chunks(unique):
-            rows = self.conn.execute(
-                select(s.artists.c.name_norm, s.artists.c.id, s.artists.c.key)
-                .where(s.artists.c.name_norm.in_(part))
-                .order_by(s.artists.c.id)
-            )
-            for name, artist_id, key in rows:
-                current = result.get(name)
-                if current is None or (
-                    current[1].startswith(LOCAL_PREFIX) and not key.startswith(LOCAL_PREFIX)
-                ):
-                    result[name] = (artist_id, key)
+        rows = select_in(
+            self.conn, s.artists, ("name_norm", "id", "key"), "name_norm", sorted(set(names))
+        )
+        for name, artist_id, key in sorted(rows, key=lambda r: r[1]):
+            current = result.get(name)
+            if current is None or (
+                current[1].startswith(LOCAL_PREFIX) and not key.startswith(LOCAL_PREFIX)
+            ):
+                result[name] = (artist_id, key)
         return result
 
     def genre_ids(self, names: Iterable[str]) -> dict[str, int]:
@@ -335,13 +361,8 @@ class BatchWriter:
     def upsert_features(self, features: Mapping[int, Mapping[str, Any]]) -> None:
         """Insert feature rows; for existing rows overwrite only the values given."""
         track_ids = list(features)
-        existing: set[int] = set()
         af = s.audio_features
-        for part in chunks(track_ids):
-            existing.update(
-                r[0]
-                for r in self.conn.execute(select(af.c.track_id).where(af.c.track_id.in_(part)))
-            )
+        existing = {r[0] for r in select_in(self.conn, af, ("track_id",), "track_id", track_ids)}
         inserts = []
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for tid, values in features.items():
@@ -359,15 +380,11 @@ class BatchWriter:
         if not triples:
             return
         track_ids = sorted({t for t, _, _ in triples})
-        existing: set[tuple[int, int]] = set()
         at = s.artist_track
-        for part in chunks(track_ids):
-            existing.update(
-                (t, a)
-                for t, a in self.conn.execute(
-                    select(at.c.track_id, at.c.artist_id).where(at.c.track_id.in_(part))
-                )
-            )
+        existing = {
+            (t, a)
+            for t, a in select_in(self.conn, at, ("track_id", "artist_id"), "track_id", track_ids)
+        }
         rows = []
         seen = set(existing)
         for t, a, pos in sorted(triples, key=lambda x: (x[0], x[2])):
@@ -383,14 +400,7 @@ class BatchWriter:
         if not pairs:
             return 0
         lefts = sorted({p[0] for p in pairs})
-        existing: set[tuple[int, int]] = set()
-        for part in chunks(lefts):
-            existing.update(
-                (a, b)
-                for a, b in self.conn.execute(
-                    select(table.c[left], table.c[right]).where(table.c[left].in_(part))
-                )
-            )
+        existing = {(a, b) for a, b in select_in(self.conn, table, (left, right), left, lefts)}
         rows = [{left: a, right: b} for a, b in sorted(pairs - existing)]
         bulk_insert(self.conn, table, rows)
         return len(rows)
@@ -473,11 +483,11 @@ class BatchWriter:
             )
         ids = self._ensure(s.playlists, "key", rows)
         entries = [
-            {"playlist_id": ids[p.key], "position": pos, "track_id": track_ids[t.key]}
-            for p in records
-            for pos, t in enumerate(p.tracks)
+            (ids[p.key], pos, track_ids[t.key]) for p in records for pos, t in enumerate(p.tracks)
         ]
-        bulk_insert(self.conn, s.playlist_tracks, entries)
+        insert_tuples(
+            self.conn, s.playlist_tracks, ("playlist_id", "position", "track_id"), entries
+        )
         return len(entries)
 
 

@@ -95,22 +95,39 @@ def parse_slice(path: Path) -> list[PlaylistRecord]:
         raise IngestError(
             f"corrupt JSON ({exc})", source=str(path), hint="is the file truncated?"
         ) from exc
-    return [_playlist(p, index, path) for index, p in enumerate(data.playlists)]
+    seen: dict[tuple[object, ...], TrackRecord] = {}
+    return [_playlist(p, index, path, seen) for index, p in enumerate(data.playlists)]
 
 
-def _playlist(p: MpdPlaylist, index: int, path: Path) -> PlaylistRecord:
+def _playlist(
+    p: MpdPlaylist, index: int, path: Path, seen: dict[tuple[object, ...], TrackRecord]
+) -> PlaylistRecord:
     tracks = []
     for position, t in enumerate(p.tracks):
+        if t.pos is not None and t.pos != position:
+            raise IngestError(
+                f"track {position} has pos {t.pos}; positions must follow the list order",
+                source=str(path),
+                location=f"playlist #{index} (pid {p.pid})",
+            )
+        # The same track recurs across a slice's playlists: build its record once.
+        signature = (
+            t.track_uri,
+            t.track_name,
+            t.artist_name,
+            t.artist_uri,
+            t.album_uri,
+            t.album_name,
+            t.duration_ms,
+        )
+        known = seen.get(signature)
+        if known is not None:
+            tracks.append(known)
+            continue
         track_id = parse_spotify_ref(t.track_uri, "track")
         if track_id is None:
             raise IngestError(
                 f"track {position} has track_uri {t.track_uri!r}, not a Spotify track URI",
-                source=str(path),
-                location=f"playlist #{index} (pid {p.pid})",
-            )
-        if t.pos is not None and t.pos != position:
-            raise IngestError(
-                f"track {position} has pos {t.pos}; positions must follow the list order",
                 source=str(path),
                 location=f"playlist #{index} (pid {p.pid})",
             )
@@ -123,15 +140,15 @@ def _playlist(p: MpdPlaylist, index: int, path: Path) -> PlaylistRecord:
         if t.album_uri or t.album_name:
             album_id = parse_spotify_ref(t.album_uri, "album") if t.album_uri else None
             album = AlbumRef(t.album_name, album_id, artists=artists)
-        tracks.append(
-            TrackRecord(
-                name=t.track_name,
-                spotify_id=track_id,
-                artists=artists,
-                album=album,
-                duration_ms=t.duration_ms,
-            )
+        record = TrackRecord(
+            name=t.track_name,
+            spotify_id=track_id,
+            artists=artists,
+            album=album,
+            duration_ms=t.duration_ms,
         )
+        seen[signature] = record
+        tracks.append(record)
     collab = p.collaborative
     if isinstance(collab, str):
         collab = collab.strip().lower() == "true"
