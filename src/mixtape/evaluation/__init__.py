@@ -1,0 +1,1 @@
+"""Offline evaluation: metrics (pure functions), held-out splits, the harness."""
