@@ -1,0 +1,434 @@
+"""Read queries over the catalog: counts, top lists, coverage, sampled feature frames.
+
+SQLAlchemy Core only, portable across SQLite, MySQL/MariaDB and PostgreSQL.
+Every aggregate runs in the database (``GROUP BY`` with ``LIMIT``), so a
+summary of a catalog with millions of playlist entries reads a few hundred
+rows into Python, never the whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from mixtape.catalog import schema as s
+from mixtape.errors import CatalogError, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TOP = 20
+RECENT_INGESTS = 10
+
+#: Columns a feature frame can hold: the audio features plus two track columns.
+TRACK_COLUMNS: tuple[str, ...] = ("release_year", "popularity")
+FRAME_COLUMNS: tuple[str, ...] = s.AUDIO_FEATURES + TRACK_COLUMNS
+
+NO_FEATURES = (
+    "no tracks with audio features in the catalog; "
+    "run `mixtape ingest tracks` or `mixtape demo-data` first"
+)
+
+# Sampling by id hash: ((id mod _MOD) * _MULT + seed) mod _MOD is a bijection on
+# every run of _MOD consecutive ids (_MULT is odd), so keeping the ids whose hash
+# falls under a threshold keeps an evenly spread, seeded fraction of any id
+# range.  _MOD * _MULT + _MOD stays under 2**31: no overflow on 32-bit integers.
+_MOD = 65536
+_MULT = 25173
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A name and how many times it occurs (a playlist title, an artist)."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TopTrack:
+    key: str
+    name: str
+    artist: str
+    count: int
+
+
+@dataclass(frozen=True)
+class IngestRow:
+    kind: str
+    source: str
+    status: str
+    records_read: int
+    records_loaded: int
+    records_skipped: int
+    message: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the catalog carries each kind of metadata."""
+
+    tracks_with_features: int
+    features: dict[str, int]
+    tracks_with_release_year: int
+    tracks_with_popularity: int
+    artists_with_genres: int
+    tracks_with_genres: int
+
+
+@dataclass(frozen=True)
+class CatalogStats:
+    """Everything ``mixtape stats`` shows, modelled on the MPD's ``stats.txt``."""
+
+    playlists: int
+    playlist_tracks: int
+    tracks: int
+    artists: int
+    albums: int
+    genres: int
+    unique_playlist_tracks: int
+    unique_titles: int
+    unique_normalized_titles: int
+    playlists_with_descriptions: int
+    top_titles: tuple[Counted, ...]
+    top_tracks: tuple[TopTrack, ...]
+    top_artists: tuple[Counted, ...]
+    coverage: Coverage
+    ingests_total: int
+    ingests_failed: int
+    recent_ingests: tuple[IngestRow, ...]
+
+    @property
+    def avg_playlist_length(self) -> float:
+        return self.playlist_tracks / self.playlists if self.playlists else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: flat integer counts first, nested details after."""
+        return {
+            "playlists": self.playlists,
+            "playlist_tracks": self.playlist_tracks,
+            "tracks": self.tracks,
+            "artists": self.artists,
+            "albums": self.albums,
+            "genres": self.genres,
+            "tracks_with_features": self.coverage.tracks_with_features,
+            "playlist_summary": {
+                "unique_tracks": self.unique_playlist_tracks,
+                "unique_titles": self.unique_titles,
+                "unique_normalized_titles": self.unique_normalized_titles,
+                "playlists_with_descriptions": self.playlists_with_descriptions,
+                "avg_playlist_length": round(self.avg_playlist_length, 6),
+            },
+            "top_titles": [asdict(t) for t in self.top_titles],
+            "top_tracks": [asdict(t) for t in self.top_tracks],
+            "top_artists": [asdict(a) for a in self.top_artists],
+            "coverage": asdict(self.coverage),
+            "ingests": {
+                "total": self.ingests_total,
+                "failed": self.ingests_failed,
+                "recent": [
+                    {
+                        **asdict(i),
+                        "started_at": _iso(i.started_at),
+                        "finished_at": _iso(i.finished_at),
+                    }
+                    for i in self.recent_ingests
+                ],
+            },
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _count(conn: Connection, stmt: Any) -> int:
+    return int(conn.execute(stmt).scalar_one() or 0)
+
+
+def count_rows(conn: Connection, table: str) -> int:
+    """``SELECT count(*)`` of one catalog table."""
+    return _count(conn, select(func.count()).select_from(s.metadata.tables[table]))
+
+
+def _exact(conn: Connection, column: Any) -> Any:
+    """``column`` compared byte for byte (MySQL's default collation ignores case)."""
+    if conn.dialect.name in ("mysql", "mariadb"):
+        return column.collate("utf8mb4_bin")
+    return column
+
+
+def _normalized_title(conn: Connection) -> Any:
+    return _exact(conn, func.lower(func.trim(s.playlists.c.name)))
+
+
+def top_titles(conn: Connection, limit: int = TOP) -> list[Counted]:
+    """The most common playlist titles, lower-cased and stripped (MPD-style)."""
+    title = _normalized_title(conn)
+    stmt = (
+        select(title.label("title"), func.count().label("n"))
+        .where(s.playlists.c.name.is_not(None), func.trim(s.playlists.c.name) != "")
+        .group_by(title)
+        .order_by(func.count().desc(), title)
+        .limit(limit)
+    )
+    return [Counted(str(t), int(n)) for t, n in conn.execute(stmt)]
+
+
+def _artist_names(conn: Connection, track_ids: Sequence[int]) -> dict[int, str]:
+    """Track id → its credited artists' names, in credit order, joined by ", "."""
+    if not track_ids:
+        return {}
+    at, ar = s.artist_track, s.artists
+    stmt = (
+        select(at.c.track_id, ar.c.name)
+        .join(ar, ar.c.id == at.c.artist_id)
+        .where(at.c.track_id.in_(list(track_ids)))
+        .order_by(at.c.track_id, at.c.position, ar.c.id)
+    )
+    names: dict[int, list[str]] = {}
+    for tid, name in conn.execute(stmt):
+        names.setdefault(int(tid), []).append(str(name))
+    return {tid: ", ".join(parts) for tid, parts in names.items()}
+
+
+def top_tracks(conn: Connection, limit: int = TOP) -> list[TopTrack]:
+    """The tracks in most playlist entries, most first (ties by track id)."""
+    pt, t = s.playlist_tracks, s.tracks
+    n = func.count().label("n")
+    ranked = (
+        select(pt.c.track_id, n)
+        .group_by(pt.c.track_id)
+        .order_by(n.desc(), pt.c.track_id)
+        .limit(limit)
+    )
+    rows = [(int(tid), int(cnt)) for tid, cnt in conn.execute(ranked)]
+    if not rows:
+        return []
+    ids = [tid for tid, _ in rows]
+    info = {
+        int(tid): (str(key), name)
+        for tid, key, name in conn.execute(select(t.c.id, t.c.key, t.c.name).where(t.c.id.in_(ids)))
+    }
+    artists = _artist_names(conn, ids)
+    return [
+        TopTrack(
+            key=info[tid][0],
+            name=info[tid][1] or "(untitled)",
+            artist=artists.get(tid, "(unknown artist)"),
+            count=cnt,
+        )
+        for tid, cnt in rows
+    ]
+
+
+def top_artists(conn: Connection, limit: int = TOP) -> list[Counted]:
+    """Artists by the playlist entries crediting them (a track's every artist counts)."""
+    pt, at, ar = s.playlist_tracks, s.artist_track, s.artists
+    per_track = select(pt.c.track_id, func.count().label("n")).group_by(pt.c.track_id).subquery()
+    total = func.sum(per_track.c.n)
+    ranked = (
+        select(at.c.artist_id, total.label("n"))
+        .join(per_track, per_track.c.track_id == at.c.track_id)
+        .group_by(at.c.artist_id)
+        .order_by(total.desc(), at.c.artist_id)
+        .limit(limit)
+    )
+    rows = [(int(aid), int(cnt)) for aid, cnt in conn.execute(ranked)]
+    if not rows:
+        return []
+    names = {
+        int(aid): str(name)
+        for aid, name in conn.execute(
+            select(ar.c.id, ar.c.name).where(ar.c.id.in_([aid for aid, _ in rows]))
+        )
+    }
+    return [Counted(names[aid], cnt) for aid, cnt in rows]
+
+
+def _any_feature() -> Any:
+    af = s.audio_features
+    return or_(*(af.c[f].is_not(None) for f in s.AUDIO_FEATURES))
+
+
+def coverage(conn: Connection) -> Coverage:
+    """Non-null counts per audio feature and for the other model inputs."""
+    af, t = s.audio_features, s.tracks
+    feature_counts = select(
+        func.count(case((_any_feature(), 1))),
+        *(func.count(af.c[f]) for f in s.AUDIO_FEATURES),
+    )
+    any_count, *per_feature = conn.execute(feature_counts).one()
+    year, popularity = conn.execute(
+        select(func.count(t.c.release_year), func.count(t.c.popularity))
+    ).one()
+    return Coverage(
+        tracks_with_features=int(any_count or 0),
+        features={f: int(c or 0) for f, c in zip(s.AUDIO_FEATURES, per_feature, strict=True)},
+        tracks_with_release_year=int(year or 0),
+        tracks_with_popularity=int(popularity or 0),
+        artists_with_genres=_count(
+            conn, select(func.count(s.artist_genres.c.artist_id.distinct()))
+        ),
+        tracks_with_genres=_count(conn, select(func.count(s.track_genres.c.track_id.distinct()))),
+    )
+
+
+def recent_ingests(conn: Connection, limit: int = RECENT_INGESTS) -> list[IngestRow]:
+    """The latest ingests, newest first."""
+    i = s.ingests
+    stmt = (
+        select(
+            i.c.kind,
+            i.c.source,
+            i.c.status,
+            i.c.records_read,
+            i.c.records_loaded,
+            i.c.records_skipped,
+            i.c.message,
+            i.c.started_at,
+            i.c.finished_at,
+        )
+        .order_by(i.c.id.desc())
+        .limit(limit)
+    )
+    return [IngestRow(*row) for row in conn.execute(stmt)]
+
+
+def catalog_stats(
+    conn: Connection, *, top: int = TOP, recent: int = RECENT_INGESTS
+) -> CatalogStats:
+    """Counts, top lists, coverage and recent ingests of the whole catalog."""
+    if top < 0 or recent < 0:
+        raise InputError("the number of rows to show cannot be negative")
+    p, pt, i = s.playlists, s.playlist_tracks, s.ingests
+    title = _normalized_title(conn)
+    unique_titles, unique_norm, with_description = conn.execute(
+        select(
+            func.count(_exact(conn, p.c.name).distinct()),
+            func.count(title.distinct()),
+            func.count(case((and_(p.c.description.is_not(None), p.c.description != ""), 1))),
+        )
+    ).one()
+    return CatalogStats(
+        playlists=count_rows(conn, "playlists"),
+        playlist_tracks=count_rows(conn, "playlist_tracks"),
+        tracks=count_rows(conn, "tracks"),
+        artists=count_rows(conn, "artists"),
+        albums=count_rows(conn, "albums"),
+        genres=count_rows(conn, "genres"),
+        unique_playlist_tracks=_count(conn, select(func.count(pt.c.track_id.distinct()))),
+        unique_titles=int(unique_titles or 0),
+        unique_normalized_titles=int(unique_norm or 0),
+        playlists_with_descriptions=int(with_description or 0),
+        top_titles=tuple(top_titles(conn, top)),
+        top_tracks=tuple(top_tracks(conn, top)),
+        top_artists=tuple(top_artists(conn, top)),
+        coverage=coverage(conn),
+        ingests_total=count_rows(conn, "ingests"),
+        ingests_failed=_count(conn, select(func.count()).select_from(i).where(i.c.status != "ok")),
+        recent_ingests=tuple(recent_ingests(conn, recent)),
+    )
+
+
+@dataclass(frozen=True)
+class FeatureSample:
+    """A frame of feature values (index: track id) and how many tracks it was drawn from."""
+
+    frame: pd.DataFrame
+    eligible: int
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.frame) < self.eligible
+
+
+def feature_frame(
+    conn: Connection,
+    columns: Sequence[str] = FRAME_COLUMNS,
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+    require: Sequence[str] | None = None,
+) -> FeatureSample:
+    """Tracks with audio features as a frame of ``columns`` (float, NaN for null).
+
+    Only tracks with at least one audio feature are read; ``require`` lists
+    columns that must all be non-null (e.g. valence and energy for a mood map).
+    With ``sample`` the rows are thinned in SQL by a seeded hash of the track
+    id to about ``sample`` (then exactly ``sample`` with a seeded draw), so a
+    million-track catalog never crosses into Python whole.  The frame's index
+    is the track id.  Raises :class:`CatalogError` when no track qualifies.
+    """
+    import numpy as np
+    import pandas as pd
+
+    unknown = [c for c in (*columns, *(require or ())) if c not in FRAME_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"unknown feature column(s): {', '.join(unknown)}",
+            hint=f"choose from {', '.join(FRAME_COLUMNS)}",
+        )
+    if sample is not None and sample < 1:
+        raise InputError("the sample size must be at least 1")
+    af, t = s.audio_features, s.tracks
+    source = {**{c: af.c[c] for c in s.AUDIO_FEATURES}, **{c: t.c[c] for c in TRACK_COLUMNS}}
+    where = [_any_feature(), *(source[c].is_not(None) for c in require or ())]
+    joined = af.join(t, t.c.id == af.c.track_id)
+
+    eligible = _count(conn, select(func.count()).select_from(joined).where(*where))
+    if eligible == 0:
+        if require and _count(conn, select(func.count()).where(_any_feature())):
+            raise CatalogError(
+                f"no tracks with {' and '.join(require)} in the catalog",
+                hint="ingest a track catalog with these audio features",
+            )
+        raise CatalogError(NO_FEATURES)
+    if sample is not None and eligible > sample:
+        # Over-ask by 10 % so the hash's unevenness rarely leaves us short.
+        threshold = min(_MOD, int(_MOD * sample * 1.1 / eligible) + 1)
+        bucket = ((af.c.track_id % _MOD) * _MULT + seed % _MOD) % _MOD
+        where.append(bucket < threshold)
+
+    stmt = (
+        select(af.c.track_id, *(source[c] for c in columns))
+        .select_from(joined)
+        .where(*where)
+        .order_by(af.c.track_id)  # a stable order makes the seeded draw below repeatable
+    )
+    # numpy turns None into NaN and Decimal into float itself; plain tuples are
+    # read ~15x faster than Row objects.
+    rows = [tuple(row) for row in conn.execute(stmt)]
+    table = np.array(rows, dtype=np.float64).reshape(-1, len(columns) + 1)
+    ids, values = table[:, 0].astype(np.int64), table[:, 1:]
+    if sample is not None and len(ids) > sample:
+        keep = np.sort(np.random.default_rng(seed).choice(len(ids), size=sample, replace=False))
+        ids, values = ids[keep], values[keep]
+    frame = pd.DataFrame(values, columns=list(columns), index=pd.Index(ids, name="track_id"))
+    return FeatureSample(frame=frame, eligible=eligible)
+
+
+__all__ = [
+    "FRAME_COLUMNS",
+    "NO_FEATURES",
+    "CatalogStats",
+    "Counted",
+    "Coverage",
+    "FeatureSample",
+    "IngestRow",
+    "TopTrack",
+    "catalog_stats",
+    "count_rows",
+    "coverage",
+    "feature_frame",
+    "recent_ingests",
+    "top_artists",
+    "top_titles",
+    "top_tracks",
+]
