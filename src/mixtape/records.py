@@ -5,6 +5,7 @@ Imports nothing of ours but ``keys``; no I/O.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,4 +116,24 @@ class IngestSummary:
             "records_skipped": self.records_skipped,
             "message": self.message,
             "skipped_lines": list(self.skipped_lines),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One recommended track, as the CLI and the web app show it."""
+
+    track_id: str  # the catalog key: a Spotify id or a ``local:`` key
+    name: str
+    artists: tuple[str, ...]
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "track_id": self.track_id,
+            "name": self.name,
+            "artists": list(self.artists),
+            "score": self.score if math.isfinite(self.score) else None,
+            "reason": self.reason,
         }

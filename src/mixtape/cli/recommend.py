@@ -1,0 +1,242 @@
+"""``mixtape models``, ``recommend`` and ``curate``: veneers over :mod:`mixtape.service`."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from mixtape import service
+from mixtape.cli.context import AppState, print_json, state
+from mixtape.models import registry
+from mixtape.records import Recommendation
+
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
+MAX_PER_ARTIST_OPT = typer.Option(
+    None, "--max-per-artist", metavar="K", help="At most K tracks by the same (first) artist."
+)
+EXCLUDE_OPT = typer.Option(
+    None,
+    "--exclude",
+    metavar="FILE",
+    help="Never recommend the tracks in FILE (same format as --seeds), e.g. your library.",
+)
+PARAM_OPT = typer.Option(
+    None,
+    "--param",
+    metavar="KEY=VALUE",
+    help="A model parameter (repeatable), e.g. --param n_clusters=8; see `mixtape models`.",
+)
+
+
+def _status(st: AppState) -> service.Status:
+    """A spinner on stderr while arrays are built or a model is fitted."""
+
+    def status(message: str) -> AbstractContextManager[Any]:
+        return st.err.status(message + " …")
+
+    return status
+
+
+def _cache_dir(st: AppState) -> Path:
+    return st.settings.data_dir / "cache"
+
+
+def _warn(st: AppState, warnings: tuple[str, ...] | list[str]) -> None:
+    for w in warnings[:20]:
+        st.err.print(f"warning: {w}", markup=False, highlight=False)
+    if len(warnings) > 20:
+        st.err.print(f"warning: … and {len(warnings) - 20} more", markup=False, highlight=False)
+
+
+def _artists(rec: Recommendation) -> str:
+    return ", ".join(rec.artists)
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+def models(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
+    """List the recommendation models, one line each."""
+    st = state(ctx)
+    rows: list[dict[str, Any]] = []
+    for name in sorted(registry.names()):
+        ok, reason = service.availability(name)
+        rows.append(
+            {
+                "name": name,
+                "summary": service.model_summary(name),
+                "available": ok,
+                "reason": reason or None,
+            }
+        )
+    if as_json:
+        print_json({"models": rows})
+        return
+    width = max((len(r["name"]) for r in rows), default=0)
+    for r in rows:
+        note = "" if r["available"] else f"[unavailable: {r['reason'] or 'no reason given'}] "
+        st.out.print(f"{r['name']:<{width}}  {note}{r['summary']}", markup=False, highlight=False)
+
+
+# -- recommend ---------------------------------------------------------------------------------
+
+
+def recommend(
+    ctx: typer.Context,
+    model: str = typer.Option(
+        ..., "--model", "-m", help="Which model (see `mixtape models`), e.g. popular or mood."
+    ),
+    track: list[str] | None = typer.Option(
+        None,
+        "--track",
+        "-t",
+        metavar="REF",
+        help="A seed track (repeatable): Spotify id, spotify:track: URI, open.spotify.com URL "
+        'or "artist - title".',
+    ),
+    playlist: str | None = typer.Option(
+        None, "--playlist", metavar="PID", help="Seed with a playlist's tracks (MPD pid or key)."
+    ),
+    seeds: Path | None = typer.Option(
+        None,
+        "--seeds",
+        metavar="FILE",
+        help="Seed tracks from a file: one reference per line, or a JSON list.",
+    ),
+    mood: str | None = typer.Option(
+        None,
+        "--mood",
+        metavar="V,E|WORD",
+        help="Seed with a point on the mood plane: valence,energy in 0..1 or a mood word "
+        "(mood model).",
+    ),
+    n: int = typer.Option(10, "-n", "--n", metavar="N", help="How many tracks to recommend."),
+    max_per_artist: int | None = MAX_PER_ARTIST_OPT,
+    exclude: Path | None = EXCLUDE_OPT,
+    target: list[str] | None = typer.Option(
+        None,
+        "--target",
+        metavar="ATTR=X",
+        help="Prefer tracks near X (repeatable): energy, valence, danceability, acousticness, "
+        "tempo, popularity or year.",
+    ),
+    minimum: list[str] | None = typer.Option(
+        None, "--min", metavar="ATTR=X", help="Only tracks with ATTR ≥ X (repeatable)."
+    ),
+    maximum: list[str] | None = typer.Option(
+        None, "--max", metavar="ATTR=X", help="Only tracks with ATTR ≤ X (repeatable)."
+    ),
+    param: list[str] | None = PARAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Recommend tracks from seed tracks, a playlist, a seeds file or a mood.
+
+    Example: mixtape recommend --model popular --track "Drake - One Dance" -n 5
+    """
+    st = state(ctx)
+    spec = service.SeedSpec(
+        tracks=tuple(track or ()), playlist=playlist, seeds_file=seeds, mood=mood
+    )
+    result = service.recommend(
+        st.catalog(),
+        model,
+        spec,
+        n=n,
+        max_per_artist=max_per_artist,
+        exclude_file=exclude,
+        minimum=service.parse_assignments(minimum or [], "--min"),
+        maximum=service.parse_assignments(maximum or [], "--max"),
+        target=service.parse_assignments(target or [], "--target"),
+        params=service.parse_params(param or []),
+        status=_status(st),
+        cache_dir=_cache_dir(st),
+        model_cache_dir=_cache_dir(st) / "models",
+    )
+    _warn(st, result.warnings)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    if result.mood is not None:
+        source = f"mood valence {result.mood[0]:.2f}, energy {result.mood[1]:.2f}"
+    else:
+        source = f"{len(result.seeds)} seed track{'s' if len(result.seeds) != 1 else ''}"
+    table = Table(title=f"{result.model}: {len(result.recommendations)} tracks from {source}")
+    table.add_column("#", justify="right")
+    table.add_column("track")
+    table.add_column("artists")
+    table.add_column("score", justify="right")
+    table.add_column("reason")
+    for rank, rec in enumerate(result.recommendations, 1):
+        table.add_row(
+            str(rank), rec.name or rec.track_id, _artists(rec), f"{rec.score:.3f}", rec.reason
+        )
+    if result.recommendations:
+        st.out.print(table)
+    else:
+        st.out.print("no tracks left to recommend (the filters or exclusions removed them all)")
+
+
+# -- curate ------------------------------------------------------------------------------------
+
+
+def curate(
+    ctx: typer.Context,
+    seeds: Path = typer.Option(
+        ...,
+        "--seeds",
+        metavar="FILE",
+        help="Your library or playlist: one track reference per line, or a JSON list.",
+    ),
+    n: int = typer.Option(50, "-n", "--n", metavar="N", help="How many tracks to draw."),
+    max_per_artist: int | None = MAX_PER_ARTIST_OPT,
+    exclude: Path | None = EXCLUDE_OPT,
+    param: list[str] | None = PARAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """A playlist with the same mix of sounds as the seeds (cluster-proportional).
+
+    The seeds are placed in audio clusters; each cluster gets a share of the
+    N tracks equal to its share of the seeds.
+    """
+    st = state(ctx)
+    outcome = service.curate(
+        st.catalog(),
+        service.SeedSpec(seeds_file=seeds),
+        n=n,
+        max_per_artist=max_per_artist,
+        exclude_file=exclude,
+        params=service.parse_params(param or []),
+        status=_status(st),
+        cache_dir=_cache_dir(st),
+        model_cache_dir=_cache_dir(st) / "models",
+    )
+    _warn(st, outcome.warnings)
+    if as_json:
+        print_json(outcome.as_dict())
+        return
+    result = outcome.result
+    clusters = Table(
+        title=f"{len(result.clusters)} clusters from {result.n_seeds} seeds "
+        f"({len(result.ignored_seeds)} without audio features ignored)"
+    )
+    for col in ("cluster", "share", "seeds", "drawn", "description"):
+        clusters.add_column(col, justify="left" if col == "description" else "right")
+    for c in result.clusters:
+        clusters.add_row(
+            str(c.cluster), f"{100 * c.share:.0f}%", str(c.seeds), str(c.drawn), c.description
+        )
+    st.out.print(clusters)
+    tracks = Table(title=f"curated playlist: {len(outcome.recommendations)} tracks")
+    for col in ("#", "track", "artists", "cluster", "score"):
+        tracks.add_column(col, justify="right" if col in ("#", "cluster", "score") else "left")
+    for rank, (rec, cluster) in enumerate(
+        zip(outcome.recommendations, result.track_clusters, strict=True), 1
+    ):
+        tracks.add_row(
+            str(rank), rec.name or rec.track_id, _artists(rec), str(cluster), f"{rec.score:.3f}"
+        )
+    st.out.print(tracks)

@@ -1,0 +1,346 @@
+"""``mixtape models``, ``recommend`` and ``curate`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mixtape.catalog import open_catalog
+from mixtape.catalog.writes import BatchWriter
+from mixtape.cli.app import main
+from mixtape.models import registry
+from mixtape.models.random_baseline import RandomBaseline
+from mixtape.records import ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
+from tests.ingest.mpd_fixtures import fake_id
+
+N_TRACKS = 48
+GENRES = ("rock", "pop", "jazz", "hip hop", "folk", "house")
+TRACK_IDS = [fake_id("cli", i) for i in range(N_TRACKS)]
+
+
+def _features(rng: np.random.Generator, i: int) -> dict[str, float] | None:
+    if i % 12 == 11:
+        return None  # a few tracks without audio features
+    loud = i % 2 == 0
+    values = {
+        "danceability": 0.8 if loud else 0.3,
+        "energy": 0.85 if loud else 0.2,
+        "key": float(i % 12),
+        "loudness": -5.0 if loud else -18.0,
+        "mode": float(i % 2),
+        "speechiness": 0.05,
+        "acousticness": 0.1 if loud else 0.85,
+        "instrumentalness": 0.05,
+        "liveness": 0.1,
+        "valence": 0.75 if loud else 0.3,
+        "tempo": 124.0 if loud else 85.0,
+        "duration_ms": 200_000.0,
+        "time_signature": 4.0,
+    }
+    return {
+        k: (v if k in ("key", "mode", "duration_ms", "time_signature") else v + rng.normal(0, 0.03))
+        for k, v in values.items()
+    }
+
+
+def write_cli_catalog(url: str) -> None:
+    """48 tracks by 8 artists (with genres), audio features for most, 12 playlists."""
+    rng = np.random.default_rng(7)
+    artists = [ArtistRef(f"Artist {a}", fake_id("cli-artist", a)) for a in range(8)]
+    tracks = [
+        TrackRecord(
+            f"Track {i}",
+            TRACK_IDS[i],
+            (artists[i % 8],),
+            popularity=int(rng.integers(0, 100)),
+            release_year=1970 + i,
+            features=_features(rng, i),
+        )
+        for i in range(N_TRACKS)
+    ]
+    playlists = [
+        PlaylistRecord(
+            f"mpd:{p}", f"mix {p}", tuple(tracks[(3 * p + 2 * k) % N_TRACKS] for k in range(8))
+        )
+        for p in range(12)
+    ]
+    catalog = open_catalog(url)
+    with catalog.begin() as conn:
+        writer = BatchWriter(conn)
+        writer.upsert_tracks(tracks)
+        writer.upsert_artists(
+            [
+                ArtistRecord(a, genres=(GENRES[i % 6], GENRES[(i + 1) % 6]))
+                for i, a in enumerate(artists)
+            ]
+        )
+        writer.replace_playlists(playlists)
+    catalog.dispose()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = f"sqlite:///{tmp_path_factory.mktemp('recommend') / 'catalog.db'}"
+    write_cli_catalog(db)
+    return db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path_factory.getbasetemp() / "recommend-data"
+    monkeypatch.setenv("MIXTAPE_DATA_DIR", str(folder))
+    monkeypatch.delenv("MIXTAPE_DB", raising=False)
+    return folder
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def recommend_json(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    code, out, err = run(["--db", url, "recommend", *args, "--json"], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def assert_shape(result: dict, model: str, n: int) -> None:
+    assert result["model"] == model
+    assert isinstance(result["seeds"], list)
+    recs = result["recommendations"]
+    assert 0 < len(recs) <= n
+    for rec in recs:
+        assert set(rec) >= {"track_id", "name", "artists", "score", "reason"}
+        assert rec["track_id"] in TRACK_IDS
+        assert isinstance(rec["artists"], list) and rec["artists"]
+        assert isinstance(rec["score"], float | int)
+        assert isinstance(rec["reason"], str) and rec["reason"]
+
+
+# -- models ------------------------------------------------------------------------------------
+
+
+def test_models_lists_every_registered_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["models"], capsys)
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == sorted(registry.names())
+    assert any(line.startswith("random ") and "random" in line.lower() for line in lines)
+
+    code, out, _ = run(["models", "--json"], capsys)
+    listed = json.loads(out)["models"]
+    assert {m["name"] for m in listed} == set(registry.names())
+    assert all({"name", "summary", "available", "reason"} <= set(m) for m in listed)
+
+
+# -- recommend ---------------------------------------------------------------------------------
+
+
+def test_recommend_json_with_popular(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if "popular" not in registry.names():
+        pytest.skip("the popular model is not registered")
+    seed = TRACK_IDS[0]
+    result = recommend_json(
+        url, capsys, "--model", "popular", "--track", f"spotify:track:{seed}", "-n", "5"
+    )
+    assert_shape(result, "popular", 5)
+    assert result["seeds"] == [seed]
+    assert len(result["recommendations"]) == 5
+    assert seed not in [r["track_id"] for r in result["recommendations"]]
+
+
+def test_recommend_json_with_mood(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if "mood" not in registry.names():
+        pytest.skip("the mood model is not registered")
+    result = recommend_json(url, capsys, "--model", "mood", "--mood", "0.8,0.8", "-n", "4")
+    assert_shape(result, "mood", 4)
+    assert result["seeds"] == []
+
+
+@pytest.mark.parametrize("model", sorted(registry.names()))
+def test_every_model_recommends_from_a_track(
+    url: str, capsys: pytest.CaptureFixture[str], model: str
+) -> None:
+    result = recommend_json(
+        url,
+        capsys,
+        "--model",
+        model,
+        "--track",
+        "Artist 2 - Track 2",
+        "-n",
+        "3",
+        "--max-per-artist",
+        "2",
+    )
+    assert_shape(result, model, 3)
+    assert result["seeds"] == [TRACK_IDS[2]]
+
+
+def test_recommend_with_controls(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text(
+        f"# two seeds and a stranger\n{TRACK_IDS[0]}\nNobody - Nothing\nArtist 1 - Track 1\n"
+    )
+    exclude = tmp_path / "exclude.json"
+    exclude.write_text(json.dumps([TRACK_IDS[4], TRACK_IDS[6]]))
+    code, out, err = run(
+        [
+            "--db",
+            url,
+            "recommend",
+            "--model",
+            "random",
+            "--seeds",
+            str(seeds),
+            "-n",
+            "50",
+            "--exclude",
+            str(exclude),
+            "--min",
+            "year=1980",
+            "--max",
+            "year=2000",
+            "--target",
+            "energy=0.8",
+            "--max-per-artist",
+            "1",
+            "--param",
+            "random_state=3",
+            "--json",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "Nobody - Nothing" in err  # the skipped seed is reported on stderr
+    result = json.loads(out)
+    assert result["seeds"] == [TRACK_IDS[0], TRACK_IDS[1]]
+    assert result["params"] == {"random_state": 3}
+    rows = [TRACK_IDS.index(r["track_id"]) for r in result["recommendations"]]
+    assert all(10 <= r <= 30 for r in rows)  # release years 1980..2000
+    assert not {4, 6} & set(rows)
+    assert len({r % 8 for r in rows}) == len(rows)  # one per artist
+
+
+def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["--db", url, "recommend", "--model", "random", "--playlist", "3", "-n", "3"], capsys
+    )
+    assert code == 0, err
+    assert "random: 3 tracks from 8 seed tracks" in out
+    for header in ("#", "track", "artists", "score", "reason"):
+        assert header in out
+    assert "Artist" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["--model", "random", "--track", "Artist 1 - Trak 1"], 'no track "Artist 1 - Trak 1"', 2),
+        (["--model", "random", "--track", fake_id("cli", 999)], "is not in the catalog", 2),
+        (["--model", "nope", "--track", TRACK_IDS[0]], "unknown model 'nope'", 2),
+        (["--model", "random", "--track", TRACK_IDS[0], "--target", "energy"], "bad --target", 2),
+        (
+            ["--model", "random", "--track", TRACK_IDS[0], "--min", "pitch=3"],
+            "unknown attribute",
+            2,
+        ),
+        (["--model", "random", "--mood", "0.5,0.5"], "needs seed tracks", 2),
+        (["--model", "random"], "no seeds given", 2),
+        (["--model", "random", "--playlist", "999"], "playlist 999 is not in the catalog", 2),
+        (["--model", "random", "--seeds", "/nonexistent/seeds.txt"], "cannot read", 2),
+        (
+            ["--model", "random", "--track", TRACK_IDS[0], "--param", "nope=1"],
+            "no parameter 'nope'",
+            2,
+        ),
+    ],
+)
+def test_bad_input_is_one_line(
+    url: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str, code: int
+) -> None:
+    got, out, err = run(["--db", url, "recommend", *args], capsys)
+    assert got == code
+    assert message in one_error_line(err)
+    assert out == ""
+
+
+def test_empty_catalog_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    code, _, err = run(
+        ["--db", empty, "recommend", "--model", "random", "--track", TRACK_IDS[0]], capsys
+    )
+    assert code == 1
+    assert one_error_line(err) == (
+        "error: the catalog has no tracks; run `mixtape demo-data` or `mixtape ingest …` first"
+    )
+
+
+# -- curate ------------------------------------------------------------------------------------
+
+
+def test_curate(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = tmp_path / "library.txt"
+    seeds.write_text("\n".join(TRACK_IDS[i] for i in (0, 2, 4, 1)) + "\n")
+    args = ["--db", url, "curate", "--seeds", str(seeds), "-n", "8", "--param", "n_clusters=2"]
+    code, out, err = run([*args, "--json"], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["model"] == "clusters"
+    assert len(result["playlist"]) == 8
+    assert sorted(c["seeds"] for c in result["clusters"]) == [1, 3]
+    assert sum(c["drawn"] for c in result["clusters"]) == 8
+    assert all(p["track_id"] in TRACK_IDS and p["artists"] for p in result["playlist"])
+
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    for word in ("share", "seeds", "drawn", "description", "curated playlist: 8 tracks"):
+        assert word in out
+
+
+class _Closed(RandomBaseline):
+    """A model that says it cannot run here (like a closed Spotify endpoint)."""
+
+    name = "closed"
+    summary = "A test model that is never available."
+
+    @classmethod
+    def available(cls) -> tuple[bool, str]:
+        return False, "the endpoint was closed"
+
+
+def test_unavailable_models_are_listed_as_such_and_refuse(
+    url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry.names()  # load the built-in models first
+    monkeypatch.setitem(registry._FACTORIES, "closed", _Closed)
+    code, out, _ = run(["models"], capsys)
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if x.startswith("closed ")]
+    assert "[unavailable: the endpoint was closed]" in line
+    code, out, _ = run(["models", "--json"], capsys)
+    (entry,) = [m for m in json.loads(out)["models"] if m["name"] == "closed"]
+    assert entry["available"] is False and entry["reason"] == "the endpoint was closed"
+
+    code, _, err = run(
+        ["--db", url, "recommend", "--model", "closed", "--track", TRACK_IDS[0]], capsys
+    )
+    assert code == 1
+    assert "the closed model is unavailable: the endpoint was closed" in one_error_line(err)
