@@ -1,0 +1,176 @@
+"""``cooccurrence``: item-to-item neighbours from playlists treated as baskets.
+
+The (playlists × tracks) matrix is weighted (BM25, TF-IDF or plain cosine)
+and `implicit`'s item-item k-nearest-neighbour code keeps each track's ``K``
+most similar tracks.  A query is the row of a synthetic "user" who has the
+seeds: its scores are that row times the similarity matrix, which is what
+``implicit``'s ``recommend`` computes (a test checks they agree).  We sum the
+seeds' similarity rows with numpy instead, so every candidate (not only
+implicit's top N) reaches the shared controls, and divide by the query's best
+score so scores lie in (0, 1] before any target penalty.  A query costs
+milliseconds: it touches only the seeds' ``K`` neighbours each.
+
+The weighting is applied here and implicit's ``ItemItemRecommender.fit`` is
+given a CSR matrix: ``BM25Recommender.fit`` and friends hand their weighted
+matrix on as COO, which makes implicit raise its own ``ParameterWarning`` on
+every fit.  Saved models keep the similarity matrix (CSR arrays); refitting
+it is the expensive part on a full MPD.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from mixtape.errors import InputError
+from mixtape.features.arrays import TrackArrays
+from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.clusters import refuse_unservable, track_label, unique_rows
+from mixtape.models.controls import Controls, allowed_mask, apply_targets, select
+from mixtape.models.registry import register
+
+WEIGHTINGS = ("bm25", "tfidf", "cosine")
+
+
+def item_similarity(
+    playlists: sp.csr_matrix, weighting: str, K: int, bm25_k1: float, bm25_b: float
+) -> sp.csr_matrix:
+    """(tracks × tracks) similarity: each row holds a track's ``K`` nearest neighbours."""
+    from implicit.nearest_neighbours import (  # lazy: implicit is slow to import
+        ItemItemRecommender,
+        bm25_weight,
+        normalize,
+        tfidf_weight,
+    )
+
+    n = playlists.shape[1]
+    counts = sp.csr_matrix(playlists, dtype=np.float64)
+    counts.data = (counts.data != 0).astype(np.float64)  # a basket holds a track or not
+    counts.eliminate_zeros()
+    if counts.nnz == 0:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    item_playlists = counts.T  # implicit weights each item's row of (items × users)
+    if weighting == "bm25":
+        weighted = bm25_weight(item_playlists, bm25_k1, bm25_b).T
+    elif weighting == "tfidf":
+        weighted = normalize(tfidf_weight(item_playlists)).T
+    else:
+        weighted = normalize(item_playlists).T
+    knn = ItemItemRecommender(K=K, num_threads=0)
+    knn.fit(sp.csr_matrix(weighted), show_progress=False)
+    similarity = sp.csr_matrix(knn.similarity, dtype=np.float32)
+    similarity.sort_indices()
+    return similarity
+
+
+@register
+class CooccurrenceModel(Recommender):
+    name = "cooccurrence"
+    summary = "Tracks that appear in playlists with your seeds (item-item BM25 via implicit)."
+
+    def __init__(
+        self,
+        weighting: str = "bm25",
+        K: int = 100,
+        bm25_k1: float = 1.2,
+        bm25_b: float = 0.75,
+    ) -> None:
+        self.weighting = weighting
+        self.K = K
+        self.bm25_k1 = bm25_k1
+        self.bm25_b = bm25_b
+
+    # -- fitting ------------------------------------------------------------------------
+    def _fit(self, data: TrackArrays) -> None:
+        if self.weighting not in WEIGHTINGS:
+            raise InputError(
+                f"unknown weighting {self.weighting!r}", hint="use one of " + ", ".join(WEIGHTINGS)
+            )
+        if self.K < 1:
+            raise InputError(f"K must be at least 1, got {self.K}")
+        self.similarity_ = item_similarity(
+            data.playlists, self.weighting, self.K, self.bm25_k1, self.bm25_b
+        )
+        self._index(data)
+
+    def _index(self, data: TrackArrays) -> None:
+        baskets = sp.csr_matrix(data.playlists, dtype=np.float32)
+        baskets.data = (baskets.data != 0).astype(np.float32)
+        self.track_playlists_ = sp.csr_matrix(baskets.T)  # for the counts in the reasons
+        self.playlist_counts_ = np.diff(self.track_playlists_.indptr)
+
+    def _state(self) -> dict[str, np.ndarray]:
+        s = self.similarity_
+        return {
+            "similarity_data": s.data,
+            "similarity_indices": s.indices,
+            "similarity_indptr": s.indptr,
+        }
+
+    def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
+        n = data.n_tracks
+        self.similarity_ = sp.csr_matrix(
+            (state["similarity_data"], state["similarity_indices"], state["similarity_indptr"]),
+            shape=(n, n),
+        )
+        self._index(data)
+
+    # -- serving ------------------------------------------------------------------------
+    def can_serve(self, rows: np.ndarray) -> np.ndarray:
+        self._check_fitted()
+        return np.asarray(self.playlist_counts_[rows] > 0, dtype=bool)
+
+    def cannot_serve_reason(self, n_seeds: int) -> str:
+        which = "this seed appears" if n_seeds == 1 else f"none of the {n_seeds} seeds appears"
+        return f"{which} in no playlist, so co-occurrence has nothing to go on"
+
+    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        refuse_unservable(
+            self,
+            seeds,
+            data,
+            "appears in no playlist, so co-occurrence has nothing to go on",
+            "appears in a playlist, so co-occurrence has nothing to go on",
+            "try --model hybrid or content",
+        )
+        super()._validate(seeds, data)
+
+    def scores(self, seed_rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate rows and raw scores: the sum of the seeds' similarity rows.
+
+        The same as a synthetic user row (1 at each seed) times the similarity
+        matrix, computed from the seeds' rows alone, without an n-wide product.
+        """
+        neighbours = self.similarity_[np.asarray(seed_rows, dtype=np.int64)]
+        rows, inverse = np.unique(neighbours.indices, return_inverse=True)
+        raw = np.bincount(inverse, weights=neighbours.data, minlength=len(rows))
+        return rows.astype(np.int64), raw
+
+    def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
+        data = self.data_
+        usable = [r for r in unique_rows(seeds.rows) if self.playlist_counts_[r] > 0]
+        rows, raw = self.scores(usable)
+        mask = allowed_mask(data, controls, seeds.rows)
+        keep = mask[rows] & (raw > 0)
+        rows, raw = rows[keep], raw[keep]
+        if len(rows) == 0:
+            return []
+        scores = apply_targets(rows, raw / raw.max(), data, controls)
+        picked = select(rows, scores, n, data, controls, mask)
+        return self._explain(picked, usable)
+
+    def _explain(self, picked: list[tuple[int, float]], seeds: list[int]) -> list[Scored]:
+        """Scored rows with "appears with 'Song A' in 37 playlists" (its strongest seed)."""
+        if not picked:
+            return []
+        rows = np.array([r for r, _ in picked], dtype=np.int64)
+        together = (self.track_playlists_[rows] @ self.track_playlists_[seeds].T).toarray()
+        best = np.argmax(together, axis=1)
+        out = []
+        for i, (row, score) in enumerate(picked):
+            count = int(together[i, best[i]])
+            seed = seeds[int(best[i])]
+            times = "playlist" if count == 1 else "playlists"
+            reason = f"appears with {track_label(self.data_, seed)} in {count:,} {times}"
+            out.append(Scored(row, score, reason))
+        return out
