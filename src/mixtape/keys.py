@@ -53,13 +53,25 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", text)[:255]
 
 
+def exact_name(name: str) -> str:
+    """An artist's identity when it has no Spotify id: the name itself (NFC), nothing folded.
+
+    Sources that join artists by name (``artists_with_genres.csv``, MPD's
+    ``artist_name``) use Spotify's exact names, and distinct artists may differ
+    only by case ("ALI" and "Ali"), so no case or space folding happens here.
+    """
+    return unicodedata.normalize("NFC", name)[:255]
+
+
 @functools.lru_cache(maxsize=1 << 18)
-def local_key(*parts: str) -> str:
+def local_key(*parts: str, fold: bool = True) -> str:
     """A stable 22-character key for an entity that has no Spotify id.
 
-    Built from the normalized parts (e.g. artist names and title), so the same
-    song seen in two files without ids gets the same key.
+    Built from the parts (e.g. artist names and title), normalized with
+    :func:`normalize_name` (or only :func:`exact_name` when ``fold`` is False),
+    so the same song seen in two files without ids gets the same key.
     """
-    joined = "\x1f".join(normalize_name(p) for p in parts)
+    norm = normalize_name if fold else exact_name
+    joined = "\x1f".join(norm(p) for p in parts)
     digest = hashlib.sha1(joined.encode("utf-8")).hexdigest()
     return LOCAL_PREFIX + digest[: 22 - len(LOCAL_PREFIX)]

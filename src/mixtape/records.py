@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from mixtape.keys import local_key, normalize_name
+from mixtape.keys import exact_name, local_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +21,12 @@ class ArtistRef:
 
     @property
     def key(self) -> str:
-        return self.spotify_id or local_key(self.name)
+        return self.spotify_id or local_key(self.name, fold=False)
 
     @property
     def name_norm(self) -> str:
-        return normalize_name(self.name)
+        """The name as matched against other sources: exact (see ``keys.exact_name``)."""
+        return exact_name(self.name)
 
 
 @dataclass(frozen=True, slots=True)

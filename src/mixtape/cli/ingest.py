@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import progress_bar
+from mixtape.ingest.artists_csv import ARTISTS
+from mixtape.ingest.csv_files import CsvKind, count_lines, ingest_csv_files, plan_file
+from mixtape.ingest.csv_layouts import parse_map_options
 from mixtape.ingest.mpd import expand_paths, ingest_mpd
+from mixtape.ingest.tracks_csv import TRACKS
 from mixtape.records import IngestSummary
 
 ingest_app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
@@ -87,3 +93,89 @@ def mpd(
             summaries.append(summary)
             bar.advance(task)
     report(st, summaries, as_json, "MPD ingest")
+
+
+MAP_OPT = typer.Option(
+    None,
+    "--map",
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (e.g. --map bpm=tempo; COLUMN= ignores a column). Repeatable.",
+)
+
+
+def _ingest_csv(
+    ctx: typer.Context,
+    spec: CsvKind[Any],
+    paths: list[Path],
+    maps: list[str] | None,
+    strict: bool,
+    as_json: bool,
+    title: str,
+) -> None:
+    st = state(ctx)
+    mapping = parse_map_options(maps or [], spec.fields)
+    for path in paths:  # every header is checked before the catalog is touched
+        plan_file(spec, path, mapping)
+    catalog = st.catalog()
+    summaries: list[IngestSummary] = []
+    # Only on a terminal, and transient: an error mid-file then reads as one line.
+    shown = st.err.is_terminal
+    bar = progress_bar(st.err, transient=True)
+    with bar if shown else contextlib.nullcontext(bar):
+        tasks = {
+            path: bar.add_task(path.name, total=count_lines(path) if shown else None)
+            for path in paths
+        }
+
+        def progress(path: Path, rows: int) -> None:
+            bar.update(tasks[path], completed=rows)
+
+        for summary in ingest_csv_files(
+            catalog, spec, paths, mapping=mapping, strict=strict, on_progress=progress
+        ):
+            summaries.append(summary)
+    report(st, summaries, as_json, title)
+    for s in summaries:
+        if s.records_skipped:
+            st.err.print(f"{Path(s.source).name}: {s.message}", highlight=False)
+
+
+@ingest_app.command("tracks")
+def tracks(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Track CSV files; each is one transaction."),
+    maps: list[str] | None = MAP_OPT,
+    strict: bool = STRICT_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Load track catalogs with audio features from CSV files.
+
+    The layout is recognised from the header: "30000 Spotify Songs", genre
+    crawls (id, genre, name, artist, ...), the Kaggle data.csv (160k),
+    tracks_features.csv (1.2M) and tracks.csv (600k) files, SpotifyFeatures.csv,
+    or any CSV with a track id column (an id or spotify:track: URI) and
+    feature columns; --map names what cannot be guessed.  Values are checked
+    (fractions in [0, 1], key -1..11, mode 0/1, ...): a bad row is skipped and
+    its line shown, or with --strict fails the file, which then leaves nothing.
+    Genres on a row (seed genre, playlist genre) are kept as track genres.
+    """
+    _ingest_csv(ctx, TRACKS, paths, maps, strict, as_json, "Tracks ingest")
+
+
+@ingest_app.command("artists")
+def artists(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Artist CSV files; each is one transaction."),
+    maps: list[str] | None = MAP_OPT,
+    strict: bool = STRICT_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Load artist genres, popularity and followers from CSV files, one row per artist.
+
+    Recognises artists_with_genres.csv / data_w_genres.csv (no ids: artists
+    are matched by name; genres "a, b", "[]" or "['a', 'b']") and the Kaggle
+    artists.csv (id, followers, genres, name, popularity), or any CSV with an
+    artist name or id column.  Later files update popularity and add genres;
+    nothing is deleted.
+    """
+    _ingest_csv(ctx, ARTISTS, paths, maps, strict, as_json, "Artists ingest")
