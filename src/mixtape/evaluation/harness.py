@@ -125,7 +125,7 @@ def _score_split(
     acc.add("clicks", m.clicks(truth, ranked))
     acc.add("precision_at_10", m.precision_at_k(truth, ranked, 10))
     acc.add("recall_at_500", m.recall_at_k(truth, ranked, 500))
-    with_features = {t for t in truth if has_features[t]}
+    with_features = {t for t in truth if t >= 0 and has_features[t]}
     if with_features:
         acc.add("r_precision_with_features", m.r_precision(with_features, ranked))
         acc.add("ndcg_with_features", m.ndcg(with_features, ranked))
@@ -141,7 +141,7 @@ def _score_split(
 
 def evaluate(
     data: TrackArrays,
-    playlists: Sequence[Sequence[int]],
+    playlists: Sequence[Sequence[int] | np.ndarray],
     *,
     models: Sequence[str],
     categories: Sequence[Category],
@@ -181,8 +181,11 @@ def evaluate(
         per_cat: dict[str, _Acc] = {}
         overall = _Acc()
         for split in splits:
+            known = [r for r in split.seeds if r >= 0]  # negative: a track not in the catalog
             try:
-                recs = model.recommend(Seeds.tracks(split.seeds), n, Controls())
+                if not known:
+                    raise MixtapeError("no seed track is in the catalog")
+                recs = model.recommend(Seeds.tracks(known), n, Controls())
             except MixtapeError:
                 recs = []
                 per_cat.setdefault(split.category, _Acc()).unserved += 1

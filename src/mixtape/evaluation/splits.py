@@ -89,7 +89,7 @@ def split_playlist(
 
 
 def make_splits(
-    playlists: Sequence[Sequence[int]],
+    playlists: Sequence[Sequence[int] | np.ndarray],
     categories: Sequence[Category],
     per_category: int,
     seed: int,
