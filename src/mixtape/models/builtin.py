@@ -1,1 +1,12 @@
 """Imports every built-in model module so each registers itself."""
+from mixtape.models import (
+    clusters,  # noqa: F401
+    content,  # noqa: F401
+    cooccurrence,  # noqa: F401
+    genre_clusters,  # noqa: F401
+    hybrid,  # noqa: F401
+    mood,  # noqa: F401
+    popular,  # noqa: F401
+    random_baseline,  # noqa: F401
+    vector,  # noqa: F401
+)

@@ -64,11 +64,20 @@ class Controls:
         return any(b.target is not None for b in self.bounds.values())
 
 
-def allowed_mask(data: TrackArrays, controls: Controls, seeds: Iterable[int] = ()) -> np.ndarray:
-    """Boolean mask of rows that may be recommended (filters and exclusions)."""
-    mask = np.ones(data.n_tracks, dtype=bool)
+def allowed_mask(
+    data: TrackArrays,
+    controls: Controls,
+    seeds: Iterable[int] = (),
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Boolean mask of rows that may be recommended (filters and exclusions).
+
+    With ``rows``, the mask of those rows only (``mask[i]`` for ``rows[i]``):
+    cheaper than the whole catalog when a search returned a few candidates.
+    """
+    mask = np.ones(data.n_tracks if rows is None else len(rows), dtype=bool)
     for name, bound in controls.bounds.items():
-        col = data.column(name)
+        col = data.column(name) if rows is None else data.column(name)[rows]
         if bound.min is not None:
             mask &= col >= bound.min  # NaN compares False: unknown values are filtered out
         if bound.max is not None:
@@ -77,7 +86,11 @@ def allowed_mask(data: TrackArrays, controls: Controls, seeds: Iterable[int] = (
     if controls.exclude_seeds:
         excluded.update(seeds)
     if excluded:
-        mask[np.fromiter(excluded, dtype=np.int64)] = False
+        gone = np.fromiter(excluded, dtype=np.int64)
+        if rows is None:
+            mask[gone] = False
+        else:
+            mask &= ~np.isin(rows, gone)
     return mask
 
 

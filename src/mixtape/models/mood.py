@@ -1,0 +1,149 @@
+"""``mood``: nearest neighbours on the valence–energy plane (Russell's circumplex).
+
+Seeds are a track (its point), several tracks (their mean point) or a point
+given directly (``Seeds.at(valence, energy)``, e.g. from :func:`parse_mood`).
+Score is minus the Euclidean distance; the index is a scipy ``cKDTree`` over
+the tracks whose valence and energy are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from mixtape.errors import InputError, SeedError
+from mixtape.features.arrays import TrackArrays
+from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.controls import Controls, allowed_mask
+from mixtape.models.registry import register
+from mixtape.models.search import best_allowed, candidate_depth, select_candidates
+from mixtape.models.vector import describe_track
+
+#: Quadrant words → (valence, energy).
+MOODS: dict[str, tuple[float, float]] = {
+    "happy": (0.8, 0.8),
+    "energetic": (0.8, 0.8),
+    "angry": (0.2, 0.8),
+    "tense": (0.2, 0.8),
+    "sad": (0.2, 0.2),
+    "depressed": (0.2, 0.2),
+    "calm": (0.8, 0.2),
+    "relaxed": (0.8, 0.2),
+}
+
+
+def parse_mood(text: str) -> tuple[float, float]:
+    """``"0.7,0.4"`` (valence, energy in 0..1) or a quadrant word such as ``"calm"``."""
+    cleaned = text.strip().lower()
+    if cleaned in MOODS:
+        return MOODS[cleaned]
+    hint = "give VALENCE,ENERGY between 0 and 1 (e.g. 0.7,0.4) or one of " + ", ".join(MOODS)
+    parts = cleaned.split(",")
+    if len(parts) != 2:
+        raise InputError(f"cannot read the mood {text!r}", hint=hint)
+    try:
+        valence, energy = (float(p) for p in parts)
+    except ValueError:
+        raise InputError(f"cannot read the mood {text!r}", hint=hint) from None
+    if not (0.0 <= valence <= 1.0 and 0.0 <= energy <= 1.0):
+        raise InputError(f"valence and energy must be between 0 and 1, got {text!r}", hint=hint)
+    return valence, energy
+
+
+@register
+class MoodModel(Recommender):
+    name = "mood"
+    summary = "Nearest tracks on the valence–energy plane (seed tracks or a mood such as 'calm')."
+    accepts_point = True
+
+    has_mood_: np.ndarray  # data.has_mood, computed once
+    rows_: np.ndarray  # tree index -> catalog row
+    points_: np.ndarray  # (m, 2) valence, energy
+    tree_: cKDTree
+
+    def __init__(self, leaf_size: int = 32) -> None:
+        self.leaf_size = leaf_size
+
+    def _fit(self, data: TrackArrays) -> None:
+        self.has_mood_ = data.has_mood
+        self.rows_ = np.flatnonzero(self.has_mood_)
+        self.points_ = np.column_stack(
+            [data.column("valence")[self.rows_], data.column("energy")[self.rows_]]
+        ).astype(np.float64)
+        self.tree_ = cKDTree(self.points_, leafsize=self.leaf_size)
+
+    def can_serve(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self.is_fitted:
+            return np.zeros(len(rows), dtype=bool)
+        return np.asarray(self.has_mood_[rows], dtype=bool)
+
+    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        rows = np.asarray(seeds.rows, dtype=np.int64)
+        in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
+        if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
+            which = (
+                f"track {describe_track(data, int(rows[0]))} has"
+                if len(rows) == 1
+                else f"none of the {len(rows)} seed tracks has"
+            )
+            raise SeedError(
+                f"{which} no valence and energy",
+                hint="ingest a catalog with features (mixtape ingest tracks), "
+                "give a mood (--mood calm) or use --model cooccurrence",
+            )
+        super()._validate(seeds, data)
+
+    def seed_point(self, seeds: Seeds) -> tuple[float, float]:
+        """The point a query starts from: the given point or the seeds' mean."""
+        if seeds.point is not None:
+            return seeds.point
+        rows = np.asarray(seeds.rows, dtype=np.int64)
+        rows = rows[self.has_mood_[rows]]
+        v = float(np.mean(self.data_.column("valence")[rows]))
+        e = float(np.mean(self.data_.column("energy")[rows]))
+        return v, e
+
+    def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
+        return self._recommend_many([seeds], n, controls)[0]
+
+    def recommend_batch(
+        self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
+    ) -> list[list[Scored]]:
+        """One k-d tree query for all seed points."""
+        data = self._check_fitted()
+        for s in seeds:
+            self._validate(s, data)
+        return self._recommend_many(list(seeds), n, controls or Controls())
+
+    def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
+        data = self.data_
+        m = len(self.rows_)
+        points = np.array([self.seed_point(s) for s in seeds], dtype=np.float64)
+        depth = min(m, candidate_depth(n, controls, max(len(s.rows) for s in seeds)))
+        found_all: list[list[tuple[int, float]] | None] = [None] * len(seeds)
+        if not controls.has_targets and 0 < depth < m:
+            dist, idx = self.tree_.query(points, k=depth)
+            dist = np.asarray(dist).reshape(len(points), depth)
+            idx = np.asarray(idx).reshape(len(points), depth)
+            for i, s in enumerate(seeds):
+                found = select_candidates(self.rows_[idx[i]], -dist[i], n, data, controls, s.rows)
+                if len(found) >= n:
+                    found_all[i] = found
+        out = []
+        for i, s in enumerate(seeds):
+            picked = found_all[i]
+            if picked is None:  # filters left too few, or targets re-rank: every distance
+                mask = allowed_mask(data, controls, s.rows)
+                dist = np.hypot(*(self.points_ - points[i]).T)
+                picked = best_allowed(self.rows_, -dist, n, data, controls, mask)
+            out.append([Scored(row, score, self._reason(row, points[i])) for row, score in picked])
+        return out
+
+    def _reason(self, row: int, point: np.ndarray) -> str:
+        v = float(self.data_.column("valence")[row])
+        e = float(self.data_.column("energy")[row])
+        gap = float(np.hypot(v - point[0], e - point[1]))
+        return f"valence {v:.2f}, energy {e:.2f} — {gap:.2f} from the seed point"

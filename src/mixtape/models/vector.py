@@ -1,0 +1,358 @@
+"""Cosine-similarity models over feature vectors: the shared machinery and ``audio``.
+
+A :class:`VectorModel` indexes the tracks it can describe as *positions* of
+an :class:`~mixtape.models.search.ExactIndex` (plus, for big catalogs, an HNSW
+graph) and answers every query the same way: build the seeds' query vector,
+fetch ``candidate_depth`` candidates (exclusions, seeds and the artist cap
+need slack), apply the controls, and fall back to scoring every track when
+filters leave fewer than ``n`` (or when targets re-rank, which needs all
+scores).  ``recommend_batch`` runs one search for all queries.
+
+``audio`` is cosine over all 13 standardized audio features.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+
+from mixtape.errors import InputError, SeedError
+from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.blocks import apply_standardization, audio_block, column_stats
+from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.controls import Controls, allowed_mask
+from mixtape.models.registry import register
+from mixtape.models.search import (
+    AUTO_HNSW_ABOVE,
+    ExactIndex,
+    HNSWIndex,
+    Query,
+    best_allowed,
+    candidate_depth,
+    default_threads,
+    select_candidates,
+    tune_ef_search,
+)
+
+INDEXES = ("auto", "exact", "hnsw")
+#: Features a reason may name, in the order they are preferred on a tie.
+READABLE = (
+    "energy",
+    "danceability",
+    "valence",
+    "acousticness",
+    "tempo",
+    "instrumentalness",
+    "speechiness",
+)
+_READABLE_COLS = np.array([AUDIO_COLUMNS.index(c) for c in READABLE])
+_RECALL_QUERIES = 200
+_RECALL_K = 10
+
+
+def describe_track(data: TrackArrays, row: int) -> str:
+    name = str(data.names[row]) if data.names[row] else ""
+    return f"'{name}' ({data.keys[row]})" if name else str(data.keys[row])
+
+
+def similar_features(
+    z_query: np.ndarray, z_rows: np.ndarray, known: np.ndarray, top: int = 2
+) -> list[str]:
+    """Per row, the ``top`` readable features closest to the query's (as words)."""
+    gaps = np.abs(z_rows[:, _READABLE_COLS] - z_query[_READABLE_COLS])
+    gaps = np.where(known[:, _READABLE_COLS], gaps, np.inf)
+    order = np.argsort(gaps, axis=1, kind="stable")[:, :top]
+    out = []
+    for row_gaps, picks in zip(gaps, order, strict=True):
+        names = [READABLE[j] for j in picks if np.isfinite(row_gaps[j])]
+        out.append(
+            " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        )
+    return out
+
+
+class VectorModel(Recommender):
+    """Base of the cosine models: index building, controls, batching, persistence."""
+
+    index: str
+    n_threads: int
+    random_state: int
+    #: Feature description for the "cannot serve" message, e.g. "audio features".
+    needs: str = "audio features"
+
+    rows_: np.ndarray  # position -> catalog row
+    position_: np.ndarray  # catalog row -> position, -1 when not indexed
+    exact_: ExactIndex
+    hnsw_: HNSWIndex | None
+    projection_: np.ndarray | None  # sparse part -> HNSW embedding (None: dense as is)
+    hnsw_recall_: float | None
+    mean_: np.ndarray  # audio standardization, for reasons
+    has_audio_: np.ndarray  # data.has_audio, computed once
+    std_: np.ndarray
+
+    # -- building ---------------------------------------------------------------------
+    @abstractmethod
+    def _build(self, data: TrackArrays) -> tuple[ExactIndex, np.ndarray]:
+        """(exact index, position -> catalog row)."""
+
+    def _projection(self, exact: ExactIndex) -> np.ndarray | None:
+        """Matrix mapping the sparse part into the HNSW embedding (None: as is)."""
+        return None
+
+    def _wants_hnsw(self, exact: ExactIndex) -> bool:
+        """Whether to build the HNSW graph (``index="auto"``: for big catalogs)."""
+        return self.index == "hnsw" or (self.index == "auto" and exact.size > AUTO_HNSW_ABOVE)
+
+    def _threads(self) -> int:
+        return self.n_threads if self.n_threads > 0 else default_threads()
+
+    def _fit(self, data: TrackArrays) -> None:
+        if self.index not in INDEXES:
+            raise InputError(f"unknown index {self.index!r}", hint="use " + ", ".join(INDEXES))
+        self.mean_, self.std_ = column_stats(data.audio)
+        self.has_audio_ = data.has_audio
+        exact, rows = self._build(data)
+        self._attach(exact, rows, None, data.n_tracks)
+        self.hnsw_, self.hnsw_recall_ = None, None
+        if self._wants_hnsw(exact):
+            self.projection_ = self._projection(exact)
+            self._build_hnsw()
+
+    def _attach(
+        self, exact: ExactIndex, rows: np.ndarray, projection: np.ndarray | None, n_tracks: int
+    ) -> None:
+        self.exact_ = exact
+        self.rows_ = rows.astype(np.int64)
+        self.projection_ = projection
+        self.position_ = np.full(n_tracks, -1, dtype=np.int64)
+        self.position_[self.rows_] = np.arange(len(rows))
+
+    def _build_hnsw(self) -> None:
+        exact = self.exact_
+        chunks = (
+            exact.embedding(np.arange(a, min(a + 100_000, exact.size)), self.projection_)
+            for a in range(0, exact.size, 100_000)
+        )
+        self.hnsw_ = HNSWIndex.build(chunks, n_threads=self._threads())
+        rng = np.random.default_rng(self.random_state)
+        sample = rng.choice(exact.size, min(_RECALL_QUERIES, exact.size), replace=False)
+        queries = [exact.query([p]) for p in sample]
+        truth = _without_self(exact.search(queries, _RECALL_K + 1), sample)
+
+        def approx(ef: int) -> np.ndarray:
+            assert self.hnsw_ is not None
+            self.hnsw_.ef_search = ef
+            return _without_self(self._approximate(queries, _RECALL_K + 1), sample)
+
+        self.hnsw_.ef_search, self.hnsw_recall_ = tune_ef_search(approx, truth)
+
+    # -- persistence ------------------------------------------------------------------
+    def _state(self) -> dict[str, np.ndarray]:
+        exact = self.exact_
+        state: dict[str, np.ndarray] = {
+            "rows": self.rows_,
+            "dense_t": exact.dense_t,
+            "group_bounds": exact.group_bounds,
+            "group_buckets": exact.group_buckets,
+            "group_scale": exact.group_scale,
+            "n_buckets": np.asarray(exact.n_buckets, dtype=np.int64),
+            "mean": self.mean_,
+            "std": self.std_,
+        }
+        if exact.sparse is not None:
+            state |= {
+                "sparse_data": exact.sparse.data,
+                "sparse_indices": exact.sparse.indices,
+                "sparse_indptr": exact.sparse.indptr,
+                "sparse_shape": np.asarray(exact.sparse.shape, dtype=np.int64),
+            }
+        if self.projection_ is not None:
+            state["projection"] = self.projection_
+        if self.hnsw_ is not None:
+            state["hnsw"] = self.hnsw_.to_array()
+            state["hnsw_tuning"] = np.array([self.hnsw_.ef_search, self.hnsw_recall_ or 0.0])
+        return state
+
+    def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
+        import scipy.sparse as sp
+
+        sparse = None
+        if "sparse_data" in state:
+            sparse = sp.csr_matrix(
+                (state["sparse_data"], state["sparse_indices"], state["sparse_indptr"]),
+                shape=tuple(int(s) for s in state["sparse_shape"]),
+            )
+        exact = ExactIndex(
+            state["dense_t"],
+            group_bounds=state["group_bounds"],
+            group_buckets=state["group_buckets"],
+            group_scale=state["group_scale"],
+            n_buckets=[int(b) for b in state["n_buckets"]],
+            sparse=sparse,
+            n_threads=self._threads(),
+        )
+        self.mean_, self.std_ = state["mean"], state["std"]
+        self.has_audio_ = data.has_audio
+        self._attach(exact, state["rows"], state.get("projection"), data.n_tracks)
+        self.hnsw_, self.hnsw_recall_ = None, None
+        if "hnsw" in state:
+            ef, recall = state["hnsw_tuning"]
+            self.hnsw_ = HNSWIndex.from_array(state["hnsw"], int(ef), self._threads())
+            self.hnsw_recall_ = float(recall)
+
+    # -- serving ----------------------------------------------------------------------
+    def can_serve(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        if not self.is_fitted:
+            return np.zeros(len(rows), dtype=bool)
+        return self.position_[rows] >= 0
+
+    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        rows = np.asarray(seeds.rows, dtype=np.int64)
+        in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
+        if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
+            which = (
+                f"track {describe_track(data, int(rows[0]))} has"
+                if len(rows) == 1
+                else f"none of the {len(rows)} seed tracks has"
+            )
+            raise SeedError(
+                f"{which} no {self.needs}",
+                hint="ingest a catalog with features (mixtape ingest tracks) "
+                "or use --model cooccurrence",
+            )
+        super()._validate(seeds, data)
+
+    def _positions(self, seeds: Seeds) -> np.ndarray:
+        pos = self.position_[np.asarray(seeds.rows, dtype=np.int64)]
+        return pos[pos >= 0]
+
+    def _approximate(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """HNSW candidates re-scored exactly: (positions, scores) best first per query."""
+        assert self.hnsw_ is not None
+        exact = self.exact_
+        pool = k if self.projection_ is None else max(2 * k, self.hnsw_.ef_search)
+        found = self.hnsw_.search(
+            np.stack([exact.query_embedding(q, self.projection_) for q in queries]), pool
+        )
+        out = []
+        for q, pos in zip(queries, found, strict=True):
+            pos = pos[pos >= 0]
+            scores = exact.scores_at(q, pos)
+            order = np.lexsort((pos, -scores))[:k]
+            out.append((pos[order], scores[order]))
+        return out
+
+    def _search(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        if self.hnsw_ is not None and k <= self.exact_.size // 4:
+            return self._approximate(queries, k)
+        return self.exact_.search(queries, k)
+
+    def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
+        return self._recommend_many([seeds], n, controls)[0]
+
+    def recommend_batch(
+        self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
+    ) -> list[list[Scored]]:
+        """Many queries with one search (one matrix product or one HNSW batch)."""
+        data = self._check_fitted()
+        for s in seeds:
+            self._validate(s, data)
+        return self._recommend_many(list(seeds), n, controls or Controls())
+
+    def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
+        positions = [self._positions(s) for s in seeds]
+        queries = [self.exact_.query(p) for p in positions]
+        depth = candidate_depth(n, controls, max(len(s.rows) for s in seeds))
+        picked = self._rank(seeds, positions, queries, n, depth, controls)
+        return [
+            [
+                Scored(row, score, reason)
+                for (row, score), reason in zip(p, self._reasons(pos, q, p), strict=True)
+            ]
+            for pos, q, p in zip(positions, queries, picked, strict=True)
+        ]
+
+    def _rank(
+        self,
+        seeds: list[Seeds],
+        positions: list[np.ndarray],
+        queries: list[Query],
+        n: int,
+        depth: int,
+        controls: Controls,
+    ) -> list[list[tuple[int, float]]]:
+        """Mean-vector ranking: cosine between the seeds' mean vector and every track."""
+        data = self.data_
+        out: list[list[tuple[int, float]] | None] = [None] * len(queries)
+        if not controls.has_targets and depth < self.exact_.size:
+            for i, (pos, scores) in enumerate(self._search(queries, depth)):
+                norm = queries[i].norm or 1.0
+                found = select_candidates(
+                    self.rows_[pos], scores / norm, n, data, controls, seeds[i].rows
+                )
+                if len(found) >= n:
+                    out[i] = found
+        for i in range(len(out)):
+            if out[i] is None:  # filters left too few, or targets re-rank: score everything
+                mask = allowed_mask(data, controls, seeds[i].rows)
+                scores = self.exact_.scores(queries[i]) / (queries[i].norm or 1.0)
+                out[i] = best_allowed(self.rows_, scores, n, data, controls, mask)
+        return [o or [] for o in out]
+
+    @abstractmethod
+    def _reasons(
+        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+    ) -> list[str]: ...
+
+    def _z(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Standardized audio of ``rows`` and which values are known."""
+        audio = self.data_.audio[rows]
+        return apply_standardization(audio, self.mean_, self.std_), ~np.isnan(audio)
+
+
+def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:
+    """Top-k positions per query with the query's own position removed (k = len - 1)."""
+    out = []
+    for (pos, _), own in zip(hits, sample, strict=True):
+        rest = pos[pos != own]
+        k = len(pos) - 1
+        out.append(np.pad(rest[:k], (0, max(0, k - len(rest))), constant_values=-1))
+    return np.stack(out)
+
+
+@register
+class AudioModel(VectorModel):
+    name = "audio"
+    summary = "Cosine similarity over all 13 standardized audio features (the full-scale model)."
+
+    def __init__(self, index: str = "auto", n_threads: int = 0, random_state: int = 0) -> None:
+        self.index = index
+        self.n_threads = n_threads
+        self.random_state = random_state
+
+    def _build(self, data: TrackArrays) -> tuple[ExactIndex, np.ndarray]:
+        rows = np.flatnonzero(self.has_audio_)
+        unit = np.asarray(audio_block(data).matrix)
+        dense_t = np.empty((unit.shape[1], len(rows)), dtype=np.float32)
+        for j in range(unit.shape[1]):  # column by column: no second full copy
+            dense_t[j] = unit[rows, j]
+        del unit
+        return ExactIndex(dense_t, n_threads=self._threads()), rows
+
+    def _reasons(
+        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+    ) -> list[str]:
+        if not picked:
+            return []
+        rows = np.array([r for r, _ in picked])
+        z_seed, known_seed = self._z(self.rows_[seed_positions])
+        z_query = z_seed.mean(axis=0)
+        z_rows, known = self._z(rows)
+        words = similar_features(z_query, z_rows, known & known_seed.all(axis=0), top=3)
+        return [
+            f"similar {w or 'sound'} (cosine {s:.2f})"
+            for w, (_, s) in zip(words, picked, strict=True)
+        ]
