@@ -20,7 +20,10 @@ class AppState:
     verbose: bool = False
     _settings: Settings | None = None
     _catalog: Catalog | None = None
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
+    # Piped output gets a wide, fixed width so tables stay readable in logs and CI.
+    out: Console = field(
+        default_factory=lambda: Console(soft_wrap=True, width=None if sys.stdout.isatty() else 140)
+    )
     err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
 
     @property
