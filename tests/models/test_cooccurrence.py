@@ -58,7 +58,17 @@ def data() -> TrackArrays:
 
 @pytest.fixture(scope="module")
 def model(data: TrackArrays) -> CooccurrenceModel:
-    return CooccurrenceModel().fit(data)
+    return CooccurrenceModel(weighting="bm25", backfill=False).fit(data)
+
+
+def test_short_lists_are_completed_with_popular_tracks(data: TrackArrays) -> None:
+    plain = CooccurrenceModel(K=2, backfill=False).fit(data).recommend(Seeds.tracks([0]), 6)
+    filled = CooccurrenceModel(K=2).fit(data).recommend(Seeds.tracks([0]), 6)
+    assert len(plain) == 2
+    assert len(filled) == 6
+    assert [r.row for r in filled[:2]] == [r.row for r in plain]
+    assert all(r.reason.endswith("(fills the list)") for r in filled[2:])
+    assert all(r.score < 0 < plain[-1].score for r in filled[2:])
 
 
 @pytest.mark.parametrize("weighting", ["bm25", "tfidf", "cosine"])
@@ -100,7 +110,7 @@ def test_controls_are_honoured(data: TrackArrays, model: CooccurrenceModel) -> N
     popular = model.recommend(Seeds.tracks([0]), 3, Controls(bounds={"popularity": Bound(min=8)}))
     assert all(data.popularity[r.row] >= 8 for r in popular)
     same_artist = make_arrays(baskets(), artists=np.array([0, 1, 1, *range(2, N_TRACKS - 1)]))
-    capped = CooccurrenceModel().fit(same_artist)
+    capped = CooccurrenceModel(backfill=False).fit(same_artist)
     assert len({r.row for r in capped.recommend(Seeds.tracks([0]), 2)} & {1, 2}) == 2
     one = capped.recommend(Seeds.tracks([0]), 2, Controls(max_per_artist=1))
     assert len({r.row for r in one} & {1, 2}) == 1

@@ -66,16 +66,20 @@ def item_similarity(
 @register
 class CooccurrenceModel(Recommender):
     name = "cooccurrence"
-    summary = "Tracks that appear in playlists with your seeds (item-item BM25 via implicit)."
+    summary = (
+        "Tracks that appear in playlists with your seeds (item-item TF-IDF/BM25 via implicit)."
+    )
 
     def __init__(
         self,
-        weighting: str = "bm25",
+        weighting: str = "tfidf",
         K: int = 100,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
+        backfill: bool = True,
     ) -> None:
         self.weighting = weighting
+        self.backfill = backfill
         self.K = K
         self.bm25_k1 = bm25_k1
         self.bm25_b = bm25_b
@@ -157,7 +161,31 @@ class CooccurrenceModel(Recommender):
             return []
         scores = apply_targets(rows, raw / raw.max(), data, controls)
         picked = select(rows, scores, n, data, controls, mask)
-        return self._explain(picked, usable)
+        out = self._explain(picked, usable)
+        if self.backfill and len(out) < n:
+            out += self._fill(n - len(out), mask, {r for r, _ in picked}, controls)
+        return out
+
+    def _fill(self, k: int, mask: np.ndarray, taken: set[int], controls: Controls) -> list[Scored]:
+        """Complete a short list with the tracks in most playlists, scored below every match.
+
+        With only ``K`` neighbours per seed, a one-seed query yields at most ``K``
+        candidates; a 500-track list is completed the way the RecSys Challenge
+        entries did, with popular tracks, and says so in the reason.
+        """
+        allowed = mask.copy()
+        if taken:
+            allowed[np.fromiter(taken, dtype=np.int64)] = False
+        counts = self.playlist_counts_.astype(np.float64)
+        rows = np.flatnonzero(allowed & (counts > 0))
+        if len(rows) == 0:
+            return []
+        scores = -1.0 + counts[rows] / (counts.max() + 1.0)  # in (-1, 0): below any match
+        picked = select(rows, scores, k, self.data_, controls, allowed)
+        return [
+            Scored(row, score, f"popular: in {int(counts[row]):,} playlists (fills the list)")
+            for row, score in picked
+        ]
 
     def _explain(self, picked: list[tuple[int, float]], seeds: list[int]) -> list[Scored]:
         """Scored rows with "appears with 'Song A' in 37 playlists" (its strongest seed)."""

@@ -54,7 +54,7 @@ class HybridModel(Recommender):
     def __init__(
         self,
         alpha: float = 0.7,
-        weighting: str = "bm25",
+        weighting: str = "tfidf",
         K: int = 100,
         content_params: dict[str, Any] | None = None,
     ) -> None:
@@ -67,7 +67,7 @@ class HybridModel(Recommender):
     def _parts(self) -> tuple[CooccurrenceModel, Recommender]:
         if not 0.0 <= self.alpha <= 1.0:
             raise InputError(f"alpha must be between 0 and 1, got {self.alpha}")
-        cooc = CooccurrenceModel(weighting=self.weighting, K=self.K)
+        cooc = CooccurrenceModel(weighting=self.weighting, K=self.K, backfill=False)
         content = registry.create("content", **(self.content_params or {}))
         return cooc, content
 
