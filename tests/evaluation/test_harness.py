@@ -1,0 +1,181 @@
+"""The harness and the evaluate command on a small demo catalog (built once per module)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mixtape import service
+from mixtape.catalog import Catalog, open_catalog
+from mixtape.cli.app import main
+from mixtape.demo import generate, load_demo
+from mixtape.demo.write_files import write_mpd_slices
+from mixtape.evaluation import harness
+from mixtape.evaluation.runner import run_evaluation
+from mixtape.features.arrays import TrackArrays
+from mixtape.models import registry
+
+SEEN: list[TrackArrays] = []
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("eval")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    catalog = open_catalog(url)
+    load_demo(catalog, generate(seed=3, tracks=1_500, playlists=300))
+    catalog.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def catalog(demo_db: str) -> Catalog:
+    return open_catalog(demo_db)
+
+
+@pytest.fixture(scope="module")
+def data(catalog: Catalog) -> TrackArrays:
+    return service.load_arrays(catalog)
+
+
+def test_models_are_fitted_without_the_evaluated_playlists(
+    catalog: Catalog, data: TrackArrays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fitted: list[TrackArrays] = []
+    real_create = registry.create
+
+    def spy(name: str, **params: object) -> object:
+        model = real_create(name, **params)
+        original = model.fit
+
+        def fit(arrays: TrackArrays) -> object:
+            fitted.append(arrays)
+            return original(arrays)
+
+        model.fit = fit  # type: ignore[method-assign]
+        return model
+
+    monkeypatch.setattr(harness.registry, "create", spy)
+    evaluation, _ = run_evaluation(
+        catalog, data, models=["popular"], categories="first-5", playlists=20, seed=1
+    )
+    (train,) = fitted
+    evaluated = 20
+    assert train.playlists.shape[0] == data.playlists.shape[0] - evaluated
+    assert evaluation.results[-1].playlists == evaluated
+
+
+def test_cooccurrence_beats_popular_beats_random_on_the_demo(
+    catalog: Catalog, data: TrackArrays
+) -> None:
+    evaluation, info = run_evaluation(
+        catalog,
+        data,
+        models=["random", "popular", "cooccurrence", "audio"],
+        categories="first-5,random-25",
+        playlists=40,
+        seed=0,
+    )
+    overall = {r.model: r for r in evaluation.results if r.category == "all"}
+    assert info["source"] == "catalog"
+    assert overall["cooccurrence"].r_precision > 2 * overall["popular"].r_precision
+    assert overall["popular"].r_precision > overall["random"].r_precision
+    assert overall["audio"].r_precision_with_features > overall["random"].r_precision_with_features
+    assert overall["random"].clicks > overall["cooccurrence"].clicks
+
+
+def test_evaluate_is_deterministic_by_seed(catalog: Catalog, data: TrackArrays) -> None:
+    runs = [
+        run_evaluation(
+            catalog, data, models=["popular"], categories="random-25", playlists=15, seed=seed
+        )[0].as_dict()["results"]
+        for seed in (4, 4, 5)
+    ]
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+def test_test_playlists_from_files(catalog: Catalog, data: TrackArrays, tmp_path: Path) -> None:
+    """Playlists of other slice files: unknown tracks stay in the truth, drop from seeds."""
+    other = generate(seed=3, tracks=1_500, playlists=60)  # same track ids, other playlists
+    files = write_mpd_slices(other, tmp_path)
+    evaluation, info = run_evaluation(
+        catalog,
+        data,
+        models=["popular"],
+        categories="first-1",
+        playlists=30,
+        seed=0,
+        test_playlists=files,
+    )
+    assert info["source"] == "files"
+    assert info["test_playlists"] == 60
+    assert evaluation.results[-1].playlists == 30
+    # demo playlist keys are demo:N in the catalog, mpd:N in files: nothing dropped
+    assert info["test_playlists_also_in_catalog"] == 0
+
+
+def test_cli_json_and_report(
+    demo_db: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MIXTAPE_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(SystemExit) as done:
+        main(
+            [
+                "--db",
+                demo_db,
+                "evaluate",
+                "--models",
+                "popular,random",
+                "--playlists",
+                "10",
+                "--categories",
+                "first-5",
+                "--json",
+                "--report",
+                str(tmp_path / "report"),
+            ]
+        )
+    assert done.value.code in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    keys = {
+        "model",
+        "category",
+        "playlists",
+        "r_precision",
+        "ndcg",
+        "clicks",
+        "r_precision_with_features",
+    }
+    assert keys <= set(out["results"][0])
+    assert {(r["model"], r["category"]) for r in out["results"]} == {
+        ("popular", "first-5"),
+        ("popular", "all"),
+        ("random", "first-5"),
+        ("random", "all"),
+    }
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "| popular |" in report
+    png = (tmp_path / "report" / "r_precision.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_cli_unknown_model_is_one_line(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--db", demo_db, "evaluate", "--models", "popular,nope"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: unknown model 'nope' (run `mixtape models` to list them)"]
+
+
+def test_without_playlists_keeps_everything_else(data: TrackArrays) -> None:
+    train = harness.without_playlists(data, [0, 2])
+    assert train.playlists.shape == (data.playlists.shape[0] - 2, data.n_tracks)
+    assert np.array_equal(train.audio, data.audio, equal_nan=True)
+    assert train.fingerprint != data.fingerprint
