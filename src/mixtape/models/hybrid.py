@@ -53,7 +53,7 @@ class HybridModel(Recommender):
 
     def __init__(
         self,
-        alpha: float = 0.7,
+        alpha: float = 0.85,
         weighting: str = "tfidf",
         K: int = 100,
         content_params: dict[str, Any] | None = None,
