@@ -71,3 +71,33 @@ class SeedError(InputError):
 
 class ModelUnavailableError(MixtapeError):
     """A model cannot be used here at all (e.g. a closed Spotify endpoint)."""
+
+
+class SpotifyError(MixtapeError):
+    """The Spotify Web API refused a request or could not be reached."""
+
+    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
+class LoginRequired(SpotifyError):
+    """No usable sign-in: never signed in, or the refresh token expired."""
+
+    exit_code = 2
+
+
+class RateLimited(SpotifyError):
+    """Spotify asked us to wait longer than we are willing to; the work can resume later."""
+
+    def __init__(self, message: str, *, retry_after: float, hint: str | None = None) -> None:
+        super().__init__(message, status=429, hint=hint)
+        self.retry_after = retry_after
+
+
+class EndpointClosed(SpotifyError):
+    """Spotify no longer serves this endpoint to this app (403/404 on a closed endpoint)."""
+
+    def __init__(self, message: str, *, endpoint: str, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.endpoint = endpoint

@@ -35,6 +35,39 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL of the catalog database (default: sqlite:///DATA_DIR/mixtape.db). "
         "Overridden by the --db option.",
     ),
+    Setting(
+        "spotify_client_id",
+        "SPOTIFY_CLIENT_ID",
+        "Client id of your Spotify app (or `client_id` in DATA_DIR/spotify.toml).",
+    ),
+    Setting(
+        "spotify_client_secret",
+        "SPOTIFY_CLIENT_SECRET",
+        "Client secret of your Spotify app, for catalog look-ups (or `client_secret` in "
+        "DATA_DIR/spotify.toml). Never printed or logged.",
+    ),
+    Setting(
+        "spotify_redirect_uri",
+        "SPOTIFY_REDIRECT_URI",
+        "Redirect URI registered for your Spotify app; a loopback IP, not localhost "
+        "(default: http://127.0.0.1:8888/callback).",
+    ),
+    Setting(
+        "spotify_api_url",
+        "SPOTIFY_API_URL",
+        "Base URL of the Spotify Web API (default: https://api.spotify.com/v1).",
+    ),
+    Setting(
+        "spotify_accounts_url",
+        "SPOTIFY_ACCOUNTS_URL",
+        "Base URL of Spotify's accounts service (default: https://accounts.spotify.com).",
+    ),
+    Setting(
+        "spotify_max_wait",
+        "SPOTIFY_MAX_WAIT",
+        "Longest Retry-After (seconds) to sleep through on a 429; a longer wait stops the "
+        "work so it can be resumed later (default: 60).",
+    ),
 )
 
 

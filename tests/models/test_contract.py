@@ -22,7 +22,20 @@ from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Bound, Controls, allowed_mask
 from tests.models.conftest import CONTRACT_PARAMS, Tiny
 
+
+def _offline(name: str) -> object:
+    """The model's name, skipped (with the reason) when it needs the network or is unavailable."""
+    cls = registry.model_class(name)
+    check = getattr(cls, "available", None)
+    ok, reason = check() if check is not None else (True, "")
+    if getattr(cls, "needs_network", False) or not ok:
+        why = reason or "it needs the network"
+        return pytest.param(name, marks=pytest.mark.skip(reason=f"{name} model: {why}"), id=name)
+    return name
+
+
 MODELS = registry.names()
+OFFLINE = [_offline(name) for name in MODELS]
 SEED = Seeds.tracks([0])
 PLAYLIST = Seeds.tracks([0, 20, 40])
 QUERIES = [SEED, PLAYLIST, Seeds.tracks([80, 90]), Seeds.tracks([160])]
@@ -32,7 +45,7 @@ def make(name: str) -> Recommender:
     return registry.create(name, **CONTRACT_PARAMS.get(name, {}))
 
 
-@pytest.fixture(scope="module", params=MODELS)
+@pytest.fixture(scope="module", params=OFFLINE)
 def fitted(request: pytest.FixtureRequest, tiny_data: TrackArrays) -> Recommender:
     """Each registered model, fitted once per module (tests must not change it)."""
     return make(request.param).fit(tiny_data)
@@ -52,20 +65,20 @@ def test_the_registry_holds_the_vector_models_and_params_name_real_models() -> N
     assert set(CONTRACT_PARAMS) <= set(MODELS), "CONTRACT_PARAMS names a model nobody registered"
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", OFFLINE)
 def test_recommending_before_fit_raises(name: str) -> None:
     with pytest.raises(NotFittedError):
         make(name).recommend(SEED)
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", OFFLINE)
 def test_fit_returns_self(name: str, tiny_data: TrackArrays) -> None:
     model = make(name)
     assert model.fit(tiny_data) is model
     assert model.is_fitted
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", OFFLINE)
 def test_get_params_round_trips_init_args(name: str) -> None:
     model = make(name)
     params = model.get_params()
@@ -158,7 +171,7 @@ def test_single_and_batch_agree(fitted: Recommender) -> None:
         assert_same(fitted.recommend(seeds, 7, controls), together)
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", OFFLINE)
 def test_same_random_state_same_results(name: str, tiny_data: TrackArrays) -> None:
     a = make(name).fit(tiny_data)
     b = make(name).fit(tiny_data)

@@ -16,3 +16,6 @@ app.command("models")(models)
 app.command("recommend")(recommend)
 app.command("curate")(curate)
 app.command("evaluate")(evaluate)
+from mixtape.cli.spotify import spotify_app  # noqa: E402
+
+app.add_typer(spotify_app, name="spotify")

@@ -162,9 +162,7 @@ class Recommender(ABC):
         if meta.get("model") != cls.name:
             raise InputError(f"{path} holds a {meta.get('model')!r} model, not {cls.name!r}")
         if meta.get("fingerprint") != data.fingerprint:
-            raise InputError(
-                f"{path} was fitted on another catalog state", hint="refit the model"
-            )
+            raise InputError(f"{path} was fitted on another catalog state", hint="refit the model")
         model = cls(**meta["params"])
         model.data_ = data
         model._restore(state, data)

@@ -1,4 +1,5 @@
 """Imports every built-in model module so each registers itself."""
+
 from mixtape.models import (
     clusters,  # noqa: F401
     content,  # noqa: F401
@@ -8,5 +9,6 @@ from mixtape.models import (
     mood,  # noqa: F401
     popular,  # noqa: F401
     random_baseline,  # noqa: F401
+    spotify_model,  # noqa: F401
     vector,  # noqa: F401
 )
