@@ -15,6 +15,7 @@ TABLE_COLUMNS = (
     ("r_precision_with_features", "R-prec (feat.)", "{:.4f}"),
     ("artist_r_precision", "R-prec (artist)", "{:.4f}"),
     ("ndcg", "NDCG", "{:.4f}"),
+    ("ndcg_with_features", "NDCG (feat.)", "{:.4f}"),
     ("clicks", "clicks", "{:.2f}"),
     ("precision_at_10", "P@10", "{:.4f}"),
     ("recall_at_500", "R@500", "{:.4f}"),
@@ -59,7 +60,7 @@ def chart(evaluation: Evaluation, path: Path) -> None:
     groups = by_category(evaluation)
     cats = [c for c in evaluation.categories if c in groups] + ["all"]
     models = evaluation.models
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), constrained_layout=True)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.4), layout="constrained")
     width = 0.8 / max(len(models), 1)
     x = np.arange(len(cats))
     for ax, key, title in (
@@ -77,7 +78,8 @@ def chart(evaluation: Evaluation, path: Path) -> None:
         ax.set_title(title)
         ax.set_ylabel(key)
         ax.grid(axis="y", alpha=0.3)
-    axes[1].legend(fontsize=8, ncols=2)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(models), 6), fontsize=8)
     fig.suptitle(f"mixtape offline evaluation ({evaluation.n_recommendations} recommendations)")
     fig.savefig(path, dpi=110)
     plt.close(fig)
