@@ -65,9 +65,10 @@ EXTRA_ROWS: list[Callable[[TrackArrays, argparse.Namespace], list[Row]]] = []
 
 
 # -- the synthetic catalog ---------------------------------------------------------------------
-def catalog(n: int, seed: int = 0) -> TrackArrays:
+def catalog(n: int, seed: int = 0, n_genres: int = 600) -> TrackArrays:
     rng = np.random.default_rng(seed)
-    styles, per_family = 20, 30
+    styles = 20
+    per_family = max(1, n_genres // styles)
     n_artists = max(1, n // 8)
     artist_style = rng.integers(0, styles, n_artists)
     artist = rng.integers(0, n_artists, n)
@@ -220,7 +221,7 @@ def recall_between(a: Recommender, b: Recommender, seeds: np.ndarray) -> float:
 def run(args: argparse.Namespace) -> list[Row]:
     n = 100_000 if args.quick else args.tracks
     start = time.perf_counter()
-    data = catalog(n)
+    data = catalog(n, n_genres=args.genres)
     print(
         f"catalog: {n:,} tracks, {data.track_genres.shape[1]} genres, made in "
         f"{time.perf_counter() - start:.1f} s"
@@ -332,6 +333,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="n_threads of the models")
     parser.add_argument("--no-hnsw", action="store_true", help="skip the HNSW variants")
     parser.add_argument("--models", default="audio,content,mood")
+    parser.add_argument("--genres", type=int, default=600, help="genres (30 per style at 600)")
     show(run(parser.parse_args()))
 
 

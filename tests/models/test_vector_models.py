@@ -295,6 +295,21 @@ def test_threads_and_query_blocks_do_not_change_results(
         assert np.allclose(s1, s2, atol=1e-6)
 
 
+def test_ef_search_tuning_finds_the_smallest_sufficient_value() -> None:
+    exact = np.arange(10)[None, :]
+    calls: list[int] = []
+
+    def approx(ef: int) -> np.ndarray:
+        calls.append(ef)
+        return exact if ef >= 100 else np.full_like(exact, -1)
+
+    ef, recall = tune_ef_search(approx, exact)
+    assert recall == 1.0
+    assert 100 <= ef <= 100 + 128 // 8
+    assert calls[:4] == [16, 32, 64, 128]
+    assert tune_ef_search(approx, exact, limit=64) == (64, 0.0)
+
+
 def test_hnsw_recall_on_random_vectors() -> None:
     rng = np.random.default_rng(0)
     vectors = rng.standard_normal((20_000, 13)).astype(np.float32)
@@ -344,8 +359,18 @@ def test_hnsw_models_reach_the_recall_target_and_load_without_rebuilding(
     ]
     assert np.mean(hits) >= 0.97
 
+    # Filters that empty the graph's candidates fall back to exact scoring of every track.
+    narrow = Controls(bounds={"energy": Bound(min=0.99)})
+    got, want = approx.recommend(queries[0], 10, narrow), exact.recommend(queries[0], 10, narrow)
+    assert [r.row for r in got] == [r.row for r in want]
+    assert [r.score for r in got] == pytest.approx([r.score for r in want], abs=1e-5)
+
     path = tmp_path / "model.npz"
     approx.save(path)
+    if model_class is AudioModel:  # the graph's vectors are the index's: stored once
+        assert not approx.exact_.dense_t.flags.owndata
+        with np.load(path) as saved:
+            assert "dense_t" not in saved.files
 
     def no_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("the graph was rebuilt on load")

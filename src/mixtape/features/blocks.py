@@ -83,12 +83,6 @@ def standardize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return z, mean, std
 
 
-def apply_standardization(values: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    """Z-scores of ``values`` with a fitted mean and std (NaN → 0), float32."""
-    z = (np.asarray(values, dtype=np.float64) - mean) / std
-    return np.nan_to_num(z, nan=0.0).astype(np.float32)
-
-
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to unit L2 length, in place when float32; zero rows stay zero."""
     out = np.asarray(matrix, dtype=np.float32)

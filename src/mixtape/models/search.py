@@ -11,9 +11,13 @@ query's score is their sum::
 The dense part holds the audio features; the *groups* hold one-hot blocks
 (era, popularity) together with the track's norm, so their contribution is a
 per-query table over a few hundred groups instead of extra columns; the sparse
-part holds genre TF-IDF, touched only where the query has genres.  Top-k uses
-a sampled threshold (``s >= t`` is much cheaper than ``np.argpartition`` over a
-million scores) with an exact fallback, and work is split over threads by
+part holds genre TF-IDF, touched only where the query has genres.  With
+several groups the search is a branch and bound: tracks sharing the query's
+sparse columns are scored directly, then groups are scanned best upper bound
+first until none can reach the k-th best score (``ExactIndex._pruned``).
+Otherwise every position is scored: top-k uses a sampled threshold (``s >= t``
+is much cheaper than ``np.argpartition`` over a million scores) with an exact
+fallback, ties going to the lower position, and work is split over threads by
 contiguous position ranges (numpy releases the GIL; BLAS is kept to one thread
 inside so the two levels do not fight over two cores).
 
@@ -21,8 +25,14 @@ inside so the two levels do not fight over two cores).
 *embedding* of the same vectors retrieves a pool of candidates that are then
 re-scored exactly, so reported scores are always exact.  ``efSearch`` is tuned
 at fit until recall@10 against exact search is at least 0.99 on a sample of
-queries; the graph is saved as bytes (``faiss.serialize_index``) in the model's
-``.npz``.
+queries (or a limit is reached; the measured recall is kept); the graph is
+saved as bytes (``faiss.serialize_index``) in the model's ``.npz``.  When the
+embedding is the dense part itself (``audio``) the exact index reads the
+graph's vectors instead of holding a second copy.
+
+Threads: ``n_threads`` of the models (0 = one per core) sets both our own
+search threads and faiss's OpenMP threads (``faiss.omp_set_num_threads``,
+process-wide, set before each build and batch search; single queries use one).
 """
 
 from __future__ import annotations
@@ -48,7 +58,7 @@ from mixtape.models.controls import (
     top_candidates,
 )
 
-#: Above this many tracks ``index="auto"`` builds an HNSW graph.
+#: Above this many tracks ``index="auto"`` builds an HNSW graph (``content`` stays exact).
 AUTO_HNSW_ABOVE = 200_000
 #: Recall@10 the HNSW search must reach against exact search.
 TARGET_RECALL = 0.99
@@ -179,7 +189,9 @@ class ExactIndex:
         sparse: sp.csr_matrix | None = None,
         n_threads: int = 1,
     ) -> None:
-        self.dense_t = np.ascontiguousarray(dense_t, dtype=np.float32)
+        # Column-major is fastest; a transposed row-major view (the HNSW graph's own
+        # vectors) is accepted as is, to avoid holding the vectors twice.
+        self.dense_t = np.asarray(dense_t, dtype=np.float32)
         m = self.dense_t.shape[1]
         self.group_bounds = (
             np.array([0, m], dtype=np.int64)
@@ -482,6 +494,8 @@ class HNSWIndex:
         for chunk in chunks:  # faiss keeps its own copy: add chunk by chunk
             chunk = np.ascontiguousarray(chunk, dtype=np.float32)
             if index is None:
+                # 16 links: at 1.2M x 13, 8 links needed efSearch 512 for recall 0.99
+                # (1.1 ms a query) where 16 need about 32 (graph 2x larger).
                 index = faiss.IndexHNSWFlat(chunk.shape[1], links, faiss.METRIC_INNER_PRODUCT)
                 index.hnsw.efConstruction = ef_construction
             index.add(chunk)
@@ -501,6 +515,17 @@ class HNSWIndex:
         )
         return np.asarray(found, dtype=np.int64)
 
+    def vectors(self) -> np.ndarray:
+        """The graph's own vectors (n, d), a read-only view (no copy)."""
+        import faiss
+
+        index = self.index
+        flat = faiss.downcast_index(index.storage)
+        view = faiss.rev_swig_ptr(flat.get_xb(), index.ntotal * index.d)  # type: ignore[attr-defined]
+        out = np.asarray(view).reshape(index.ntotal, index.d)
+        out.flags.writeable = False
+        return out
+
     def to_array(self) -> np.ndarray:
         import faiss
 
@@ -511,13 +536,6 @@ class HNSWIndex:
         import faiss
 
         return cls(faiss.deserialize_index(np.asarray(array, dtype=np.uint8)), ef_search, n_threads)
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes of the graph and its vectors (what ``to_array`` would hold)."""
-        index = self.index
-        links = index.hnsw.neighbors.size() * 4 + index.hnsw.offsets.size() * 8
-        return int(links + index.ntotal * index.d * 4)
 
 
 def recall_at_k(exact: np.ndarray, approx: np.ndarray) -> float:
@@ -538,20 +556,31 @@ def tune_ef_search(
     exact: np.ndarray,
     *,
     start: int = 16,
-    limit: int = 4096,
+    limit: int = 1024,
     target: float = TARGET_RECALL,
 ) -> tuple[int, float]:
-    """Double ``efSearch`` from ``start`` until recall@k reaches ``target``.
+    """The smallest ``efSearch`` (to within 1/8) whose recall@k reaches ``target``.
 
-    ``approx(ef)`` returns the approximate top-k rows for the sample queries
-    whose exact top-k is ``exact``.  Returns (efSearch, measured recall).
+    Doubles from ``start``, then bisects between the last miss and the first
+    hit.  ``approx(ef)`` returns the approximate top-k rows for the sample
+    queries whose exact top-k is ``exact``.  Returns (efSearch, its recall);
+    at ``limit`` without reaching the target, the limit and what it reached.
     """
-    ef = start
-    while True:
+    ef, low = start, 0
+    recall = recall_at_k(exact, approx(ef))
+    while recall < target and ef < limit:
+        low, ef = ef, min(2 * ef, limit)
         recall = recall_at_k(exact, approx(ef))
-        if recall >= target or ef >= limit:
-            return ef, recall
-        ef *= 2
+    if recall < target:
+        return ef, recall
+    while low and ef - low > max(1, ef // 8):
+        middle = (low + ef) // 2
+        got = recall_at_k(exact, approx(middle))
+        if got >= target:
+            ef, recall = middle, got
+        else:
+            low = middle
+    return ef, recall
 
 
 # -- controls ---------------------------------------------------------------------------

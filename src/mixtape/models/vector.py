@@ -20,7 +20,7 @@ import numpy as np
 
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
-from mixtape.features.blocks import apply_standardization, audio_block, column_stats
+from mixtape.features.blocks import audio_block, column_stats
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask
 from mixtape.models.registry import register
@@ -62,15 +62,26 @@ def similar_features(
 ) -> list[str]:
     """Per row, the ``top`` readable features closest to the query's (as words)."""
     gaps = np.abs(z_rows[:, _READABLE_COLS] - z_query[_READABLE_COLS])
-    gaps = np.where(known[:, _READABLE_COLS], gaps, np.inf)
+    gaps[~known[:, _READABLE_COLS] | np.isnan(gaps)] = np.inf
     order = np.argsort(gaps, axis=1, kind="stable")[:, :top]
+    usable = np.isfinite(np.take_along_axis(gaps, order, axis=1))
     out = []
-    for row_gaps, picks in zip(gaps, order, strict=True):
-        names = [READABLE[j] for j in picks if np.isfinite(row_gaps[j])]
-        out.append(
-            " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
-        )
+    for picks, ok in zip(order.tolist(), usable.tolist(), strict=True):
+        names = [READABLE[j] for j, good in zip(picks, ok, strict=True) if good]
+        out.append(_and(names))
     return out
+
+
+def mean_z(z: np.ndarray) -> np.ndarray:
+    """Column means over the known (non-NaN) values; NaN where a column is all unknown."""
+    known = ~np.isnan(z)
+    counts = known.sum(axis=0)
+    sums = np.where(known, z, 0.0).sum(axis=0)
+    return np.divide(sums, counts, out=np.full(z.shape[1], np.nan), where=counts > 0)
+
+
+def _and(names: list[str]) -> str:
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class VectorModel(Recommender):
@@ -136,6 +147,7 @@ class VectorModel(Recommender):
             for a in range(0, exact.size, 100_000)
         )
         self.hnsw_ = HNSWIndex.build(chunks, n_threads=self._threads())
+        self._share_vectors()
         rng = np.random.default_rng(self.random_state)
         sample = rng.choice(exact.size, min(_RECALL_QUERIES, exact.size), replace=False)
         queries = [exact.query([p]) for p in sample]
@@ -148,12 +160,26 @@ class VectorModel(Recommender):
 
         self.hnsw_.ef_search, self.hnsw_recall_ = tune_ef_search(approx, truth)
 
+    def _shares_vectors(self) -> bool:
+        """Whether the graph's vectors are exactly the dense part (then held once)."""
+        exact = self.exact_
+        return (
+            self.hnsw_ is not None
+            and self.projection_ is None
+            and not exact.has_table
+            and exact.sparse is None
+        )
+
+    def _share_vectors(self) -> None:
+        if self._shares_vectors():
+            assert self.hnsw_ is not None
+            self.exact_.dense_t = self.hnsw_.vectors().T
+
     # -- persistence ------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
         exact = self.exact_
         state: dict[str, np.ndarray] = {
             "rows": self.rows_,
-            "dense_t": exact.dense_t,
             "group_bounds": exact.group_bounds,
             "group_buckets": exact.group_buckets,
             "group_scale": exact.group_scale,
@@ -161,6 +187,8 @@ class VectorModel(Recommender):
             "mean": self.mean_,
             "std": self.std_,
         }
+        if not self._shares_vectors():
+            state["dense_t"] = exact.dense_t
         if exact.sparse is not None:
             state |= {
                 "sparse_data": exact.sparse.data,
@@ -184,8 +212,13 @@ class VectorModel(Recommender):
                 (state["sparse_data"], state["sparse_indices"], state["sparse_indptr"]),
                 shape=tuple(int(s) for s in state["sparse_shape"]),
             )
+        hnsw = None
+        if "hnsw" in state:
+            ef = int(state["hnsw_tuning"][0])
+            hnsw = HNSWIndex.from_array(state["hnsw"], ef, self._threads())
+        dense_t = state["dense_t"] if "dense_t" in state else hnsw.vectors().T  # type: ignore[union-attr]
         exact = ExactIndex(
-            state["dense_t"],
+            dense_t,
             group_bounds=state["group_bounds"],
             group_buckets=state["group_buckets"],
             group_scale=state["group_scale"],
@@ -196,11 +229,8 @@ class VectorModel(Recommender):
         self.mean_, self.std_ = state["mean"], state["std"]
         self.has_audio_ = data.has_audio
         self._attach(exact, state["rows"], state.get("projection"), data.n_tracks)
-        self.hnsw_, self.hnsw_recall_ = None, None
-        if "hnsw" in state:
-            ef, recall = state["hnsw_tuning"]
-            self.hnsw_ = HNSWIndex.from_array(state["hnsw"], int(ef), self._threads())
-            self.hnsw_recall_ = float(recall)
+        self.hnsw_ = hnsw
+        self.hnsw_recall_ = float(state["hnsw_tuning"][1]) if hnsw is not None else None
 
     # -- serving ----------------------------------------------------------------------
     def can_serve(self, rows: np.ndarray) -> np.ndarray:
@@ -308,9 +338,9 @@ class VectorModel(Recommender):
     ) -> list[str]: ...
 
     def _z(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Standardized audio of ``rows`` and which values are known."""
+        """Standardized audio of ``rows`` (NaN where unknown) and which values are known."""
         audio = self.data_.audio[rows]
-        return apply_standardization(audio, self.mean_, self.std_), ~np.isnan(audio)
+        return (audio - self.mean_) / self.std_, ~np.isnan(audio)
 
 
 def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:
@@ -348,10 +378,9 @@ class AudioModel(VectorModel):
         if not picked:
             return []
         rows = np.array([r for r, _ in picked])
-        z_seed, known_seed = self._z(self.rows_[seed_positions])
-        z_query = z_seed.mean(axis=0)
+        z_seed, _ = self._z(self.rows_[seed_positions])
         z_rows, known = self._z(rows)
-        words = similar_features(z_query, z_rows, known & known_seed.all(axis=0), top=3)
+        words = similar_features(mean_z(z_seed), z_rows, known, top=3)
         return [
             f"similar {w or 'sound'} (cosine {s:.2f})"
             for w, (_, s) in zip(words, picked, strict=True)
