@@ -185,3 +185,63 @@ def test_models_lists_spotify_as_unavailable_without_credentials(
     row = next(m for m in json.loads(out)["models"] if m["name"] == "spotify")
     assert row["available"] is False
     assert "SPOTIFY_CLIENT_ID" in row["reason"]
+
+
+def test_crawl_genres_fills_the_catalog_with_seed_genres(
+    cli_env: dict[str, str], fake: FakeSpotify, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        ["--db", db, "spotify", "crawl", "genres", "--per-genre", "4", "--json"], capsys
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["kind"] == "crawl" and result["finished"] is True
+    assert (result["todo"], result["fetched"], result["errors"]) == (5, 5, 0)
+    assert all(len(q["seed_genres"].split(",")) == 1 for q in fake.calls("recommendations"))
+    assert {q["limit"] for q in fake.calls("recommendations")} == {"4"}
+    catalog = open_catalog(db)
+    with catalog.connect() as conn:
+        genre_of = dict(
+            conn.execute(
+                select(s.tracks.c.key, s.genres.c.name).select_from(
+                    s.tracks.join(s.track_genres, s.track_genres.c.track_id == s.tracks.c.id).join(
+                        s.genres, s.genres.c.id == s.track_genres.c.genre_id
+                    )
+                )
+            ).all()
+        )
+        tracks = conn.execute(select(func.count()).select_from(s.tracks)).scalar()
+        kinds = [r[0] for r in conn.execute(select(s.ingests.c.kind))]
+    catalog.dispose()
+    assert tracks == len(genre_of) == 20  # 4 per genre, no overlap in the fake
+    for genre in fake.data.genres:  # the fake recommends genre g from artists i % 5 == g
+        gi = fake.data.genres.index(genre)
+        expected = [t for i, t in enumerate(fake.data.order) if (i % 20) % 5 == gi][:4]
+        assert all(genre_of[t] == genre for t in expected)
+    assert kinds == ["spotify-crawl"]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_crawl_genres_on_closed_genre_seeds_fails_in_one_line(
+    status: int,
+    cli_env: dict[str, str],
+    fake: FakeSpotify,
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake.close("genre-seeds", status)
+    code, out, err = run(["--db", db, "spotify", "crawl", "genres", "--json"], capsys)
+    assert code != 0
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "error: Spotify no longer lists genre seeds for this app; the genre crawl cannot run"
+    ]
+    assert fake.calls("recommendations") == []
+    catalog = open_catalog(db)
+    with catalog.connect() as conn:
+        tracks = conn.execute(select(func.count()).select_from(s.tracks)).scalar()
+        ingests = conn.execute(select(func.count()).select_from(s.ingests)).scalar()
+    catalog.dispose()
+    assert tracks == 0 and ingests == 0
+    folder = Path(cli_env["MIXTAPE_DATA_DIR"]) / "spotify"
+    assert not (folder / "genres-checkpoint.json").exists()

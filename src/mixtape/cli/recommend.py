@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mixtape import service
+from mixtape import grow, service
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.models import registry
 from mixtape.records import Recommendation
@@ -131,9 +131,18 @@ def recommend(
         None, "--max", metavar="ATTR=X", help="Only tracks with ATTR ≤ X (repeatable)."
     ),
     param: list[str] | None = PARAM_OPT,
+    no_grow: bool = typer.Option(
+        False,
+        "--no-grow",
+        help="Do not look up seed tracks the catalog lacks on Spotify (done by default when "
+        "Spotify credentials are configured).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Recommend tracks from seed tracks, a playlist, a seeds file or a mood.
+
+    Spotify seed tracks that are not in the catalog are looked up and added
+    when Spotify credentials are configured (see --no-grow).
 
     Example: mixtape recommend --model popular --track "Drake - One Dance" -n 5
     """
@@ -141,10 +150,13 @@ def recommend(
     spec = service.SeedSpec(
         tracks=tuple(track or ()), playlist=playlist, seeds_file=seeds, mood=mood
     )
-    result = service.recommend(
+    result = grow.recommend(
         st.catalog(),
         model,
         spec,
+        data_dir=st.settings.data_dir,
+        grow=not no_grow,
+        notify=lambda message: st.err.print(f"note: {message}", markup=False, highlight=False),
         n=n,
         max_per_artist=max_per_artist,
         exclude_file=exclude,

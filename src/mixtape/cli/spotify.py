@@ -12,8 +12,8 @@ import typer
 from mixtape import service
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import progress_bar
-from mixtape.errors import InputError
-from mixtape.spotify import crawl, library, session
+from mixtape.errors import EndpointClosed, InputError
+from mixtape.spotify import availability, crawl, library, session
 from mixtape.spotify.config import SpotifyConfig
 
 spotify_app = typer.Typer(
@@ -260,13 +260,20 @@ def crawl_genres(
     st = state(ctx)
     config = _config(st)
     log = crawl.ErrorLog(config.folder / "crawl-errors.jsonl")
+    note = _notify(st)
+    no_seeds = availability.MESSAGES["genre-seeds"]
     with (
-        session.app_client(config, notify=_notify(st), on_error=log) as client,
+        # Closed genre seeds end the command with an error line; no note as well.
+        session.app_client(
+            config, notify=lambda m: None if m == no_seeds else note(m), on_error=log
+        ) as client,
         _progress(st, "genres", as_json) as on_progress,
     ):
         result = crawl.crawl_genres(
             st.catalog(), client, config.folder, per_genre=per_genre, on_progress=on_progress
         )
+        if client.availability.is_closed("genre-seeds"):  # nothing was crawled or written
+            raise EndpointClosed(no_seeds, endpoint="genre-seeds")
     result.errors = log.count  # failed requests, as in the error log
     _print_crawl(st, result, as_json)
 
