@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from mixtape import service
+from mixtape import fitting, service
 from mixtape.catalog import open_catalog
 from mixtape.errors import (
     CatalogError,
@@ -279,7 +279,7 @@ def test_fitted_models_are_reused_from_disk(
     service.fitted_model(arrays, "fake", model_cache_dir=folder)
     (saved,) = folder.iterdir()
     assert arrays.fingerprint in saved.name
-    service._models.clear()  # a new process
+    fitting._models.clear()  # a new process
     again = service.fitted_model(arrays, "fake", model_cache_dir=folder)
     assert fake.fits == 1
     np.testing.assert_array_equal(again.scores_, np.nan_to_num(arrays.popularity))  # type: ignore[attr-defined]
