@@ -16,8 +16,9 @@ from mixtape.models import search
 from mixtape.models.base import Seeds
 from mixtape.models.content import ContentEqualModel, ContentModel
 from mixtape.models.controls import Bound, Controls, allowed_mask
+from mixtape.models.hnsw import HNSWIndex, recall_at_k, tune_ef_search
 from mixtape.models.mood import MOODS, MoodModel, parse_mood
-from mixtape.models.search import ExactIndex, HNSWIndex, recall_at_k, top_k, tune_ef_search
+from mixtape.models.search import ExactIndex, top_k
 from mixtape.models.vector import AudioModel
 from tests.models.conftest import Tiny
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,8 +60,6 @@ from mixtape.models.controls import (
 
 #: Above this many tracks ``index="auto"`` builds an HNSW graph (``content`` stays exact).
 AUTO_HNSW_ABOVE = 200_000
-#: Recall@10 the HNSW search must reach against exact search.
-TARGET_RECALL = 0.99
 #: Scores computed at once in a batch (queries x positions), to bound memory.
 BLOCK_SCORES = 8_000_000
 #: Below this many positions a search runs on one thread.
@@ -465,122 +463,6 @@ class ExactIndex:
                 vec[query.sparse[0]] = query.sparse[1]
             parts.append(vec @ projection if projection is not None else vec)
         return np.concatenate(parts).astype(np.float32)
-
-
-# -- approximate ----------------------------------------------------------------------
-class HNSWIndex:
-    """A faiss HNSW graph (inner product) over an embedding of the indexed positions."""
-
-    def __init__(self, index: Any, ef_search: int = 64, n_threads: int = 1) -> None:
-        self.index = index
-        self.ef_search = ef_search
-        self.n_threads = max(1, n_threads)
-
-    @classmethod
-    def build(
-        cls,
-        vectors: np.ndarray | Iterable[np.ndarray],
-        *,
-        links: int = 16,
-        ef_construction: int = 64,
-        n_threads: int = 1,
-    ) -> HNSWIndex:
-        """A graph over ``vectors`` (an array, or chunks of one added in order)."""
-        import faiss
-
-        faiss.omp_set_num_threads(max(1, n_threads))
-        chunks = [vectors] if isinstance(vectors, np.ndarray) else vectors
-        index = None
-        for chunk in chunks:  # faiss keeps its own copy: add chunk by chunk
-            chunk = np.ascontiguousarray(chunk, dtype=np.float32)
-            if index is None:
-                # 16 links: at 1.2M x 13, 8 links needed efSearch 512 for recall 0.99
-                # (1.1 ms a query) where 16 need about 32 (graph 2x larger).
-                index = faiss.IndexHNSWFlat(chunk.shape[1], links, faiss.METRIC_INNER_PRODUCT)
-                index.hnsw.efConstruction = ef_construction
-            index.add(chunk)
-        if index is None:
-            raise ValueError("no vectors to index")
-        return cls(index, n_threads=n_threads)
-
-    def search(self, vectors: np.ndarray, k: int) -> np.ndarray:
-        """Positions (len(vectors), k) of the approximate best, -1 where fewer were found."""
-        import faiss
-
-        faiss.omp_set_num_threads(self.n_threads if len(vectors) > 1 else 1)
-        params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
-        params.efSearch = max(self.ef_search, k)
-        _, found = self.index.search(
-            np.ascontiguousarray(vectors, dtype=np.float32), k, params=params
-        )
-        return np.asarray(found, dtype=np.int64)
-
-    def vectors(self) -> np.ndarray:
-        """The graph's own vectors (n, d), a read-only view (no copy)."""
-        import faiss
-
-        index = self.index
-        flat = faiss.downcast_index(index.storage)
-        view = faiss.rev_swig_ptr(flat.get_xb(), index.ntotal * index.d)  # type: ignore[attr-defined]
-        out = np.asarray(view).reshape(index.ntotal, index.d)
-        out.flags.writeable = False
-        return out
-
-    def to_array(self) -> np.ndarray:
-        import faiss
-
-        return np.asarray(faiss.serialize_index(self.index), dtype=np.uint8)
-
-    @classmethod
-    def from_array(cls, array: np.ndarray, ef_search: int, n_threads: int = 1) -> HNSWIndex:
-        import faiss
-
-        return cls(faiss.deserialize_index(np.asarray(array, dtype=np.uint8)), ef_search, n_threads)
-
-
-def recall_at_k(exact: np.ndarray, approx: np.ndarray) -> float:
-    """Mean share of each row of ``exact`` (queries x k) found in the same row of ``approx``."""
-    exact = np.atleast_2d(exact)
-    approx = np.atleast_2d(approx)
-    if exact.shape[0] == 0:
-        return 1.0
-    hits = [
-        len(np.intersect1d(e[e >= 0], a[a >= 0])) / max(1, int((e >= 0).sum()))
-        for e, a in zip(exact, approx, strict=True)
-    ]
-    return float(np.mean(hits))
-
-
-def tune_ef_search(
-    approx: Callable[[int], np.ndarray],
-    exact: np.ndarray,
-    *,
-    start: int = 16,
-    limit: int = 1024,
-    target: float = TARGET_RECALL,
-) -> tuple[int, float]:
-    """The smallest ``efSearch`` (to within 1/8) whose recall@k reaches ``target``.
-
-    Doubles from ``start``, then bisects between the last miss and the first
-    hit.  ``approx(ef)`` returns the approximate top-k rows for the sample
-    queries whose exact top-k is ``exact``.  Returns (efSearch, its recall);
-    at ``limit`` without reaching the target, the limit and what it reached.
-    """
-    ef, low = start, 0
-    recall = recall_at_k(exact, approx(ef))
-    while recall < target and ef < limit:
-        low, ef = ef, min(2 * ef, limit)
-        recall = recall_at_k(exact, approx(ef))
-    if recall < target:
-        return ef, recall
-    while low and ef - low > max(1, ef // 8):
-        middle = (low + ef) // 2
-        got = recall_at_k(exact, approx(middle))
-        if got >= target:
-            ef, recall = middle, got
-        else:
-            low = middle
-    return ef, recall
 
 
 # -- controls ---------------------------------------------------------------------------

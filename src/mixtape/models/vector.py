@@ -23,17 +23,16 @@ from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import audio_block, column_stats
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask
+from mixtape.models.hnsw import HNSWIndex, tune_ef_search
 from mixtape.models.registry import register
 from mixtape.models.search import (
     AUTO_HNSW_ABOVE,
     ExactIndex,
-    HNSWIndex,
     Query,
     best_allowed,
     candidate_depth,
     default_threads,
     select_candidates,
-    tune_ef_search,
 )
 
 INDEXES = ("auto", "exact", "hnsw")
