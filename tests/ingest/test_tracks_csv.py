@@ -17,20 +17,10 @@ from mixtape.cli.app import main
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
+from tests.ingest.test_csv_layouts import FEATURES as LAYOUT_FEATURES
+from tests.ingest.test_csv_layouts import HEADERS
 
-FEATURES = [
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
-]
+FEATURES = LAYOUT_FEATURES
 COUNTED = ("tracks", "artists", "albums", "audio_features", "artist_track", "track_genres")
 
 
@@ -288,32 +278,7 @@ def test_kaggle_160k_layout(tmp_path: Path, catalog: Catalog) -> None:
 
 
 def test_kaggle_1_2m_layout_pairs_artist_ids(tmp_path: Path, catalog: Catalog) -> None:
-    header = [
-        "id",
-        "name",
-        "album",
-        "album_id",
-        "artists",
-        "artist_ids",
-        "track_number",
-        "disc_number",
-        "explicit",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "duration_ms",
-        "time_signature",
-        "year",
-        "release_date",
-    ]
+    header = HEADERS["kaggle-1.2m"]
     path = write_csv(
         tmp_path / "tracks_features.csv",
         header,
