@@ -302,8 +302,27 @@ class Draw:
     ignored_seeds: tuple[int, ...]  # seeds without audio features
 
 
+class NeedsAudioSeeds(Recommender):
+    """Seed checks shared by the cluster models: a seed must have audio features."""
+
+    def cannot_serve_reason(self, n_seeds: int) -> str:
+        which = "this seed has no" if n_seeds == 1 else f"none of the {n_seeds} seeds has"
+        return f"{which} audio features, so the {self.name} model cannot place it in a cluster"
+
+    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        refuse_unservable(
+            self,
+            seeds,
+            data,
+            f"has no audio features, so the {self.name} model cannot place it in a cluster",
+            f"has audio features, so the {self.name} model cannot place them in clusters",
+            "try --model cooccurrence or hybrid",
+        )
+        super()._validate(seeds, data)
+
+
 @register
-class ClustersModel(Recommender):
+class ClustersModel(NeedsAudioSeeds):
     name = "clusters"
     summary = (
         "k-means on standardized audio; each of your seeds' clusters gives tracks "
@@ -399,21 +418,6 @@ class ClustersModel(Recommender):
     def can_serve(self, rows: np.ndarray) -> np.ndarray:
         self._check_fitted()
         return self.labels_[rows] >= 0
-
-    def cannot_serve_reason(self, n_seeds: int) -> str:
-        which = "this seed has no" if n_seeds == 1 else f"none of the {n_seeds} seeds has"
-        return f"{which} audio features, so the {self.name} model cannot place it in a cluster"
-
-    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
-        refuse_unservable(
-            self,
-            seeds,
-            data,
-            f"has no audio features, so the {self.name} model cannot place it in a cluster",
-            f"has audio features, so the {self.name} model cannot place them in clusters",
-            "try --model cooccurrence or hybrid",
-        )
-        super()._validate(seeds, data)
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
         return self._draw(seeds, n, controls).playlist

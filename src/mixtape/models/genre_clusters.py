@@ -29,14 +29,14 @@ import scipy.sparse as sp
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
-from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.base import Scored, Seeds
 from mixtape.models.clusters import (
     CLUSTER_FEATURES,
+    NeedsAudioSeeds,
     audio_features,
     draw_by_quota,
     fit_kmeans,
     fit_standardizer,
-    refuse_unservable,
     standardize,
     track_label,
     unique_rows,
@@ -84,7 +84,7 @@ def display(family: str) -> str:
 
 
 @register
-class GenreClustersModel(Recommender):
+class GenreClustersModel(NeedsAudioSeeds):
     name = "genre-clusters"
     summary = (
         "One k-means per genre family; tracks from each seed's cluster in each of its families "
@@ -200,21 +200,6 @@ class GenreClustersModel(Recommender):
     def can_serve(self, rows: np.ndarray) -> np.ndarray:
         self._check_fitted()
         return np.asarray(self.row_start_[rows + 1] > self.row_start_[rows], dtype=bool)
-
-    def cannot_serve_reason(self, n_seeds: int) -> str:
-        which = "this seed has no" if n_seeds == 1 else f"none of the {n_seeds} seeds has"
-        return f"{which} audio features, so the {self.name} model cannot place it in a cluster"
-
-    def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
-        refuse_unservable(
-            self,
-            seeds,
-            data,
-            f"has no audio features, so the {self.name} model cannot place it in a cluster",
-            f"has audio features, so the {self.name} model cannot place them in clusters",
-            "try --model cooccurrence or hybrid",
-        )
-        super()._validate(seeds, data)
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
         data = self.data_
