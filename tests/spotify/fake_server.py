@@ -140,8 +140,11 @@ class FakeSpotify:
     # -- state and faults ----------------------------------------------------------------
     def reset(self) -> None:
         with self._lock:
-            self.requests: list[tuple[str, str, dict[str, str]]] = []
+            # (endpoint, path, query, status the fault layer gave: 200 when none)
+            self.requests: list[tuple[str, str, dict[str, str], int]] = []
             self.faults: dict[str, list[tuple[int, float | None]]] = {}
+            self.fault_at: tuple[int, int, float | None] | None = None
+            self.api_requests = 0  # Web API requests so far (token requests not counted)
             self.closed: dict[str, int] = {}
             self.codes: dict[str, dict[str, str]] = {}
             self.tokens: dict[str, tuple[str | None, float]] = {}
@@ -157,6 +160,10 @@ class FakeSpotify:
         """The next ``times`` requests to ``endpoint`` answer ``status``."""
         self.faults.setdefault(endpoint, []).extend([(status, retry_after)] * times)
 
+    def fail_at(self, n: int, status: int, retry_after: float | None = None) -> None:
+        """The ``n``-th Web API request from now (0-based, any endpoint) answers ``status``."""
+        self.fault_at = (self.api_requests + n, status, retry_after)
+
     def close(self, endpoint: str, status: int = 403) -> None:
         """``endpoint`` answers ``status`` from now on, as Spotify does for closed ones."""
         self.closed[endpoint] = status
@@ -167,8 +174,13 @@ class FakeSpotify:
     def expire_refresh_tokens(self) -> None:
         self.dead_refresh.update(self.refresh_tokens)
 
-    def calls(self, endpoint: str) -> list[dict[str, str]]:
-        return [q for name, _, q in self.requests if name == endpoint]
+    def calls(self, endpoint: str, answered: bool = False) -> list[dict[str, str]]:
+        """Query strings of the requests to ``endpoint`` (``answered``: only those not faulted)."""
+        return [
+            q
+            for name, _, q, status in self.requests
+            if name == endpoint and (status == 200 or not answered)
+        ]
 
     def issue(self, user: str | None, refresh: bool) -> dict[str, Any]:
         n = next(self._counter)
@@ -183,17 +195,30 @@ class FakeSpotify:
         return body
 
     def _fault(self, endpoint: str, request: Request) -> Response | None:
-        self.requests.append((endpoint, request.url.path, dict(request.query_params)))
+        response = self._fault_for(endpoint)
+        status = 200 if response is None else response.status_code
+        self.requests.append((endpoint, request.url.path, dict(request.query_params), status))
+        return response
+
+    def _fault_for(self, endpoint: str) -> Response | None:
+        index = None
+        if endpoint != "token":
+            index, self.api_requests = self.api_requests, self.api_requests + 1
         if endpoint in self.closed:
             status = self.closed[endpoint]
             return JSONResponse({"error": {"status": status, "message": "Forbidden"}}, status)
+        fault: tuple[int, float | None] | None = None
+        if self.fault_at is not None and self.fault_at[0] == index:
+            fault, self.fault_at = self.fault_at[1:], None
         queue = self.faults.get(endpoint)
-        if queue:
-            status, wait = queue.pop(0)
-            headers = {"Retry-After": str(int(wait))} if wait is not None else None
-            msg = {"error": {"status": status, "message": f"fake fault {status}"}}
-            return JSONResponse(msg, status, headers=headers)
-        return None
+        if fault is None and queue:
+            fault = queue.pop(0)
+        if fault is None:
+            return None
+        status, wait = fault
+        headers = {"Retry-After": str(int(wait))} if wait is not None else None
+        msg = {"error": {"status": status, "message": f"fake fault {status}"}}
+        return JSONResponse(msg, status, headers=headers)
 
     def _user(self, request: Request) -> tuple[str | None, Response | None]:
         header = request.headers.get("authorization", "")

@@ -244,4 +244,4 @@ def test_crawl_genres_on_closed_genre_seeds_fails_in_one_line(
     catalog.dispose()
     assert tracks == 0 and ingests == 0
     folder = Path(cli_env["MIXTAPE_DATA_DIR"]) / "spotify"
-    assert not (folder / "genres-checkpoint.json").exists()
+    assert not (folder / "genres-checkpoint.jsonl").exists()

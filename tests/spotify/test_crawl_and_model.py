@@ -23,14 +23,19 @@ from tests.spotify.conftest import Sleeper
 from tests.spotify.fake_server import FakeSpotify
 
 
-@pytest.fixture
-def catalog(tmp_path: Path, fake: FakeSpotify) -> Catalog:
+def bare_catalog(path: Path, fake: FakeSpotify) -> Catalog:
     """120 bare tracks (ids only) waiting to be enriched."""
-    cat = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    cat = open_catalog(f"sqlite:///{path}")
     with cat.begin() as conn:
         BatchWriter(conn).upsert_tracks(
             [TrackRecord(name=None, spotify_id=t) for t in fake.data.order[:120]]
         )
+    return cat
+
+
+@pytest.fixture
+def catalog(tmp_path: Path, fake: FakeSpotify) -> Catalog:
+    cat = bare_catalog(tmp_path / "catalog.db", fake)
     yield cat
     cat.dispose()
 
@@ -40,44 +45,86 @@ def count(catalog: Catalog, table) -> int:  # type: ignore[no-untyped-def]
         return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
 
 
-def test_enrich_interrupted_by_a_long_rate_limit_resumes_without_refetching(
+LOOKUPS = ("tracks-batch", "audio-features", "artists-batch")
+
+
+def answered_ids(fake: FakeSpotify, endpoint: str) -> list[str]:
+    return [i for q in fake.calls(endpoint, answered=True) for i in q["ids"].split(",")]
+
+
+def test_enrich_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_lost(
+    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+) -> None:
+    """An hour-long 429 at each request in turn: between track look-ups, audio
+    features and artists, inside a batch or between batches."""
+    clean = bare_catalog(tmp_path / "clean.db", fake)
+    fake.reset()
+    with session.app_client(config, sleep=sleeper) as client:
+        assert crawl.enrich(clean, client, tmp_path / "clean").finished
+    clean.dispose()
+    requests = fake.api_requests
+    assert requests >= 6  # two batches: track look-ups, features and artists in each
+
+    for n in range(requests):
+        cat = bare_catalog(tmp_path / f"stop{n}.db", fake)
+        folder = tmp_path / f"stop{n}"
+        fake.reset()
+        fake.fail_at(n, 429, retry_after=3600)
+        with session.app_client(config, sleep=sleeper) as client, pytest.raises(RateLimited):
+            crawl.enrich(cat, client, folder)
+        # Something is saved (and checkpointed) only once a request was answered.
+        assert (folder / "enrich-checkpoint.jsonl").exists() == (n > 0)
+        with session.app_client(config, sleep=sleeper) as client:
+            result = crawl.enrich(cat, client, folder)
+        assert result.finished, n
+        for endpoint in LOOKUPS:  # both runs together
+            ids = answered_ids(fake, endpoint)
+            assert len(ids) == len(set(ids)), (n, endpoint)  # nothing fetched twice
+        assert count(cat, s.audio_features) == 120, n  # nothing lost
+        with cat.connect() as conn:
+            undated = conn.execute(
+                select(func.count()).select_from(s.tracks).where(s.tracks.c.release_date.is_(None))
+            ).scalar()
+            no_genres = conn.execute(
+                select(func.count())
+                .select_from(s.artists)
+                .where(s.artists.c.id.notin_(select(s.artist_genres.c.artist_id)))
+            ).scalar()
+            statuses = [r[0] for r in conn.execute(select(s.ingests.c.status))]
+        assert undated == 0 and no_genres == 0, n
+        assert statuses == ["partial", "ok"], n
+        assert not (folder / "enrich-checkpoint.jsonl").exists()
+        cat.dispose()
+
+
+def test_a_resumed_enrich_counts_what_earlier_runs_finished(
     catalog: Catalog, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
 ) -> None:
-    log = crawl.ErrorLog(config.folder / "enrich-errors.jsonl")
-    with session.app_client(config, sleep=sleeper, on_error=log) as client:
-        original = client.tracks
-
-        calls = {"n": 0}
-
-        def tracks(ids):  # type: ignore[no-untyped-def]
-            calls["n"] += 1
-            if calls["n"] == 2:  # the second batch meets an hour-long 429
-                fake.fail("tracks-batch", 429, retry_after=3600)
-            return original(ids)
-
-        client.tracks = tracks  # type: ignore[method-assign]
-        with pytest.raises(RateLimited):
-            crawl.enrich(catalog, client, config.folder)
-    assert count(catalog, s.audio_features) == 50
-    first = [q["ids"] for q in fake.calls("tracks-batch")]
-    fake.reset()
+    # Batch one: two track look-ups, features, artists; then batch two's first look-up.
+    fake.fail_at(4, 429, retry_after=3600)
+    with session.app_client(config, sleep=sleeper) as client, pytest.raises(RateLimited):
+        crawl.enrich(catalog, client, config.folder)
     with session.app_client(config, sleep=sleeper) as client:
         result = crawl.enrich(catalog, client, config.folder)
     assert result.finished
-    assert result.todo == 70 and result.fetched == 70  # the 50 saved need nothing
-    again = [i for q in fake.calls("tracks-batch") for i in q["ids"].split(",")]
-    saved_first = set(first[0].split(","))
-    assert not saved_first & set(again)  # nothing saved was fetched twice
-    assert count(catalog, s.audio_features) == 120  # nothing lost
-    with catalog.connect() as conn:
-        missing = conn.execute(
-            select(func.count()).select_from(s.tracks).where(s.tracks.c.release_date.is_(None))
-        ).scalar()
-        kinds = [r[0] for r in conn.execute(select(s.ingests.c.status))]
-    assert missing == 0
-    assert kinds == ["partial", "ok"]
-    assert count(catalog, s.artist_genres) > 0
-    assert not (config.folder / "enrich-checkpoint.json").exists()
+    assert (result.skipped, result.todo, result.fetched) == (100, 20, 20)
+
+
+def test_a_checkpoint_of_another_catalog_or_a_torn_line_is_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "cp.jsonl"
+    first = crawl.Checkpoint(path, "sqlite:///a.db")
+    first.add("tracks", ["x", "y"])
+    first.add("features", ["x"])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"step": "features", "keys": ["y"')  # a crash while appending
+    again = crawl.Checkpoint(path, "sqlite:///a.db")
+    assert again.resumed
+    assert again.missing("tracks", ["x", "y", "z"]) == ["z"]
+    assert again.missing("features", ["x", "y"]) == ["y"]
+    other = crawl.Checkpoint(path, "sqlite:///b.db")
+    assert not other.resumed and other.missing("tracks", ["x"]) == ["x"]
+    other.add("tracks", ["q"])  # starts the file afresh for its own catalog
+    assert not crawl.Checkpoint(path, "sqlite:///a.db").resumed
 
 
 def test_enrich_with_everything_closed_still_fills_what_single_look_ups_give(
@@ -120,6 +167,29 @@ def test_genre_crawl_writes_tracks_with_their_seed_genre(
     assert count(cat, s.track_genres) > 0
     assert count(cat, s.audio_features) == count(cat, s.tracks)
     cat.dispose()
+
+
+def test_genre_crawl_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_lost(
+    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+) -> None:
+    """Genre seeds, then per genre recommendations and their features; stop at each."""
+    requests = 1 + 2 * len(fake.data.genres)
+    for n in range(1, requests):  # a 429 on the genre seeds themselves saves nothing
+        cat = open_catalog(f"sqlite:///{tmp_path / f'genres{n}.db'}")
+        folder = tmp_path / f"stop{n}"
+        fake.reset()
+        fake.fail_at(n, 429, retry_after=3600)
+        with session.app_client(config, sleep=sleeper) as client, pytest.raises(RateLimited):
+            crawl.crawl_genres(cat, client, folder, per_genre=10)
+        with session.app_client(config, sleep=sleeper) as client:
+            result = crawl.crawl_genres(cat, client, folder, per_genre=10)
+        assert result.finished, n
+        seeds = [q["seed_genres"] for q in fake.calls("recommendations", answered=True)]
+        assert sorted(seeds) == sorted(fake.data.genres), n  # each genre asked once
+        ids = answered_ids(fake, "audio-features")
+        assert len(ids) == len(set(ids)), n
+        assert count(cat, s.audio_features) == count(cat, s.tracks) > 0, n
+        cat.dispose()
 
 
 def test_genre_crawl_on_a_closed_app_stops_with_the_message(

@@ -32,6 +32,15 @@ MAX_SEEDS = 5
 #: (time, request, status, message) for every failed request; used for crawl error logs.
 ErrorHook = Callable[[float, str, int | None, str], None]
 
+#: Called after each successful look-up request with the ids it covered and the
+#: items it returned (ids Spotify does not know are covered but absent).  Crawls
+#: save and checkpoint there, so a stop between two requests loses nothing.
+OnDone = Callable[[Sequence[str], dict[str, Any]], None]
+
+
+def _noop(ids: Sequence[str], found: dict[str, Any]) -> None:
+    return None
+
 
 class Bearer(Protocol):
     def bearer(self) -> str: ...
@@ -182,8 +191,9 @@ class SpotifyClient:
         return list((data or {}).get(kind + "s", {}).get("items") or [])
 
     # -- catalog look-ups ----------------------------------------------------------------
-    def _lookup(self, kind: str, ids: Iterable[str]) -> dict[str, Any]:
+    def _lookup(self, kind: str, ids: Iterable[str], on_done: OnDone | None) -> dict[str, Any]:
         """Items by id: batches while the batch endpoint works, then one by one."""
+        done = on_done or _noop
         wanted = [i for i in dict.fromkeys(ids) if is_spotify_id(i)]
         batch = f"{kind}-batch"
         out: dict[str, Any] = {}
@@ -198,7 +208,9 @@ class SpotifyClient:
                 except EndpointClosed:
                     pass
                 else:
-                    out.update({item["id"]: item for item in data.get(kind) or [] if item})
+                    found = {item["id"]: item for item in data.get(kind) or [] if item}
+                    out.update(found)
+                    done(part, found)
                     continue
             for item_id in part:
                 if self.availability.is_closed(kind):
@@ -208,21 +220,25 @@ class SpotifyClient:
                     item = self.request("GET", f"/{kind}/{item_id}", missing_ok=True, closable=kind)
                 except EndpointClosed:
                     return out
-                if item:
-                    out[item_id] = item
+                one = {item_id: item} if item else {}
+                out.update(one)
+                done([item_id], one)
         return out
 
-    def tracks(self, ids: Iterable[str]) -> dict[str, p.Track]:
-        return self._lookup("tracks", ids)
+    def tracks(self, ids: Iterable[str], on_done: OnDone | None = None) -> dict[str, p.Track]:
+        return self._lookup("tracks", ids, on_done)
 
-    def artists(self, ids: Iterable[str]) -> dict[str, p.Artist]:
-        return self._lookup("artists", ids)
+    def artists(self, ids: Iterable[str], on_done: OnDone | None = None) -> dict[str, p.Artist]:
+        return self._lookup("artists", ids, on_done)
 
-    def albums(self, ids: Iterable[str]) -> dict[str, p.Album]:
-        return self._lookup("albums", ids)
+    def albums(self, ids: Iterable[str], on_done: OnDone | None = None) -> dict[str, p.Album]:
+        return self._lookup("albums", ids, on_done)
 
-    def audio_features(self, ids: Iterable[str]) -> dict[str, p.AudioFeatures]:
+    def audio_features(
+        self, ids: Iterable[str], on_done: OnDone | None = None
+    ) -> dict[str, p.AudioFeatures]:
         """Features by track id; empty (reported once) when Spotify has closed them."""
+        done = on_done or _noop
         wanted = [i for i in dict.fromkeys(ids) if is_spotify_id(i)]
         out: dict[str, p.AudioFeatures] = {}
         if self.availability.is_closed("audio-features"):
@@ -238,7 +254,9 @@ class SpotifyClient:
                 )
             except EndpointClosed:
                 return out
-            out.update({f["id"]: f for f in data.get("audio_features") or [] if f})
+            found = {f["id"]: f for f in data.get("audio_features") or [] if f}
+            out.update(found)
+            done(part, found)
         return out
 
     def recommendations(

@@ -5,12 +5,15 @@
 * ``enrich``: fill missing release dates, popularity, artist genres and audio
   features of catalog tracks, in batches.
 
-Each batch is written in its own transaction and only then marked done in
-the checkpoint (``<data_dir>/spotify/<kind>-checkpoint.json``), so a run
-stopped by a long rate limit (:class:`RateLimited`) or Ctrl-C resumes without
-fetching a saved batch again and without losing one.  Failed requests go to
-an error log (JSON lines: time, request, status, message).  Closed endpoints
-are reported once and the crawl goes on with what is left.
+Every request's answer is written in its own transaction and only then
+recorded in the checkpoint (``<data_dir>/spotify/<kind>-checkpoint.jsonl``,
+one appended line per request, tied to the catalog's URL), so a run stopped
+by a long rate limit (:class:`RateLimited`) or Ctrl-C at any point resumes
+without fetching anything it saved and without losing anything: inside a
+batch, track look-ups, audio features and artists are separate steps.
+Failed requests go to an error log (JSON lines: time, request, status,
+message).  Closed endpoints are reported once and the crawl goes on with
+what is left.
 
 Note Spotify's developer terms: content from the API must not be used to
 train or feed machine-learning models (see docs/spotify.md).
@@ -21,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,36 +45,72 @@ Progress = Callable[[int, int], None]
 
 
 class Checkpoint:
-    """The keys (or genres) already written, saved atomically after each batch."""
+    """What earlier runs of a crawl saved, by step, as appended JSON lines.
 
-    def __init__(self, path: Path) -> None:
+    The first line names the catalog; a checkpoint left by a run on another
+    catalog is ignored.  Each later line is ``{"step": S, "keys": [...]}``,
+    appended after the data it marks is committed, so the file grows with
+    the work (no rewrite per request).  A torn last line (a crash while
+    appending) is ignored: at worst that one request is fetched again.
+    """
+
+    def __init__(self, path: Path, catalog_url: str) -> None:
         self.path = path
+        self.catalog_url = catalog_url
+        self._steps: dict[str, set[str]] = {}
+        self._fresh = True
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.done: list[str] = [str(k) for k in data.get("done", [])]
-        except (OSError, ValueError, AttributeError):
-            self.done = []
-        self._set = set(self.done)
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        if lines and self._header_matches(lines[0]):
+            self._fresh = False
+            for line in lines[1:]:
+                try:
+                    entry = json.loads(line)
+                    step, keys = str(entry["step"]), [str(k) for k in entry["keys"]]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                self._steps.setdefault(step, set()).update(keys)
+
+    def _header_matches(self, line: str) -> bool:
+        try:
+            return bool(json.loads(line).get("catalog") == self.catalog_url)
+        except (ValueError, AttributeError):
+            return False
 
     @property
     def resumed(self) -> bool:
-        return bool(self.done)
+        return any(self._steps.values())
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._set
+    def started(self, step: str) -> bool:
+        """Whether ``step`` was recorded at all (even with no keys)."""
+        return step in self._steps
 
-    def add(self, keys: Sequence[str]) -> None:
-        new = [k for k in keys if k not in self._set]
-        self.done.extend(new)
-        self._set.update(new)
+    def has(self, step: str, key: str) -> bool:
+        return key in self._steps.get(step, ())
+
+    def keys(self, step: str) -> set[str]:
+        return set(self._steps.get(step, ()))
+
+    def missing(self, step: str, keys: Sequence[str]) -> list[str]:
+        done = self._steps.get(step, set())
+        return [k for k in keys if k not in done]
+
+    def add(self, step: str, keys: Sequence[str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps({"done": self.done}), encoding="utf-8")
-        os.replace(tmp, self.path)
+        with self.path.open("w" if self._fresh else "a", encoding="utf-8") as fh:
+            if self._fresh:
+                fh.write(json.dumps({"catalog": self.catalog_url}) + "\n")
+                self._fresh = False
+            fh.write(json.dumps({"step": step, "keys": list(keys)}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._steps.setdefault(step, set()).update(keys)
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
-        self.done, self._set = [], set()
+        self._steps, self._fresh = {}, True
 
 
 class ErrorLog:
@@ -144,8 +183,7 @@ def _write(
             writer.upsert_artists(artists)
 
 
-def _artist_records(client: SpotifyClient, ids: Sequence[str]) -> list[ArtistRecord]:
-    found = client.artists(ids)
+def _artist_records(found: dict[str, p.Artist]) -> list[ArtistRecord]:
     return [
         ArtistRecord(
             ref=ArtistRef(a["name"], a["id"]),
@@ -181,30 +219,84 @@ def tracks_to_enrich(catalog: Catalog) -> list[str]:
         return [row[0] for row in conn.execute(query)]
 
 
+def artists_to_enrich(catalog: Catalog, track_keys: Sequence[str]) -> list[str]:
+    """Spotify ids of these tracks' artists that have neither popularity nor genres."""
+    a, at, t, ag = s.artists, s.artist_track, s.tracks, s.artist_genres
+    query = (
+        select(a.c.key)
+        .select_from(a.join(at, at.c.artist_id == a.c.id).join(t, t.c.id == at.c.track_id))
+        .where(
+            t.c.key.in_(list(track_keys)),
+            ~a.c.key.startswith(LOCAL_PREFIX),
+            a.c.popularity.is_(None),
+            ~select(ag.c.artist_id).where(ag.c.artist_id == a.c.id).exists(),
+        )
+        .distinct()
+        .order_by(a.c.key)
+    )
+    with catalog.connect() as conn:
+        return [row[0] for row in conn.execute(query)]
+
+
+class _Steps:
+    """Fetch-and-save steps shared by the crawls; each request is saved, then checkpointed."""
+
+    def __init__(self, catalog: Catalog, client: SpotifyClient, checkpoint: Checkpoint) -> None:
+        self.catalog, self.client, self.checkpoint = catalog, client, checkpoint
+
+    def tracks(self, keys: Sequence[str]) -> None:
+        def save(ids: Sequence[str], found: dict[str, Any]) -> None:
+            _write(self.catalog, [track_record(found[i]) for i in ids if i in found], [])
+            self.checkpoint.add("tracks", ids)
+
+        self.client.tracks(self.checkpoint.missing("tracks", keys), on_done=save)
+
+    def features(self, keys: Sequence[str]) -> None:
+        def save(ids: Sequence[str], found: dict[str, Any]) -> None:
+            records = [
+                TrackRecord(name=None, spotify_id=i, features=feats)
+                for i in ids
+                if (feats := _features(found.get(i)))
+            ]
+            _write(self.catalog, records, [])
+            self.checkpoint.add("features", ids)
+
+        self.client.audio_features(self.checkpoint.missing("features", keys), on_done=save)
+
+    def artists(self, track_keys: Sequence[str]) -> None:
+        def save(ids: Sequence[str], found: dict[str, Any]) -> None:
+            _write(self.catalog, [], _artist_records(found))
+            self.checkpoint.add("artists", ids)
+
+        wanted = self.checkpoint.missing("artists", artists_to_enrich(self.catalog, track_keys))
+        if wanted:
+            self.client.artists(wanted, on_done=save)
+
+
 def _run(
     catalog: Catalog,
     client: SpotifyClient,
     result: CrawlResult,
     checkpoint: Checkpoint,
     batches: list[Sequence[str]],
-    fetch: Callable[[Sequence[str]], tuple[list[TrackRecord], list[ArtistRecord]]],
+    fetch: Callable[[Sequence[str]], None],
     source: str,
     on_progress: Progress | None,
 ) -> CrawlResult:
+    """Run ``fetch`` (which saves as it goes) over the batches; a finished batch is marked done."""
     started = datetime.now(UTC)
     done = 0
     try:
         for part in batches:
             try:
-                tracks, artists = fetch(part)
+                fetch(part)
             except (RateLimited, EndpointClosed):
                 raise
-            except SpotifyError as exc:  # logged by the client; skip this batch
+            except SpotifyError as exc:  # logged by the client; the rest of this batch waits
                 result.errors += 1
                 result.notices.append(f"a batch failed and was skipped: {exc}")
                 continue
-            _write(catalog, tracks, artists)
-            checkpoint.add(list(part))  # only after the batch is committed
+            checkpoint.add("done", part)
             result.fetched += len(part)
             done += len(part)
             if on_progress is not None:
@@ -222,6 +314,10 @@ def _run(
     return result
 
 
+#: Tracks per enrich batch: one audio-features request (Spotify's limit), two track look-ups.
+ENRICH_BATCH = BATCH["audio-features"]
+
+
 def enrich(
     catalog: Catalog,
     client: SpotifyClient,
@@ -231,46 +327,27 @@ def enrich(
 ) -> CrawlResult:
     """Fill what catalog tracks lack from Spotify, batch by batch, resumably.
 
-    Raises :class:`RateLimited` after saving progress when Spotify asks for a
-    wait beyond the cap.
+    Each batch runs three steps — track look-ups (release date, popularity,
+    album, artists), audio features, then the artists that still lack genres
+    and popularity — and every request's answer is saved before the next.
+    Raises :class:`RateLimited` after saving progress when Spotify asks for
+    a wait beyond the cap.
     """
-    checkpoint = Checkpoint(folder / "enrich-checkpoint.json")
+    checkpoint = Checkpoint(folder / "enrich-checkpoint.jsonl", catalog.url)
     keys = tracks_to_enrich(catalog)
     result = CrawlResult(kind="enrich", error_log=str(folder / "enrich-errors.jsonl"))
-    todo = [k for k in keys if k not in checkpoint]
-    result.skipped = len(keys) - len(todo)
+    todo = checkpoint.missing("done", keys)
+    result.skipped = len(checkpoint.keys("done"))
     result.todo = len(todo)
-    seen_artists: set[str] = set()
+    steps = _Steps(catalog, client, checkpoint)
 
-    def fetch(part: Sequence[str]) -> tuple[list[TrackRecord], list[ArtistRecord]]:
-        found = client.tracks(part)
-        features = client.audio_features(part)
-        records = []
-        for key in part:
-            payload = found.get(key)
-            if payload is None:
-                feats = _features(features.get(key))
-                if feats:
-                    records.append(TrackRecord(name=None, spotify_id=key, features=feats))
-                continue
-            rec = track_record(payload)
-            records.append(_with_features(rec, _features(features.get(key))))
-        artist_ids = [
-            a.spotify_id for r in records for a in r.artists if a.spotify_id not in seen_artists
-        ]
-        ids = [i for i in dict.fromkeys(artist_ids) if i]
-        artists = _artist_records(client, ids) if ids else []
-        seen_artists.update(ids)
-        return records, artists
+    def fetch(part: Sequence[str]) -> None:
+        steps.tracks(part)
+        steps.features(part)
+        steps.artists(part)
 
-    batches = list(chunks(todo, BATCH["tracks"]))
+    batches = list(chunks(todo, ENRICH_BATCH))
     return _run(catalog, client, result, checkpoint, batches, fetch, "spotify:enrich", on_progress)
-
-
-def _with_features(rec: TrackRecord, features: dict[str, Any] | None) -> TrackRecord:
-    if not features:
-        return rec
-    return replace(rec, features=features)
 
 
 def crawl_genres(
@@ -281,8 +358,13 @@ def crawl_genres(
     per_genre: int = 100,
     on_progress: Progress | None = None,
 ) -> CrawlResult:
-    """Genre seeds → recommendations → audio features, one genre per batch, resumably."""
-    checkpoint = Checkpoint(folder / "genres-checkpoint.json")
+    """Genre seeds → recommendations → audio features, one genre per batch, resumably.
+
+    A genre's recommended tracks are saved (with the genre) and their ids
+    checkpointed before their audio features are asked for, so a stop
+    between the two fetches neither set again.
+    """
+    checkpoint = Checkpoint(folder / "genres-checkpoint.jsonl", catalog.url)
     result = CrawlResult(kind="crawl", error_log=str(folder / "crawl-errors.jsonl"))
     try:
         genres = client.genre_seeds()
@@ -290,20 +372,20 @@ def crawl_genres(
         result.stopped = exc.message
         result.notices.extend(client.availability.notices)
         return result
-    todo = [g for g in genres if g not in checkpoint]
+    todo = checkpoint.missing("done", genres)
     result.skipped = len(genres) - len(todo)
     result.todo = len(todo)
+    steps = _Steps(catalog, client, checkpoint)
 
-    def fetch(part: Sequence[str]) -> tuple[list[TrackRecord], list[ArtistRecord]]:
+    def fetch(part: Sequence[str]) -> None:
         genre = part[0]
-        found = client.recommendations(seed_genres=[genre], limit=per_genre)
-        with_ids = [(t["id"], t) for t in found if t.get("id")]
-        features = client.audio_features([i for i, _ in with_ids if i])
-        records = [
-            _with_features(track_record(t, genres=(genre,)), _features(features.get(i or "")))
-            for i, t in with_ids
-        ]
-        return records, []
+        step = f"recommended:{genre}"
+        if not checkpoint.started(step):
+            found = client.recommendations(seed_genres=[genre], limit=per_genre)
+            records = [track_record(t, genres=(genre,)) for t in found if t.get("id")]
+            _write(catalog, records, [])
+            checkpoint.add(step, [r.key for r in records])
+        steps.features(sorted(checkpoint.keys(step)))
 
     batches: list[Sequence[str]] = [[g] for g in todo]
     return _run(catalog, client, result, checkpoint, batches, fetch, "spotify:genres", on_progress)
