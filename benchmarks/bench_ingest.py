@@ -74,9 +74,16 @@ def write_slices(folder: Path, n_slices: int, seed: int = 7) -> int:
             total += len(tracks)
             playlists.append(
                 {
-                    "name": f"playlist {pid}", "collaborative": "false", "pid": pid,
-                    "modified_at": 1500000000, "num_tracks": len(tracks), "num_albums": 1,
-                    "num_followers": 1, "num_edits": 1, "duration_ms": 0, "num_artists": 1,
+                    "name": f"playlist {pid}",
+                    "collaborative": "false",
+                    "pid": pid,
+                    "modified_at": 1500000000,
+                    "num_tracks": len(tracks),
+                    "num_albums": 1,
+                    "num_followers": 1,
+                    "num_edits": 1,
+                    "duration_ms": 0,
+                    "num_artists": 1,
                     "tracks": tracks,
                 }
             )
@@ -89,10 +96,32 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> None:
     rng = np.random.default_rng(seed)
     tid = ids(seed, rows)
     artists = ids(seed + 1, max(rows // 10, 1))
-    header = ["id", "name", "album", "album_id", "artists", "artist_ids", "track_number",
-              "disc_number", "explicit", "danceability", "energy", "key", "loudness", "mode",
-              "speechiness", "acousticness", "instrumentalness", "liveness", "valence", "tempo",
-              "duration_ms", "time_signature", "year", "release_date"]
+    header = [
+        "id",
+        "name",
+        "album",
+        "album_id",
+        "artists",
+        "artist_ids",
+        "track_number",
+        "disc_number",
+        "explicit",
+        "danceability",
+        "energy",
+        "key",
+        "loudness",
+        "mode",
+        "speechiness",
+        "acousticness",
+        "instrumentalness",
+        "liveness",
+        "valence",
+        "tempo",
+        "duration_ms",
+        "time_signature",
+        "year",
+        "release_date",
+    ]
     u = rng.random((rows, 7)).round(4)
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -100,11 +129,34 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> None:
         for i in range(rows):
             a = int(rng.integers(0, len(artists)))
             year = int(rng.integers(1960, 2021))
-            w.writerow([tid[i], f"Track {i}", f"Album {i // 10}", tid[(i // 10) * 10][::-1],
-                        f"['Artist {a}']", f"['{artists[a]}']", i % 10 + 1, 1, "False",
-                        u[i, 0], u[i, 1], int(rng.integers(0, 12)), round(-20 * u[i, 2], 2),
-                        int(rng.integers(0, 2)), u[i, 3] / 3, u[i, 4], u[i, 5] / 2, u[i, 6] / 2,
-                        u[i, 0], round(80 + 100 * u[i, 1], 2), 200000, 4, year, f"{year}-01-01"])
+            w.writerow(
+                [
+                    tid[i],
+                    f"Track {i}",
+                    f"Album {i // 10}",
+                    tid[(i // 10) * 10][::-1],
+                    f"['Artist {a}']",
+                    f"['{artists[a]}']",
+                    i % 10 + 1,
+                    1,
+                    "False",
+                    u[i, 0],
+                    u[i, 1],
+                    int(rng.integers(0, 12)),
+                    round(-20 * u[i, 2], 2),
+                    int(rng.integers(0, 2)),
+                    u[i, 3] / 3,
+                    u[i, 4],
+                    u[i, 5] / 2,
+                    u[i, 6] / 2,
+                    u[i, 0],
+                    round(80 + 100 * u[i, 1], 2),
+                    200000,
+                    4,
+                    year,
+                    f"{year}-01-01",
+                ]
+            )
 
 
 def engine_url(engine: str, workdir: Path) -> tuple[str, str | None]:
@@ -171,8 +223,10 @@ def main() -> None:
         slices.mkdir()
         t0 = time.perf_counter()
         entries = write_slices(slices, args.slices)
-        print(f"generated {args.slices} slices, {entries} entries in "
-              f"{time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        print(
+            f"generated {args.slices} slices, {entries} entries in {time.perf_counter() - t0:.1f}s",
+            file=sys.stderr,
+        )
         csv_path = work / "tracks_features.csv"
         write_csv(csv_path, args.csv_rows)
         for engine in args.engines.split(","):
@@ -180,22 +234,47 @@ def main() -> None:
             try:
                 files = sorted(slices.glob("*.json"))
                 first, again = bench_mpd(url, files)
-                rows.append((engine, f"MPD full slices x{len(files)}", entries, first,
-                             f"{entries / first:,.0f} entries/s",
-                             f"{first / len(files):.2f} s/slice; re-ingest {again:.1f}s"))
+                rows.append(
+                    (
+                        engine,
+                        f"MPD full slices x{len(files)}",
+                        entries,
+                        first,
+                        f"{entries / first:,.0f} entries/s",
+                        f"{first / len(files):.2f} s/slice; re-ingest {again:.1f}s",
+                    )
+                )
                 if args.mpd_subset:
-                    url2, name2 = engine_url(engine, work / "sub") if engine != "sqlite" else (
-                        f"sqlite:///{work / 'subset.db'}", None)
+                    url2, name2 = (
+                        engine_url(engine, work / "sub")
+                        if engine != "sqlite"
+                        else (f"sqlite:///{work / 'subset.db'}", None)
+                    )
                     files2 = sorted(args.mpd_subset.glob("*.json"))
                     first2, again2 = bench_mpd(url2, files2)
-                    rows.append((engine, f"MPD subset ({len(files2)} files)", 527_707, first2,
-                                 f"{527_707 / first2:,.0f} entries/s",
-                                 f"re-ingest {again2:.1f}s"))
+                    rows.append(
+                        (
+                            engine,
+                            f"MPD subset ({len(files2)} files)",
+                            527_707,
+                            first2,
+                            f"{527_707 / first2:,.0f} entries/s",
+                            f"re-ingest {again2:.1f}s",
+                        )
+                    )
                     drop(engine, name2)
                 seconds = bench_csv(url, csv_path)
                 if seconds is not None:
-                    rows.append((engine, "tracks CSV (Kaggle 1.2M layout)", args.csv_rows,
-                                 seconds, f"{args.csv_rows / seconds:,.0f} rows/s", ""))
+                    rows.append(
+                        (
+                            engine,
+                            "tracks CSV (Kaggle 1.2M layout)",
+                            args.csv_rows,
+                            seconds,
+                            f"{args.csv_rows / seconds:,.0f} rows/s",
+                            "",
+                        )
+                    )
             finally:
                 drop(engine, name)
 

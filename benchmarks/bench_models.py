@@ -1,7 +1,7 @@
 """The vector models at catalog scale: latency, throughput, fit and index time, recall, memory.
 
     .venv/bin/python benchmarks/bench_models.py [--tracks 1200000] [--quick] [--queries 200]
-        [--batch 1000] [--threads 2] [--no-hnsw] [--models audio,content,mood]
+        [--batch 1000] [--threads 2] [--no-hnsw] [--models audio,content,mood,clusters]
 
 Synthetic catalog made directly as TrackArrays: ``--tracks`` tracks (100,000
 with ``--quick``) from 20 "styles", each with its own beta-distributed audio
@@ -20,9 +20,11 @@ arrays (and the peak RSS growth during fit) against the raw audio matrix
 standardized audio / concatenated content blocks.  Prints a table; nothing
 is asserted (timings belong here, not in tests).
 
-Another model's rows can be added through ``EXTRA_ROWS`` (a function taking
-the arrays and the arguments and returning rows), e.g. the ``clusters``
-model's "curate 50 from a 2,000-track library" timing.
+``mood`` (k-d tree) and ``clusters`` (k-means, single-seed recommendations
+from the seed's cluster) are timed the same way.  Another model's rows can be
+added through ``EXTRA_ROWS`` (a function taking the arrays and the arguments
+and returning rows); the ``clusters`` curation timing ("50 from a 2,000-track
+library") lives in ``bench_clusters.py``.
 """
 
 from __future__ import annotations
@@ -273,6 +275,17 @@ def run(args: argparse.Namespace) -> list[Row]:
         time_model(model, row, seeds, batch)
         row.note = "cKDTree on (valence, energy)"
         rows.append(row)
+    if "clusters" in wanted:
+        model, row = fit_model("clusters", data, {})
+        time_model(model, row, seeds, batch)
+        row.note = f"k-means, k={model.k_} (auto); ranked inside the seed's cluster"
+        # In memory (members' unit vectors, positions, labels), not just the saved state.
+        row.index_mb = (
+            sum(v.nbytes for v in vars(model).values() if isinstance(v, np.ndarray)) / 2**20
+        )
+        rows.append(row)
+        del model
+        gc.collect()
     for extra in EXTRA_ROWS:
         rows.extend(extra(data, args))
     print(f"raw audio matrix: {raw_mb:.1f} MB")
@@ -332,7 +345,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="queries in the batch")
     parser.add_argument("--threads", type=int, default=2, help="n_threads of the models")
     parser.add_argument("--no-hnsw", action="store_true", help="skip the HNSW variants")
-    parser.add_argument("--models", default="audio,content,mood")
+    parser.add_argument("--models", default="audio,content,mood,clusters")
     parser.add_argument("--genres", type=int, default=600, help="genres (30 per style at 600)")
     show(run(parser.parse_args()))
 
