@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import create_engine, text
 
 from mixtape.catalog import open_catalog
+from mixtape.demo.write_files import TRACK_COLUMNS
 from mixtape.ingest.mpd import ingest_mpd
 
 ALPHABET = np.array(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
@@ -96,32 +97,7 @@ def write_csv(path: Path, rows: int, seed: int = 11) -> None:
     rng = np.random.default_rng(seed)
     tid = ids(seed, rows)
     artists = ids(seed + 1, max(rows // 10, 1))
-    header = [
-        "id",
-        "name",
-        "album",
-        "album_id",
-        "artists",
-        "artist_ids",
-        "track_number",
-        "disc_number",
-        "explicit",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "duration_ms",
-        "time_signature",
-        "year",
-        "release_date",
-    ]
+    header = list(TRACK_COLUMNS)  # the Kaggle 1.2M layout, as the demo writes it
     u = rng.random((rows, 7)).round(4)
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
