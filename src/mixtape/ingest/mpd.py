@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 
 from mixtape.catalog.db import Catalog, record_failure, record_ingest
-from mixtape.catalog.writes import BatchWriter, IdCache
+from mixtape.catalog.writes import BatchWriter, IdCache, paused_gc
 from mixtape.errors import IngestError, InputError
 from mixtape.keys import parse_spotify_ref
 from mixtape.records import AlbumRef, ArtistRef, IngestSummary, PlaylistRecord, TrackRecord
@@ -167,6 +167,13 @@ def _playlist(
 def load_slice(catalog: Catalog, path: Path, cache: IdCache | None = None) -> IngestSummary:
     """Parse and load one slice in one transaction. Raises on any bad record."""
     started = datetime.now(UTC)
+    with paused_gc():
+        return _load_slice(catalog, path, cache, started)
+
+
+def _load_slice(
+    catalog: Catalog, path: Path, cache: IdCache | None, started: datetime
+) -> IngestSummary:
     playlists = parse_slice(path)
     entries = sum(len(p.tracks) for p in playlists)
     summary = IngestSummary(
