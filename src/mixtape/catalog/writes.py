@@ -174,8 +174,18 @@ class BatchWriter:
             self.cache.ids[name].update(ids)
             ids.clear()
 
-    def _known(self, table: str, key: str) -> int | None:
-        return self.pending[table].get(key) or self.cache.ids[table].get(key)
+    def _split_known(self, table: str, keys: Iterable[str]) -> tuple[dict[str, int], list[str]]:
+        """(key → id for keys already resolved, the keys still unknown)."""
+        pending, cached = self.pending[table], self.cache.ids[table]
+        out: dict[str, int] = {}
+        unknown = []
+        for key in keys:
+            known = pending.get(key) or cached.get(key)
+            if known is None:
+                unknown.append(key)
+            else:
+                out[key] = known
+        return out, unknown
 
     def _select_ids(self, table: Table, col: Column[Any], keys: Sequence[str]) -> dict[str, int]:
         return dict(select_in(self.conn, table, (col.name, "id"), col.name, keys))
@@ -218,14 +228,7 @@ class BatchWriter:
         Returns only the ids; ``self.created`` counts what was inserted.
         """
         name = table.name
-        out: dict[str, int] = {}
-        unknown = []
-        for key in rows:
-            known = self._known(name, key)
-            if known is None:
-                unknown.append(key)
-            else:
-                out[key] = known
+        out, unknown = self._split_known(name, rows)
         if unknown:
             found = self._select_ids(table, table.c[key_col], unknown)
             missing = [k for k in unknown if k not in found]
@@ -246,14 +249,7 @@ class BatchWriter:
         by_key: dict[str, ArtistRef] = {}
         for ref in refs:
             by_key.setdefault(ref.key, ref)
-        out: dict[str, int] = {}
-        todo = []
-        for key in by_key:
-            known = self._known("artists", key)
-            if known is None:
-                todo.append(key)
-            else:
-                out[key] = known
+        out, todo = self._split_known("artists", by_key)
         if not todo:
             return out
         found = self._select_ids(s.artists, s.artists.c.key, todo)
@@ -367,7 +363,7 @@ class BatchWriter:
                 "disc_number": rec.disc_number,
                 "isrc": rec.isrc,
             }
-        before = {k for k in rows if self._known("tracks", k) is not None}
+        before = set(self._split_known("tracks", rows)[0])
         existing_db = (
             self._select_ids(s.tracks, s.tracks.c.key, [k for k in rows if k not in before])
             if update_existing
