@@ -252,8 +252,12 @@ def make_controls(
     minimum: Mapping[str, float] | None = None,
     maximum: Mapping[str, float] | None = None,
     target: Mapping[str, float] | None = None,
+    all_versions: bool = False,
 ) -> tuple[Controls, list[str]]:
-    """:class:`Controls` from user values; unknown excluded tracks are skipped with warnings."""
+    """:class:`Controls` from user values; unknown excluded tracks are skipped with warnings.
+
+    ``all_versions`` keeps other releases of a song (see ``Controls.one_per_song``).
+    """
     index = track_index(data)
     refs = list(exclude)
     if exclude_file is not None:
@@ -263,5 +267,6 @@ def make_controls(
         exclude=frozenset(rows),
         max_per_artist=max_per_artist,
         bounds=bounds(minimum, maximum, target),
+        one_per_song=not all_versions,
     )
     return controls, warnings

@@ -53,6 +53,21 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", text)[:255]
 
 
+_FEATURING = re.compile(r"\s*[(\[](?:feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]", re.IGNORECASE)
+_REMASTERED = re.compile(
+    r"\s+-\s+(?:\d{4}\s+)?(?:digital(?:ly)?\s+)?remaster(?:ed)?(?:\s+\d{4})?(?:\s+version)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def song_title_key(title: str) -> str:
+    """A title as "the same song" is judged: normalized, without featured artists or a
+    remaster note ("One Dance (feat. Wizkid & Kyla)" and "One Dance - 2016 Remaster"
+    are "one dance").  Remixes, live and other versions keep their difference."""
+    return normalize_name(_REMASTERED.sub("", _FEATURING.sub("", title)))
+
+
 def exact_name(name: str) -> str:
     """An artist's identity when it has no Spotify id: the name itself (NFC), nothing folded.
 

@@ -154,6 +154,7 @@ def recommend(
     minimum: Mapping[str, float] | None = None,
     maximum: Mapping[str, float] | None = None,
     target: Mapping[str, float] | None = None,
+    all_versions: bool = False,
     params: Mapping[str, Any] | None = None,
     cache_dir: Path | None = None,
     model_cache_dir: Path | None = None,
@@ -177,6 +178,7 @@ def recommend(
         minimum=minimum,
         maximum=maximum,
         target=target,
+        all_versions=all_versions,
     )
     fitted = fitted_model(data, model, params, model_cache_dir=model_cache_dir, status=status)
     scored = fitted.recommend(resolved.seeds, n, controls)
@@ -228,6 +230,7 @@ def curate(
     minimum: Mapping[str, float] | None = None,
     maximum: Mapping[str, float] | None = None,
     target: Mapping[str, float] | None = None,
+    all_versions: bool = False,
     params: Mapping[str, Any] | None = None,
     cache_dir: Path | None = None,
     model_cache_dir: Path | None = None,
@@ -252,6 +255,7 @@ def curate(
         minimum=minimum,
         maximum=maximum,
         target=target,
+        all_versions=all_versions,
     )
     model = fitted_model(
         data, CURATION_MODEL, params, model_cache_dir=model_cache_dir, status=status

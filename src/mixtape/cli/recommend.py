@@ -18,6 +18,13 @@ JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
 MAX_PER_ARTIST_OPT = typer.Option(
     None, "--max-per-artist", metavar="K", help="At most K tracks by the same (first) artist."
 )
+ALL_VERSIONS_OPT = typer.Option(
+    False,
+    "--all-versions",
+    help="Allow several releases of one song (same first artist and title, ignoring "
+    "featured artists and remaster notes); by default a list holds one, and none of the "
+    "seeds' or excluded tracks' songs.",
+)
 EXCLUDE_OPT = typer.Option(
     None,
     "--exclude",
@@ -116,6 +123,7 @@ def recommend(
     ),
     n: int = typer.Option(10, "-n", "--n", metavar="N", help="How many tracks to recommend."),
     max_per_artist: int | None = MAX_PER_ARTIST_OPT,
+    all_versions: bool = ALL_VERSIONS_OPT,
     exclude: Path | None = EXCLUDE_OPT,
     target: list[str] | None = typer.Option(
         None,
@@ -159,6 +167,7 @@ def recommend(
         notify=lambda message: st.err.print(f"note: {message}", markup=False, highlight=False),
         n=n,
         max_per_artist=max_per_artist,
+        all_versions=all_versions,
         exclude_file=exclude,
         minimum=service.parse_assignments(minimum or [], "--min"),
         maximum=service.parse_assignments(maximum or [], "--max"),
@@ -205,6 +214,7 @@ def curate(
     ),
     n: int = typer.Option(50, "-n", "--n", metavar="N", help="How many tracks to draw."),
     max_per_artist: int | None = MAX_PER_ARTIST_OPT,
+    all_versions: bool = ALL_VERSIONS_OPT,
     exclude: Path | None = EXCLUDE_OPT,
     param: list[str] | None = PARAM_OPT,
     as_json: bool = JSON_OPT,
@@ -220,6 +230,7 @@ def curate(
         service.SeedSpec(seeds_file=seeds),
         n=n,
         max_per_artist=max_per_artist,
+        all_versions=all_versions,
         exclude_file=exclude,
         params=service.parse_params(param or []),
         status=_status(st),

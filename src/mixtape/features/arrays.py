@@ -8,6 +8,7 @@ of every per-track array is the same track; ``keys[i]`` is its natural key
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,6 +85,17 @@ class TrackArrays:
     def has_mood(self) -> np.ndarray:
         """Tracks with valence and energy known."""
         return ~np.isnan(self.column("valence")) & ~np.isnan(self.column("energy"))
+
+    @functools.cached_property
+    def _by_artist(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.primary_artist, kind="stable")
+        counts = np.bincount(self.primary_artist + 1, minlength=len(self.artist_names) + 1)
+        return order, np.concatenate([[0], np.cumsum(counts)])
+
+    def artist_rows(self, artist: int) -> np.ndarray:
+        """Rows whose primary artist is ``artist`` (an index built once, on first use)."""
+        order, starts = self._by_artist
+        return order[starts[artist + 1] : starts[artist + 2]]
 
     def row_of(self) -> dict[str, int]:
         """key → row (build once; O(n))."""

@@ -34,7 +34,7 @@ import numpy as np
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
-from mixtape.models.controls import Controls, allowed_mask, target_penalty
+from mixtape.models.controls import Controls, Picker, allowed_mask, target_penalty
 from mixtape.models.registry import register
 
 #: Audio columns the cluster models use. Left out: ``key``, ``mode`` and
@@ -188,9 +188,10 @@ def draw_by_quota(
     """Take ``n`` rows from ranked lists, as many from each as its share of ``weights``.
 
     ``ranked[i]`` holds allowed rows, best first.  A row already taken from
-    another list is skipped, and so is one whose artist has reached
-    ``controls.max_per_artist``.  When a list runs out before its quota, the
-    seats it could not fill go to the lists that still have rows, again in
+    another list is skipped, and so is another version of a song already taken
+    or one whose artist has reached ``controls.max_per_artist`` (:class:`Picker`).
+    When a list runs out before its quota, the seats it could not fill go to
+    the lists that still have rows, again in
     proportion to their weights.  ``ranked[i]`` is only read once list ``i``
     gets a seat, so ``ranked`` may be a lazy sequence (many lists, few seats).
     """
@@ -200,8 +201,7 @@ def draw_by_quota(
     length: dict[int, int] = {}  # lists read so far -> their length
     active = w > 0
     taken: set[int] = set()
-    per_artist: dict[int, int] = {}
-    cap = controls.max_per_artist
+    picker = Picker(data, controls)
     remaining = n
     while remaining > 0 and active.any():
         quotas = largest_remainder(np.where(active, w, 0), remaining)
@@ -211,14 +211,8 @@ def draw_by_quota(
             while want > 0 and pointer[i] < len(rows):
                 row = int(rows[pointer[i]])
                 pointer[i] += 1
-                if row in taken:
+                if row in taken or not picker.admit(row):
                     continue
-                if cap is not None:
-                    artist = int(data.primary_artist[row])
-                    if artist >= 0:
-                        if per_artist.get(artist, 0) >= cap:
-                            continue
-                        per_artist[artist] = per_artist.get(artist, 0) + 1
                 taken.add(row)
                 taken_pos[i].append(pointer[i] - 1)
                 want -= 1

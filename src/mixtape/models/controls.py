@@ -14,6 +14,10 @@ import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
+from mixtape.keys import song_title_key
+
+#: A song as recommendations de-duplicate it: (primary artist row, title key).
+Song = tuple[int, str]
 
 #: Attributes that take min/max/target, with their natural spread (for targets).
 ATTRIBUTES: dict[str, float] = {
@@ -39,13 +43,18 @@ class Controls:
     """How to filter and shape a list of recommendations.
 
     ``exclude`` holds track rows never to recommend (e.g. the user's library);
-    the seeds are excluded too unless ``exclude_seeds`` is False.  ``target``
-    weight: how strongly a target pulls (score -= weight * |x - target| / spread).
+    the seeds are excluded too unless ``exclude_seeds`` is False.  With
+    ``one_per_song`` (the default) a list holds one version of each song (same
+    primary artist and title, see :func:`mixtape.keys.song_title_key`), and
+    other releases of an excluded track or a seed are excluded with it.
+    ``target_weight``: how strongly a target pulls (score -= weight * |x - target|
+    / spread).
     """
 
     exclude: frozenset[int] = frozenset()
     exclude_seeds: bool = True
     max_per_artist: int | None = None
+    one_per_song: bool = True
     bounds: Mapping[str, Bound] = field(default_factory=dict)
     target_weight: float = 0.5
 
@@ -94,7 +103,63 @@ def allowed_mask(
                 mask &= rows != row
         else:
             mask &= ~np.isin(rows, gone)
+        if controls.one_per_song:
+            _exclude_same_songs(data, excluded, mask, rows)
     return mask
+
+
+def song_of(data: TrackArrays, row: int) -> Song | None:
+    """The song a row is a version of; None without a primary artist or a name."""
+    artist = int(data.primary_artist[row])
+    name = data.names[row]
+    if artist < 0 or not name:
+        return None
+    return artist, song_title_key(str(name))
+
+
+def _exclude_same_songs(
+    data: TrackArrays, excluded: Iterable[int], mask: np.ndarray, rows: np.ndarray | None
+) -> None:
+    """Clear ``mask`` where a row is another version of an excluded row's song."""
+    songs = {song for r in excluded if (song := song_of(data, r)) is not None}
+    if not songs:
+        return
+    if rows is None:
+        for artist in {a for a, _ in songs}:
+            for row in data.artist_rows(artist).tolist():
+                if mask[row] and song_of(data, row) in songs:
+                    mask[row] = False
+        return
+    artists = np.fromiter({a for a, _ in songs}, dtype=np.int64)
+    for i in np.flatnonzero(mask & np.isin(data.primary_artist[rows], artists)).tolist():
+        if song_of(data, int(rows[i])) in songs:
+            mask[i] = False
+
+
+class Picker:
+    """Admits candidate rows in rank order: one version of each song (with
+    ``one_per_song``) and at most ``max_per_artist`` tracks per artist."""
+
+    def __init__(self, data: TrackArrays, controls: Controls) -> None:
+        self.data = data
+        self.cap = controls.max_per_artist
+        self.one_per_song = controls.one_per_song
+        self.per_artist: dict[int, int] = {}
+        self.songs: set[Song] = set()
+
+    def admit(self, row: int) -> bool:
+        song = song_of(self.data, row) if self.one_per_song else None
+        if song is not None and song in self.songs:
+            return False
+        if self.cap is not None:
+            artist = int(self.data.primary_artist[row])
+            if artist >= 0:
+                if self.per_artist.get(artist, 0) >= self.cap:
+                    return False
+                self.per_artist[artist] = self.per_artist.get(artist, 0) + 1
+        if song is not None:
+            self.songs.add(song)
+        return True
 
 
 def target_penalty(data: TrackArrays, controls: Controls) -> np.ndarray | None:
@@ -129,7 +194,8 @@ def select(
     controls: Controls,
     mask: np.ndarray,
 ) -> list[tuple[int, float]]:
-    """The best ``n`` allowed rows by score (descending), honouring the per-artist cap.
+    """The best ``n`` allowed rows by score (descending), one version of a song each,
+    honouring the per-artist cap (:class:`Picker`).
 
     ``rows``/``scores`` are candidates in any order; ties break by row for
     reproducibility.
@@ -139,17 +205,12 @@ def select(
     if len(rows) == 0 or n <= 0:
         return []
     order = np.lexsort((rows, -scores))
-    cap = controls.max_per_artist
+    picker = Picker(data, controls)
     out: list[tuple[int, float]] = []
-    per_artist: dict[int, int] = {}
     for i in order:
         row = int(rows[i])
-        if cap is not None:
-            artist = int(data.primary_artist[row])
-            if artist >= 0:
-                if per_artist.get(artist, 0) >= cap:
-                    continue
-                per_artist[artist] = per_artist.get(artist, 0) + 1
+        if not picker.admit(row):
+            continue
         out.append((row, float(scores[i])))
         if len(out) == n:
             break
