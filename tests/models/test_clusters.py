@@ -331,3 +331,10 @@ def test_genre_clusters_save_load_and_refusals(genre_data: TrackArrays, tmp_path
         blind.recommend(Seeds.tracks([59]))
     with pytest.raises(InputError, match="order"):
         GenreClustersModel(order="sideways").fit(genre_data)
+
+
+@pytest.mark.parametrize(
+    ("family", "shown"), [("edm", "EDM"), ("pop", "Pop"), ("hip hop", "Hip hop"), ("rock", "Rock")]
+)
+def test_family_names_as_people_read_them(family: str, shown: str) -> None:
+    assert display(family) == shown

@@ -78,9 +78,12 @@ def family_membership(data: TrackArrays, names: list[str]) -> sp.csr_matrix:
     return sp.csr_matrix(member > 0)
 
 
+_ACRONYMS = {"edm": "EDM"}
+
+
 def display(family: str) -> str:
-    """``edm`` -> ``EDM``, ``hip hop`` -> ``Hip hop``."""
-    return family.upper() if len(family) <= 3 else family[:1].upper() + family[1:]
+    """``edm`` -> ``EDM``, ``pop`` -> ``Pop``, ``hip hop`` -> ``Hip hop``."""
+    return _ACRONYMS.get(family, family[:1].upper() + family[1:])
 
 
 @register
