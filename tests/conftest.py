@@ -22,6 +22,18 @@ SERVERS = {
 
 
 @pytest.fixture(scope="session")
+def _session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mixtape-data")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(_session_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's own data directory or database."""
+    monkeypatch.setenv("MIXTAPE_DATA_DIR", str(_session_data_dir))
+    monkeypatch.delenv("MIXTAPE_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data, or skip: a user's fresh clone will not have it."""
     if not SHARED_DATA.is_dir():
