@@ -438,7 +438,7 @@ class ExactIndex:
         """Dense vectors (len, D) whose inner products approximate the exact scores.
 
         Dense part, then each categorical block one-hot times its scale, then the
-        sparse part (times ``projection`` when given, e.g. a truncated SVD basis).
+        sparse part (times ``projection`` when given, e.g. a random projection).
         """
         parts = [self.dense_t[:, positions].T]
         groups = self.group_of(positions)
