@@ -1,10 +1,10 @@
-"""What the CLI and the web app call: load arrays, resolve seeds, fit, recommend, curate.
+"""What the CLI calls (and the planned web app will): arrays, seeds, fitting, recommend, curate.
 
 Everything here takes a :class:`~mixtape.catalog.db.Catalog` (or ready-made
 :class:`TrackArrays`) and plain values, returns records and raises
 :mod:`mixtape.errors` exceptions; nothing prints.
 
-Two caches make repeated calls cheap in a long-lived process (the web app):
+Two caches make repeated calls cheap in a long-lived process (such as a web app):
 
 * arrays, per catalog, in memory (checked against the catalog's fingerprint
   on every call: a few aggregate queries) and on disk (``cache_dir``);

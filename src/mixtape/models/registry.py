@@ -1,4 +1,4 @@
-"""One registry of models, used by the CLI, the web app and the evaluation."""
+"""One registry of models, used by the CLI and the evaluation (and the planned web app)."""
 
 from __future__ import annotations
 
