@@ -1,6 +1,6 @@
 """Fitted models, cached per arrays + name + parameters, in memory and on disk.
 
-A long-lived process (the web app) fits each model once per catalog state;
+A long-lived process (such as a web app) fits each model once per catalog state;
 models that save fitted state are also kept in ``model_cache_dir`` as
 ``.npz`` files (no pickle) and reloaded by the next process.
 """

@@ -1,7 +1,7 @@
 """User input for recommending: option values, seed files, seeds resolved to rows, controls.
 
 Pure parsing and look-ups over :class:`TrackArrays`; used by :mod:`mixtape.service`
-(and so by the CLI and the web app). Nothing prints.
+(and so by the CLI). Nothing prints.
 """
 
 from __future__ import annotations

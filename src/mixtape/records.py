@@ -122,7 +122,7 @@ class IngestSummary:
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """One recommended track, as the CLI and the web app show it."""
+    """One recommended track, as the CLI shows it (and prints it with --json)."""
 
     track_id: str  # the catalog key: a Spotify id or a ``local:`` key
     name: str
