@@ -223,20 +223,27 @@ class BatchWriter:
     def _ensure(
         self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
     ) -> dict[str, int]:
-        """Ids for every key in ``rows``, inserting the missing rows.
+        """Ids for every key in ``rows``, inserting the missing rows."""
+        return self._resolve(table, key_col, rows)[0]
 
-        Returns only the ids; ``self.created`` counts what was inserted.
-        """
+    def _resolve(
+        self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
+    ) -> tuple[dict[str, int], set[str], set[str]]:
+        """(key → id for every key in ``rows``, the keys this run already knew, the keys
+        found in the database); the rest are inserted (and land in ``self.created``)."""
         name = table.name
         out, unknown = self._split_known(name, rows)
+        known = set(out)
+        in_db: set[str] = set()
         if unknown:
             found = self._select_ids(table, table.c[key_col], unknown)
+            in_db = set(found)
             missing = [k for k in unknown if k not in found]
             if missing:
                 found.update(self._insert_ids(table, key_col, [rows[k] for k in missing]))
             self.pending[name].update(found)
             out.update(found)
-        return out
+        return out, known, in_db
 
     # -- entities -------------------------------------------------------------
     def artist_ids(self, refs: Iterable[ArtistRef]) -> dict[str, int]:
@@ -363,15 +370,9 @@ class BatchWriter:
                 "disc_number": rec.disc_number,
                 "isrc": rec.isrc,
             }
-        before = set(self._split_known("tracks", rows)[0])
-        existing_db = (
-            self._select_ids(s.tracks, s.tracks.c.key, [k for k in rows if k not in before])
-            if update_existing
-            else {}
-        )
-        ids = self._ensure(s.tracks, "key", rows)
+        ids, before, existing_db = self._resolve(s.tracks, "key", rows)
         if update_existing:
-            stale = before | set(existing_db)
+            stale = before | existing_db
             updates = []
             for key in stale:
                 row = {c: v for c, v in rows[key].items() if c != "key" and v is not None}
