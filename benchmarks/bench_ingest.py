@@ -56,7 +56,8 @@ def write_slices(folder: Path, n_slices: int, seed: int = 7) -> int:
         playlists = []
         for i in range(1000):
             pid = s * 1000 + i
-            length = int(np.clip(rng.lognormal(3.9, 0.7), 5, 250))
+            # About 66 distinct tracks a playlist, as in the MPD (5 to 250).
+            length = int(np.clip(rng.lognormal(4.03, 0.7), 5, 250))
             picks = np.unique(np.searchsorted(cdf, rng.random(length)))
             rng.shuffle(picks)
             tracks = [
