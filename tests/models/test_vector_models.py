@@ -268,14 +268,6 @@ def test_allowed_mask_of_some_rows_is_the_full_mask_at_those_rows(tiny: Tiny) ->
     assert np.array_equal(allowed_mask(tiny.data, controls, [10], rows=rows), full[rows])
 
 
-def test_sparse_row_products_match_scipy() -> None:
-    rng = np.random.default_rng(0)
-    matrix = sp.random(500, 40, density=0.05, format="csr", random_state=1, dtype=np.float32)
-    vec = rng.random(40).astype(np.float32)
-    rows = rng.integers(0, 500, 100)
-    assert np.allclose(search._rows_dot(matrix, rows, vec), matrix[rows] @ vec, atol=1e-6)
-
-
 def test_recall_at_k_hand_computed() -> None:
     exact = np.array([[1, 2, 3, 4], [5, 6, 7, 8]])
     approx = np.array([[4, 3, 2, 1], [5, 6, 0, -1]])

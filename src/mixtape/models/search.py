@@ -6,15 +6,19 @@ query's score is their sum::
 
     score(p) = dense[:, p] · q.dense            one BLAS product, column-major float32
              + q.table[group(p)]                positions sorted by group: runs of one add
-             + sparse[p] · q.sparse             an inverted index: only tracks sharing a column
+             + q.genre[signature(p)]            each distinct sparse row scored once
 
 The dense part holds the audio features; the *groups* hold one-hot blocks
 (era, popularity) together with the track's norm, so their contribution is a
 per-query table over a few hundred groups instead of extra columns; the sparse
-part holds genre TF-IDF, touched only where the query has genres.  With
-several groups the search is a branch and bound: tracks sharing the query's
-sparse columns are scored directly, then groups are scanned best upper bound
-first until none can reach the k-th best score (``ExactIndex._pruned``).
+part (genre TF-IDF) is kept as *signatures*, the distinct sparse rows
+(:mod:`mixtape.models.signatures`), scored once per query through a genre →
+signature inverted index.  With groups or signatures the search is a branch
+and bound (``ExactIndex._pruned``): tracks sharing a genre with the query are
+bounded per *cell* (a run of one group and one signature: one genre score, one
+table entry, the largest dense norm), the best-bounded cells are scored first
+for a k-th best score, then only the cells that can still reach it; groups of
+the other tracks are scanned best bound first until none can reach it.
 Otherwise every position is scored: top-k uses a sampled threshold (``s >= t``
 is much cheaper than ``np.argpartition`` over a million scores) with an exact
 fallback, ties going to the lower position, and work is split over threads by
@@ -57,6 +61,7 @@ from mixtape.models.controls import (
     select,
     top_candidates,
 )
+from mixtape.models.signatures import Signatures
 
 #: Above this many tracks ``index="auto"`` builds an HNSW graph (``content`` stays exact).
 AUTO_HNSW_ABOVE = 200_000
@@ -65,6 +70,8 @@ BLOCK_SCORES = 8_000_000
 #: Below this many positions a search runs on one thread.
 PARALLEL_ABOVE = 100_000
 _SAMPLE_STRIDE = 64
+#: Tracks the branch and bound scores first, for a k-th best score that prunes well.
+FIRST_CELLS_HOLD = 500
 
 
 def default_threads() -> int:
@@ -105,6 +112,9 @@ class Query:
     onehots: list[np.ndarray] = field(default_factory=list)  # per categorical block, (buckets,)
     sparse: tuple[np.ndarray, np.ndarray] | None = None  # (columns, values)
     table: np.ndarray | None = None  # (groups,) float32, derived from onehots
+    genre: np.ndarray | None = None  # (signatures,) genre scores, derived from sparse
+    genre_sigs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sharing: tuple[np.ndarray, np.ndarray] | None = None  # positions with a genre score, scores
 
     @property
     def norm(self) -> float:
@@ -144,25 +154,35 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def _ordered(positions: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The best ``k`` of (positions, scores), sorted by score then position."""
-    if len(positions) > k:
-        keep = top_k(scores, k)
+    """The best ``k`` of (positions, scores), sorted by score then position.
+
+    Ties at the k-th score go to the lowest positions, whatever the input order.
+    """
+    if len(positions) > k > 0:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        above = np.flatnonzero(scores > kth)
+        tied = np.flatnonzero(scores == kth)
+        tied = tied[np.argsort(positions[tied], kind="stable")][: k - len(above)]
+        keep = np.concatenate([above, tied])
         positions, scores = positions[keep], scores[keep]
+    elif k <= 0:
+        positions, scores = positions[:0], scores[:0]
     order = np.lexsort((positions, -scores))
     return positions[order].astype(np.int64), scores[order]
 
 
-def _rows_dot(csr: sp.csr_matrix, rows: np.ndarray, vec: np.ndarray) -> np.ndarray:
-    """``csr[rows] @ vec`` without building the row subset (fast for a few hundred rows)."""
-    starts, ends = csr.indptr[rows], csr.indptr[rows + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(len(rows), dtype=np.float32)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-    products = csr.data[offsets] * vec[csr.indices[offsets]]
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    return np.bincount(owner, weights=products, minlength=len(rows)).astype(np.float32)
+def _best_scores(scores: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` highest scores, ascending (all of them when there are fewer)."""
+    if len(scores) > k:
+        scores = np.partition(scores, len(scores) - k)[len(scores) - k :]
+    return np.sort(scores)
+
+
+def _kth(scores: np.ndarray, k: int) -> float:
+    """The ``k``-th highest score (-inf when there are fewer)."""
+    if len(scores) < k:
+        return -np.inf
+    return float(np.partition(scores, len(scores) - k)[len(scores) - k])
 
 
 # -- exact ----------------------------------------------------------------------------
@@ -173,7 +193,8 @@ class ExactIndex:
     ``p``.  Positions must be sorted by group: ``group_bounds[g]`` is the first
     position of group ``g``.  ``group_buckets[g, c]`` is the bucket of
     categorical block ``c`` for that group (-1: none) and ``group_scale[g, c]``
-    its value (``sqrt(weight) / norm``).  ``sparse`` is (m, s) CSR.
+    its value (``sqrt(weight) / norm``).  The sparse part is given either per
+    position (``sparse``, (m, s) CSR) or already as :class:`Signatures`.
     """
 
     def __init__(
@@ -184,7 +205,8 @@ class ExactIndex:
         group_buckets: np.ndarray | None = None,
         group_scale: np.ndarray | None = None,
         n_buckets: Sequence[int] = (),
-        sparse: sp.csr_matrix | None = None,
+        sparse: sp.spmatrix | None = None,
+        signatures: tuple[sp.spmatrix, np.ndarray] | None = None,
         n_threads: int = 1,
     ) -> None:
         # Column-major is fastest; a transposed row-major view (the HNSW graph's own
@@ -206,18 +228,21 @@ class ExactIndex:
             np.zeros((n_groups, 0), dtype=np.float32) if group_scale is None else group_scale
         )
         self.n_buckets = tuple(int(b) for b in n_buckets)
-        self.sparse = None if sparse is None else sp.csr_matrix(sparse, dtype=np.float32)
-        self._sparse_csc = None if self.sparse is None else self.sparse.tocsc()
-        if self._sparse_csc is not None:
-            self._sparse_csc.sort_indices()
         self.n_threads = max(1, n_threads)
         # Largest dense-part norm in each group: bounds what a group can score.
         norms = np.sqrt(np.einsum("ij,ij->j", self.dense_t, self.dense_t))
+        self.max_dense_norm = float(norms.max()) if len(norms) else 0.0
         self.group_dense_norm = (
             np.maximum.reduceat(norms, self.group_bounds[:-1]).astype(np.float32)
             if len(norms) and n_groups
             else np.zeros(n_groups, dtype=np.float32)
         )
+        self.signatures: Signatures | None = None
+        if signatures is not None:
+            matrix, of = signatures
+            self.signatures = Signatures(matrix, of, norms, self.group_bounds)
+        elif sparse is not None:
+            self.signatures = Signatures.of_rows(sparse, norms, self.group_bounds)
 
     @property
     def size(self) -> int:
@@ -230,10 +255,25 @@ class ExactIndex:
     def group_of(self, positions: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.group_bounds, positions, side="right") - 1
 
+    def reordered(self, order: np.ndarray) -> ExactIndex:
+        """The same vectors with position ``i`` holding old position ``order[i]``.
+
+        Only for an index of plain dense vectors (no groups, no sparse part),
+        whose positions carry no meaning.  Copies one dense row at a time.
+        """
+        if len(self._bounds) > 2 or self.has_table or self.signatures is not None:
+            raise ValueError("only a plain dense index can be reordered")
+        dense_t = np.empty_like(self.dense_t, order="C")
+        for j in range(len(dense_t)):
+            dense_t[j] = self.dense_t[j][order]
+        return ExactIndex(dense_t, n_threads=self.n_threads)
+
     # -- queries --------------------------------------------------------------------
     def query(self, positions: Sequence[int] | np.ndarray) -> Query:
         """The mean of the unit vectors at ``positions``."""
         pos = np.asarray(positions, dtype=np.int64)
+        if len(pos) == 1:
+            return self._single_query(int(pos[0]))
         dense = self.dense_t[:, pos].mean(axis=1).astype(np.float32)
         onehots = []
         groups = self.group_of(pos)
@@ -243,38 +283,57 @@ class ExactIndex:
             has = buckets >= 0
             np.add.at(vec, buckets[has], self.group_scale[groups[has], c])
             onehots.append((vec / len(pos)).astype(np.float32))
-        sparse = None
-        if self.sparse is not None:
-            csr = self.sparse
-            cols = np.concatenate([csr.indices[csr.indptr[p] : csr.indptr[p + 1]] for p in pos])
-            vals = np.concatenate([csr.data[csr.indptr[p] : csr.indptr[p + 1]] for p in pos])
-            unique, inverse = np.unique(cols, return_inverse=True)
-            summed = np.bincount(inverse, weights=vals, minlength=len(unique)) / len(pos)
-            sparse = (unique.astype(np.int64), summed.astype(np.float32))
+        sparse = None if self.signatures is None else self.signatures.mean(pos)
+        return self.finish(Query(dense, onehots, sparse))
+
+    def _single_query(self, p: int) -> Query:
+        """One track's own vector (the common case, without the averaging's overhead)."""
+        dense = self.dense_t[:, p].copy()
+        onehots = []
+        group = int(np.searchsorted(self.group_bounds, p, side="right")) - 1
+        for c, n_b in enumerate(self.n_buckets):
+            vec = np.zeros(n_b, dtype=np.float32)
+            bucket = int(self.group_buckets[group, c])
+            if bucket >= 0:
+                vec[bucket] = self.group_scale[group, c]
+            onehots.append(vec)
+        sparse = None if self.signatures is None else self.signatures.row(p)
         return self.finish(Query(dense, onehots, sparse))
 
     def finish(self, query: Query) -> Query:
-        """Fill in ``query.table`` from its one-hot parts."""
-        if not self.has_table:
-            return query
-        table = np.zeros(len(self.group_scale), dtype=np.float32)
-        for c, vec in enumerate(query.onehots):
-            buckets = self.group_buckets[:, c]
-            has = buckets >= 0
-            table[has] += self.group_scale[has, c] * vec[buckets[has]]
-        query.table = table
+        """Fill in ``query.table`` and ``query.genre`` from its one-hot and sparse parts."""
+        if self.has_table:
+            table = np.zeros(len(self.group_scale), dtype=np.float32)
+            for c, vec in enumerate(query.onehots):
+                buckets = self.group_buckets[:, c]
+                has = buckets >= 0
+                table[has] += self.group_scale[has, c] * vec[buckets[has]]
+            query.table = table
+        if self.signatures is not None and query.sparse is not None and len(query.sparse[0]):
+            query.genre, query.genre_sigs = self.signatures.scores(*query.sparse)
         return query
+
+    def _sharing(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """Positions whose genre score is not zero, and those scores (kept on the query)."""
+        if query.sharing is None:
+            if query.genre is None or self.signatures is None:
+                query.sharing = (np.array([], dtype=np.int64), np.array([], dtype=np.float32))
+            else:
+                sigs = self.signatures
+                cells = np.sort(sigs.cells(query.genre_sigs))  # in position order
+                positions, which = sigs.cell_positions(cells)
+                query.sharing = (positions, query.genre[sigs.cell_sig[cells]][which])
+        return query.sharing
 
     # -- scoring --------------------------------------------------------------------
     def scores_at(self, query: Query, positions: np.ndarray) -> np.ndarray:
         """Exact scores of ``query`` at some positions."""
+        positions = np.asarray(positions, dtype=np.int64)
         out = query.dense @ self.dense_t[:, positions]
         if query.table is not None:
             out += query.table[self.group_of(positions)]
-        if self.sparse is not None and query.sparse is not None and len(positions):
-            qvec = np.zeros(self.sparse.shape[1], dtype=np.float32)
-            qvec[query.sparse[0]] = query.sparse[1]
-            out += _rows_dot(self.sparse, positions, qvec)
+        if query.genre is not None and self.signatures is not None:
+            out += query.genre[self.signatures.of[positions]]
         return out.astype(np.float32)
 
     def _runs(self, start: int, stop: int) -> list[tuple[int, int, int]]:
@@ -292,8 +351,14 @@ class ExactIndex:
             self._run_cache[key] = runs
         return self._run_cache[key]
 
-    def _block_scores(self, queries: Sequence[Query], start: int, stop: int) -> np.ndarray:
-        """Scores (len(queries), stop - start) of positions start..stop."""
+    def _block_scores(
+        self, queries: Sequence[Query], start: int, stop: int, genres: bool = True
+    ) -> np.ndarray:
+        """Scores (len(queries), stop - start) of positions start..stop.
+
+        ``genres=False`` leaves out the sparse part (the branch and bound has
+        scored every track sharing a genre with the query already).
+        """
         dense = np.stack([q.dense for q in queries]).astype(np.float32)
         out = dense @ self.dense_t[:, start:stop]
         if self.has_table:
@@ -307,16 +372,11 @@ class ExactIndex:
                 tables = np.stack([q.table for q in queries])[:, :, None]  # type: ignore[misc]
                 for a, b, g in runs:
                     out[:, a:b] += tables[:, g]
-        if self._sparse_csc is not None:
-            csc = self._sparse_csc
-            for i, q in enumerate(queries):
-                if q.sparse is None:
-                    continue
-                for col, value in zip(*q.sparse, strict=True):
-                    lo_p, hi_p = csc.indptr[col], csc.indptr[col + 1]
-                    rows = csc.indices[lo_p:hi_p]
-                    a, b = np.searchsorted(rows, [start, stop])
-                    out[i, rows[a:b] - start] += value * csc.data[lo_p + a : lo_p + b]
+        for i, q in enumerate(queries):
+            if genres and q.genre is not None:
+                positions, genre = self._sharing(q)
+                a, b = np.searchsorted(positions, [start, stop])
+                out[i, positions[a:b] - start] += genre[a:b]
         return out
 
     def scores(self, query: Query) -> np.ndarray:
@@ -347,7 +407,7 @@ class ExactIndex:
         k = min(k, self.size)
         results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(queries)
         with _single_threaded_blas():
-            if len(self._bounds) > 2:
+            if len(self._bounds) > 2 or self.signatures is not None:
                 for i, q in enumerate(queries):
                     results[i] = self._pruned(q, k)
             full = [i for i, r in enumerate(results) if r is None]
@@ -373,21 +433,29 @@ class ExactIndex:
         return results
 
     def _pruned(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Exact top-k by branch and bound over groups, or None when it would not pay.
+        """Exact top-k by branch and bound, or None when it would not pay.
 
-        Tracks sharing a sparse column (a genre) with the query are scored
-        directly.  Any other track of group ``g`` scores at most
-        ``|q.dense| * max|dense| + table[g]`` (Cauchy-Schwarz), so groups are
-        scanned best bound first until the next bound is below the k-th best
-        score found so far.
+        Tracks sharing a genre with the query are bounded cell by cell: a
+        cell's tracks score at most ``genre(signature) + table[group] +
+        |q.dense| * max|dense|`` (Cauchy-Schwarz on the dense part).  The
+        best-bounded cells are scored until they hold ``k`` tracks, then every
+        other cell whose bound reaches the k-th best score so far.  Tracks
+        sharing no genre score at most ``|q.dense| * max|dense| + table[group]``,
+        so groups are scanned best bound first while a bound reaches the k-th
+        best score.
         """
-        shared, shared_scores = self._shared(query)
-        if shared is None:
-            return None
+        q_norm = float(np.linalg.norm(query.dense))
+        pos_parts: list[np.ndarray] = []
+        val_parts: list[np.ndarray] = []
+        if self.signatures is not None and query.genre is not None:
+            found = self._sharing_top(query, k, q_norm)
+            if found is None:
+                return None  # the bounds do not prune enough: a full scan is cheaper
+            pos_parts.append(found[0])
+            val_parts.append(found[1])
+        best = _best_scores(val_parts[0], k) if val_parts else np.zeros(0)
         table = query.table if query.table is not None else 0.0
-        bound = float(np.linalg.norm(query.dense)) * self.group_dense_norm + table
-        pos_parts, val_parts = [shared], [shared_scores]
-        best = np.sort(shared_scores)[-k:]
+        bound = q_norm * self.group_dense_norm + table
         budget = self.size // 2
         for g in np.argsort(-bound, kind="stable"):
             if len(best) >= k and bound[g] < best[0]:
@@ -395,43 +463,105 @@ class ExactIndex:
             lo, hi = self._bounds[g], self._bounds[g + 1]
             budget -= hi - lo
             if budget < 0:
-                return None  # the bounds do not prune enough: a full scan is cheaper
-            row = self._block_scores([query], lo, hi)[0]
+                return None
+            row = self._block_scores([query], lo, hi, genres=False)[0]
             keep = top_k(row, k)
             pos_parts.append(keep + lo)
             val_parts.append(row[keep])
-            best = np.sort(np.concatenate([best, row[keep]]))[-k:]
+            best = _best_scores(np.concatenate([best, row[keep]]), k)
+        if not pos_parts:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
         pos = np.concatenate(pos_parts)
         val = np.concatenate(val_parts)
-        pos, first = np.unique(pos, return_index=True)
-        return _ordered(pos, val[first], k)
+        if len(pos_parts) > 1:  # a group's scan may hold sharing tracks again (genre-less)
+            pos, first_seen = np.unique(pos, return_index=True)
+            val = val[first_seen]
+        return _ordered(pos, val, k)
 
-    def _shared(self, query: Query) -> tuple[np.ndarray | None, np.ndarray]:
-        """Positions sharing a sparse column with the query and their exact scores.
+    def _sharing_top(
+        self, query: Query, k: int, q_norm: float
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every track sharing a genre with the query that could be in its top ``k``, scored.
 
-        (None, ...) when the posting lists are too long to be worth it.
+        Each once; None when that would be more than a quarter of the index.
         """
-        csc = self._sparse_csc
-        empty = np.array([], dtype=np.int64), np.array([], dtype=np.float32)
-        if csc is None or query.sparse is None or not len(query.sparse[0]):
-            return empty
-        cols, values = query.sparse
-        if int((csc.indptr[cols + 1] - csc.indptr[cols]).sum()) > self.size // 8:
-            return None, empty[1]
-        spans = [(int(csc.indptr[c]), int(csc.indptr[c + 1])) for c in cols]
-        found = np.concatenate([csc.indices[a:b] for a, b in spans])
-        weights = np.concatenate(
-            [v * csc.data[a:b] for (a, b), v in zip(spans, values, strict=True)]
-        )
-        order = np.argsort(found, kind="stable")  # a merge of sorted posting lists
-        ordered = found[order]
-        first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-        shared = ordered[first].astype(np.int64)
-        genre = np.bincount(np.cumsum(first) - 1, weights=weights[order], minlength=len(shared))
-        scores = query.dense @ self.dense_t[:, shared] + genre.astype(np.float32)
+        sigs = self.signatures
+        assert sigs is not None and query.genre is not None
+        cand = query.genre_sigs
+        genre = query.genre[cand]
+        # The best cells of the best genre matches: a k-th best score to prune with.
+        top = self._best_matches(genre, cand, max(k, FIRST_CELLS_HOLD))
+        top_cells = sigs.cells(cand[top])
+        upper = self._upper(query, top_cells, q_norm)
+        first = self._best_bounded(upper, top_cells, k)
+        pos, val = self._score_cells(query, top_cells[first])
+        kth = _kth(val, k)
+        # The other cells of those signatures that could reach it ...
+        again = upper >= kth
+        again[first] = False
+        more = [top_cells[again]]
+        # ... and of the other signatures that could, in their best group.
+        group_bound = q_norm * self.group_dense_norm
         if query.table is not None:
-            scores += query.table[self.group_of(shared)]
-        return shared, scores.astype(np.float32)
+            group_bound = group_bound + query.table
+        reach = genre + float(group_bound[sigs.genre_groups].max(initial=0.0)) >= kth
+        reach[top] = False
+        cells = sigs.cells(cand[reach])
+        more.append(cells[self._upper(query, cells, q_norm) >= kth])
+        extra = np.concatenate(more)
+        if np.sum(sigs.cell_bounds[extra + 1] - sigs.cell_bounds[extra]) > self.size // 4:
+            return None
+        pos_more, val_more = self._score_cells(query, extra)
+        return np.concatenate([pos, pos_more]), np.concatenate([val, val_more])
+
+    def _best_matches(self, genre: np.ndarray, cand: np.ndarray, k: int) -> np.ndarray:
+        """Indices into ``cand`` of its best genre scores, together holding ``k`` tracks."""
+        assert self.signatures is not None
+        r = 16
+        while True:
+            if len(cand) <= r:
+                return np.arange(len(cand))
+            top = np.argpartition(-genre, r)[:r]
+            if self.signatures.size(cand[top]) >= k:
+                return top
+            r *= 4
+
+    def _upper(self, query: Query, cells: np.ndarray, q_norm: float) -> np.ndarray:
+        """What any track of each cell can score at most."""
+        sigs = self.signatures
+        assert sigs is not None and query.genre is not None
+        upper = query.genre[sigs.cell_sig[cells]] + q_norm * sigs.cell_dense_norm[cells]
+        if query.table is not None:
+            upper += query.table[sigs.cell_group[cells]]
+        return upper
+
+    def _best_bounded(self, upper: np.ndarray, cells: np.ndarray, k: int) -> np.ndarray:
+        """Indices into ``cells`` of the best-bounded cells, together holding ``k`` tracks."""
+        assert self.signatures is not None
+        bounds = self.signatures.cell_bounds
+        r = 16
+        while True:
+            if len(cells) <= r:
+                return np.arange(len(cells))
+            first = np.argpartition(-upper, r)[:r]
+            if np.sum(bounds[cells[first] + 1] - bounds[cells[first]]) >= k:
+                return first
+            r *= 4
+
+    def _score_cells(self, query: Query, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of some cells and their exact scores.
+
+        Summed in the order of ``_block_scores`` (dense, table, genre; float32),
+        so both give bit-identical scores and ties break the same way.
+        """
+        sigs = self.signatures
+        assert sigs is not None and query.genre is not None
+        positions, which = sigs.cell_positions(cells)
+        scores = query.dense @ self.dense_t[:, positions]
+        if query.table is not None:
+            scores += query.table[sigs.cell_group[cells]][which]
+        scores += query.genre[sigs.cell_sig[cells]][which]
+        return positions, scores
 
     # -- approximate-search support -------------------------------------------------
     def embedding(self, positions: np.ndarray, projection: np.ndarray | None) -> np.ndarray:
@@ -448,8 +578,8 @@ class ExactIndex:
             has = np.flatnonzero(buckets >= 0)
             block[has, buckets[has]] = self.group_scale[groups[has], c]
             parts.append(block)
-        if self.sparse is not None:
-            rows = self.sparse[positions]
+        if self.signatures is not None:
+            rows = self.signatures.rows(positions)
             parts.append(
                 np.asarray(rows @ projection if projection is not None else rows.toarray())
             )
@@ -457,8 +587,8 @@ class ExactIndex:
 
     def query_embedding(self, query: Query, projection: np.ndarray | None) -> np.ndarray:
         parts = [query.dense, *query.onehots]
-        if self.sparse is not None:
-            vec = np.zeros(self.sparse.shape[1], dtype=np.float32)
+        if self.signatures is not None:
+            vec = np.zeros(self.signatures.n_columns, dtype=np.float32)
             if query.sparse is not None:
                 vec[query.sparse[0]] = query.sparse[1]
             parts.append(vec @ projection if projection is not None else vec)

@@ -73,6 +73,8 @@ def similar_features(
 
 def mean_z(z: np.ndarray) -> np.ndarray:
     """Column means over the known (non-NaN) values; NaN where a column is all unknown."""
+    if len(z) == 1:
+        return np.asarray(z[0], dtype=np.float64)
     known = ~np.isnan(z)
     counts = known.sum(axis=0)
     sums = np.where(known, z, 0.0).sum(axis=0)
@@ -166,7 +168,7 @@ class VectorModel(Recommender):
             self.hnsw_ is not None
             and self.projection_ is None
             and not exact.has_table
-            and exact.sparse is None
+            and exact.signatures is None
         )
 
     def _share_vectors(self) -> None:
@@ -188,12 +190,14 @@ class VectorModel(Recommender):
         }
         if not self._shares_vectors():
             state["dense_t"] = exact.dense_t
-        if exact.sparse is not None:
+        if exact.signatures is not None:
+            sigs = exact.signatures.matrix
             state |= {
-                "sparse_data": exact.sparse.data,
-                "sparse_indices": exact.sparse.indices,
-                "sparse_indptr": exact.sparse.indptr,
-                "sparse_shape": np.asarray(exact.sparse.shape, dtype=np.int64),
+                "sig_data": sigs.data,
+                "sig_indices": sigs.indices,
+                "sig_indptr": sigs.indptr,
+                "sig_shape": np.asarray(sigs.shape, dtype=np.int64),
+                "sig_of": exact.signatures.of,
             }
         if self.projection_ is not None:
             state["projection"] = self.projection_
@@ -205,12 +209,13 @@ class VectorModel(Recommender):
     def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
         import scipy.sparse as sp
 
-        sparse = None
-        if "sparse_data" in state:
-            sparse = sp.csr_matrix(
-                (state["sparse_data"], state["sparse_indices"], state["sparse_indptr"]),
-                shape=tuple(int(s) for s in state["sparse_shape"]),
+        signatures = None
+        if "sig_data" in state:
+            matrix = sp.csr_matrix(
+                (state["sig_data"], state["sig_indices"], state["sig_indptr"]),
+                shape=tuple(int(s) for s in state["sig_shape"]),
             )
+            signatures = (matrix, state["sig_of"])
         hnsw = None
         if "hnsw" in state:
             ef = int(state["hnsw_tuning"][0])
@@ -222,7 +227,7 @@ class VectorModel(Recommender):
             group_buckets=state["group_buckets"],
             group_scale=state["group_scale"],
             n_buckets=[int(b) for b in state["n_buckets"]],
-            sparse=sparse,
+            signatures=signatures,
             n_threads=self._threads(),
         )
         self.mean_, self.std_ = state["mean"], state["std"]
