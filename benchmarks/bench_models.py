@@ -1,7 +1,7 @@
 """The vector models at catalog scale: latency, throughput, fit and index time, recall, memory.
 
     .venv/bin/python benchmarks/bench_models.py [--tracks 1200000] [--quick] [--queries 200]
-        [--batch 1000] [--threads 2] [--no-hnsw] [--models audio,content,mood,clusters]
+        [--batch 1000] [--threads 2] [--indexes ivf,hnsw] [--models audio,content,mood,clusters]
 
 Synthetic catalog made directly as TrackArrays: ``--tracks`` tracks (100,000
 with ``--quick``) from 20 "styles", each with its own beta-distributed audio
@@ -10,12 +10,13 @@ and genre family; one artist per track (an eighth as many artists as tracks),
 a track's genres are its artist's (0-4 of 600 genres, 30 per family, a quarter
 of artists with none); 2% of tracks without audio, 3% without a year.
 
-For each model: fit time (of which HNSW build and efSearch tuning), single-seed
-latency p50/p99 over ``--queries`` random seeds (``recommend(seed, 10)``),
-batch throughput (``recommend_batch`` over ``--batch`` seeds), recall@10 of
-the HNSW variant against the exact one on the same seeds, the index's own
-arrays (and the peak RSS growth during fit) against the raw audio matrix
-(n x 13 float32).  The *original* method is timed in the same run: sklearn
+For each model: fit time (with the approximate index's build and the tuning of
+its search width), single-seed latency p50/p99 over ``--queries`` random
+seeds (``recommend(seed, 10)``), batch throughput (``recommend_batch`` over
+``--batch`` seeds), recall@10 of each approximate variant (``--indexes``:
+inverted lists, HNSW) against the exact one on the same seeds, the model's
+own arrays in memory (and the peak RSS growth during fit) against the raw
+audio matrix (n x 13 float32).  The *original* method is timed in the same run: sklearn
 ``cosine_similarity(seed, all_tracks)`` then a full ``argsort``, on the same
 standardized audio / concatenated content blocks.  Prints a table; nothing
 is asserted (timings belong here, not in tests).
@@ -170,8 +171,42 @@ def latencies(call: Callable[[int], object], seeds: np.ndarray) -> tuple[float, 
     return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
 
 
-def state_mb(model: Recommender) -> float:
-    return sum(np.asarray(v).nbytes for v in model._state().values()) / 2**20
+def resident_mb(model: Recommender) -> float:
+    """The model's own arrays in memory (not the catalog's): its attributes, its exact
+    index and signatures, its approximate index.  Views count once, at their owner
+    (a view of memory numpy does not own, such as the HNSW graph's vectors, not at
+    all); an HNSW graph counts as its serialized size (links and vectors)."""
+    seen: set[int] = set()
+    total = 0
+
+    def add(value: object) -> None:
+        nonlocal total
+        if isinstance(value, np.ndarray):
+            while isinstance(value.base, np.ndarray):  # a view: count its owner
+                value = value.base
+            if value.flags.owndata and id(value) not in seen:
+                seen.add(id(value))
+                total += value.nbytes
+        elif sp.issparse(value):
+            for part in ("data", "indices", "indptr"):
+                add(getattr(value, part))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                add(item)
+
+    objects = [model, getattr(model, "exact_", None), getattr(model, "ann_", None)]
+    exact = getattr(model, "exact_", None)
+    objects.append(getattr(exact, "signatures", None))
+    for obj in objects:
+        if obj is None:
+            continue
+        for name, value in vars(obj).items():
+            if name != "data_" and name != "has_audio_":
+                add(value)
+    ann = getattr(model, "ann_", None)
+    if getattr(ann, "kind", None) == "hnsw":
+        total += ann.to_arrays()["hnsw"].nbytes  # type: ignore[union-attr]
+    return total / 2**20
 
 
 def fit_model(name: str, data: TrackArrays, params: dict[str, object]) -> tuple[Recommender, Row]:
@@ -181,11 +216,12 @@ def fit_model(name: str, data: TrackArrays, params: dict[str, object]) -> tuple[
         model = registry.create(name, **params).fit(data)
         fit_s = time.perf_counter() - start
     row = Row(label, fit_s=fit_s, peak_mb=peak.mb)
-    hnsw = getattr(model, "hnsw_", None)
-    if hnsw is not None:
-        row.recall = getattr(model, "hnsw_recall_", None)
-        row.note = f"efSearch {hnsw.ef_search} (recall@10 {row.recall:.3f} at fit)"
-    row.index_mb = state_mb(model) if hasattr(model, "exact_") or hnsw is not None else None
+    ann = getattr(model, "ann_", None)
+    if ann is not None:
+        row.recall = getattr(model, "ann_recall_", None)
+        knob = "efSearch" if ann.kind == "hnsw" else f"{ann.n_lists} lists, nprobe"
+        row.note = f"{knob} {ann.width} (recall@10 {row.recall:.3f} at fit)"
+    row.index_mb = resident_mb(model) if hasattr(model, "exact_") else None
     return model, row
 
 
@@ -243,8 +279,9 @@ def run(args: argparse.Namespace) -> list[Row]:
         exact, row = fit_model(name, data, {"index": "exact", **threads})
         time_model(exact, row, seeds, batch)
         rows.append(row)
-        if not args.no_hnsw:
-            approx, arow = fit_model(name, data, {"index": "hnsw", **threads})
+        kinds = [k for k in args.indexes.split(",") if k and (name == "audio" or k != "ivf")]
+        for kind in kinds:
+            approx, arow = fit_model(name, data, {"index": kind, **threads})
             time_model(approx, arow, seeds, batch)
             arow.extra["recall_end_to_end"] = recall_between(approx, exact, seeds)
             arow.note += (
@@ -252,6 +289,7 @@ def run(args: argparse.Namespace) -> list[Row]:
             )
             rows.append(arow)
             del approx
+            gc.collect()
         del exact
         gc.collect()
         matrix = (
@@ -344,7 +382,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="single-seed queries to time")
     parser.add_argument("--batch", type=int, default=1000, help="queries in the batch")
     parser.add_argument("--threads", type=int, default=2, help="n_threads of the models")
-    parser.add_argument("--no-hnsw", action="store_true", help="skip the HNSW variants")
+    parser.add_argument(
+        "--indexes",
+        default="ivf,hnsw",
+        help="approximate indexes to time beside exact search (ivf: audio only; '' for none)",
+    )
     parser.add_argument("--models", default="audio,content,mood,clusters")
     parser.add_argument("--genres", type=int, default=600, help="genres (30 per style at 600)")
     show(run(parser.parse_args()))

@@ -45,7 +45,7 @@ def test_signature_scores_cells_and_means_match_the_per_row_matrix() -> None:
     query[[1, 4, 7]] = [0.3, 1.0, 0.2]
     scores, touched = sigs.scores(np.array([1, 4, 7]), query[[1, 4, 7]])
     assert np.allclose(scores[sigs.of], rows @ query, atol=1e-6)
-    assert touched.tolist() == np.flatnonzero(scores).tolist()
+    assert sorted(touched.tolist()) == np.flatnonzero(scores).tolist()
     # Cells: maximal runs of one signature inside one group, covering every position once.
     bounds = sigs.cell_bounds
     assert bounds[0] == 0 and bounds[-1] == rows.shape[0]
@@ -60,7 +60,6 @@ def test_signature_scores_cells_and_means_match_the_per_row_matrix() -> None:
         positions, owner = sigs.cell_positions(sigs.cells(np.array([s])))
         assert sorted(positions.tolist()) == np.flatnonzero(sigs.of == s).tolist()
         assert set(owner.tolist()) <= set(range(len(sigs.cells(np.array([s])))))
-    assert sigs.size(which) == int(np.isin(sigs.of, which).sum())
     picked = np.array([0, 5, 5, 9, 100])
     cols, values = sigs.mean(picked)
     want = np.asarray(rows[picked].mean(axis=0)).ravel()

@@ -12,14 +12,15 @@ from sklearn.metrics.pairwise import cosine_similarity
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import audio_block, combine, content_blocks
-from mixtape.models import search
+from mixtape.models import search, vector
+from mixtape.models.audio import AudioModel
 from mixtape.models.base import Seeds
 from mixtape.models.content import ContentEqualModel, ContentModel
 from mixtape.models.controls import Bound, Controls, allowed_mask
-from mixtape.models.hnsw import HNSWIndex, recall_at_k, tune_ef_search
+from mixtape.models.hnsw import HNSWIndex, recall_at_k, tune_width
+from mixtape.models.ivf import IVFIndex, default_lists
 from mixtape.models.mood import MOODS, MoodModel, parse_mood
 from mixtape.models.search import ExactIndex, top_k
-from mixtape.models.vector import AudioModel
 from tests.models.conftest import Tiny
 
 
@@ -128,7 +129,7 @@ def test_bad_parameters_are_reported_at_fit(tiny_data: TrackArrays) -> None:
     with pytest.raises(InputError, match="aggregate"):
         ContentModel(aggregate="median").fit(tiny_data)
     with pytest.raises(InputError, match="index"):
-        AudioModel(index="ivf").fit(tiny_data)
+        AudioModel(index="annoy").fit(tiny_data)
     with pytest.raises(InputError, match="weight"):
         ContentModel(audio_weight=0, genre_weight=0, era_weight=0, popularity_weight=0).fit(
             tiny_data
@@ -259,6 +260,20 @@ def test_branch_and_bound_search_matches_a_full_scan() -> None:
     assert pruned >= 30
 
 
+def test_a_branch_and_bound_that_gives_up_falls_back_to_the_same_full_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = ContentModel(index="exact").fit(large_arrays(n=3_000))
+    exact = model.exact_
+    queries = [exact.query([p]) for p in (3, 700, 2_500)] + [exact.query(np.arange(40))]
+    want = exact.search(queries, 25)
+    monkeypatch.setattr(search, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
+    assert all(exact._pruned(q, 25) is None for q in queries if q.genre is not None)
+    for (p1, s1), (p2, s2) in zip(exact.search(queries, 25), want, strict=True):
+        assert np.allclose(s1, s2, atol=1e-6)
+        assert set(p1[:20].tolist()) == set(p2[:20].tolist())
+
+
 def test_allowed_mask_of_some_rows_is_the_full_mask_at_those_rows(tiny: Tiny) -> None:
     controls = Controls(
         exclude=frozenset({3, 4}), bounds={"energy": Bound(min=0.5), "year": Bound(max=2015)}
@@ -296,11 +311,11 @@ def test_ef_search_tuning_finds_the_smallest_sufficient_value() -> None:
         calls.append(ef)
         return exact if ef >= 100 else np.full_like(exact, -1)
 
-    ef, recall = tune_ef_search(approx, exact)
+    ef, recall = tune_width(approx, exact)
     assert recall == 1.0
     assert 100 <= ef <= 100 + 128 // 8
     assert calls[:4] == [16, 32, 64, 128]
-    assert tune_ef_search(approx, exact, limit=64) == (64, 0.0)
+    assert tune_width(approx, exact, limit=64) == (64, 0.0)
 
 
 def test_hnsw_recall_on_random_vectors() -> None:
@@ -316,7 +331,7 @@ def test_hnsw_recall_on_random_vectors() -> None:
         hnsw.ef_search = ef
         return hnsw.search(vectors[sample], 10)
 
-    ef, recall = tune_ef_search(approx, truth)
+    ef, recall = tune_width(approx, truth)
     assert recall >= 0.99
     assert recall_at_k(truth, approx(ef)) >= 0.99
 
@@ -338,8 +353,8 @@ def test_hnsw_models_reach_the_recall_target_and_load_without_rebuilding(
 ) -> None:
     data = large_arrays(n=3_000)
     approx = model_class(index="hnsw", n_threads=2).fit(data)
-    assert approx.hnsw_ is not None
-    assert approx.hnsw_recall_ is not None and approx.hnsw_recall_ >= 0.99
+    assert isinstance(approx.ann_, HNSWIndex)
+    assert approx.ann_recall_ is not None and approx.ann_recall_ >= 0.99
     exact = model_class(index="exact").fit(data)
     queries = [
         Seeds.tracks([int(r)]) for r in np.random.default_rng(1).choice(np.arange(50, 3_000), 50)
@@ -370,7 +385,7 @@ def test_hnsw_models_reach_the_recall_target_and_load_without_rebuilding(
 
     monkeypatch.setattr(HNSWIndex, "build", no_build)
     loaded = model_class.load(path, data)
-    assert loaded.hnsw_ is not None and loaded.hnsw_.ef_search == approx.hnsw_.ef_search
+    assert isinstance(loaded.ann_, HNSWIndex) and loaded.ann_.width == approx.ann_.width
     assert loaded.recommend_batch(queries, 10) == approx.recommend_batch(queries, 10)
 
 
@@ -400,3 +415,90 @@ def small_arrays(
         playlists=sp.csr_matrix((1, n), dtype=np.float32),
         fingerprint=f"small-{n}",
     )
+
+
+# -- inverted lists -------------------------------------------------------------------------
+def test_default_lists_grow_with_the_square_root_and_keep_forty_vectors_a_list() -> None:
+    assert default_lists(1_200_000) == 4096
+    assert default_lists(200_000) == 2048
+    assert default_lists(3_000) == 75
+    assert default_lists(10) == 1
+
+
+def test_ivf_lists_are_contiguous_slices_and_probing_every_list_is_exact() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((5_000, 13)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    centroids, lists = IVFIndex.train(np.ascontiguousarray(vectors.T), 64, n_threads=2)
+    order, bounds = IVFIndex.layout(lists, len(centroids))
+    laid_out = np.ascontiguousarray(vectors[order].T)
+    for lst in range(len(centroids)):  # each slice holds exactly its list's vectors
+        assert (lists[order[bounds[lst] : bounds[lst + 1]]] == lst).all()
+    # every vector sits in the list of its closest centroid
+    assert (np.argmax(vectors @ centroids.T, axis=1) == lists).mean() > 0.999
+    ivf = IVFIndex(centroids, bounds, laid_out)
+    exact = ExactIndex(laid_out)
+    queries = laid_out[:, :20].T
+    want = np.stack([p for p, _ in exact.search([exact.query([i]) for i in range(20)], 10)])
+    ivf.width = len(centroids)
+    assert np.array_equal(ivf.search(queries, 10), want)
+    ivf.width = 1  # one list: its own vectors only, best first
+    got = ivf.search(queries[:1], 10)[0]
+    own = lists[order[0]]
+    assert set(got[got >= 0].tolist()) <= set(range(bounds[own], bounds[own + 1]))
+
+
+def test_audio_ivf_reaches_the_recall_target_in_the_exact_index_memory_and_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = large_arrays(n=3_000)
+    approx = AudioModel(index="ivf", n_threads=2).fit(data)
+    assert isinstance(approx.ann_, IVFIndex)
+    assert approx.ann_recall_ is not None and approx.ann_recall_ >= 0.99
+    assert approx.ann_.width < approx.ann_.n_lists  # it does not just read everything
+    assert approx.ann_.vectors_t is approx.exact_.dense_t  # one copy of the vectors
+    exact = AudioModel(index="exact").fit(data)
+    queries = [
+        Seeds.tracks([int(r)]) for r in np.random.default_rng(1).choice(np.arange(50, 3_000), 50)
+    ]
+    got, want = approx.recommend_batch(queries, 10), exact.recommend_batch(queries, 10)
+    hits = [
+        len({r.row for r in a} & {r.row for r in e}) / 10 for a, e in zip(got, want, strict=True)
+    ]
+    assert np.mean(hits) >= 0.97
+    for a, e in zip(got, want, strict=True):  # scores are exact, whatever was found
+        exact_score = {r.row: r.score for r in e}
+        for r in a:
+            if r.row in exact_score:
+                assert r.score == pytest.approx(exact_score[r.row], abs=1e-5)
+    narrow = Controls(bounds={"energy": Bound(min=0.99)})
+    assert approx.recommend(queries[0], 10, narrow) == exact.recommend(queries[0], 10, narrow)
+
+    path = tmp_path / "model.npz"
+    approx.save(path)
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the lists were trained again on load")
+
+    monkeypatch.setattr(IVFIndex, "train", no_training)
+    loaded = AudioModel.load(path, data)
+    assert isinstance(loaded.ann_, IVFIndex) and loaded.ann_.width == approx.ann_.width
+    assert loaded.ann_recall_ == approx.ann_recall_
+    assert loaded.recommend_batch(queries, 10) == got
+
+
+def test_auto_index_adds_inverted_lists_to_audio_above_the_threshold_but_not_to_content(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = large_arrays(n=3_000)
+    monkeypatch.setattr(vector, "AUTO_ANN_ABOVE", 1_000)
+    assert isinstance(AudioModel(n_threads=2).fit(data).ann_, IVFIndex)
+    assert ContentModel(n_threads=2).fit(data).ann_ is None
+    monkeypatch.setattr(vector, "AUTO_ANN_ABOVE", 5_000)
+    assert AudioModel(n_threads=2).fit(data).ann_ is None
+
+
+def test_content_refuses_inverted_lists_with_what_to_use(tiny_data: TrackArrays) -> None:
+    with pytest.raises(InputError, match="inverted-list") as err:
+        ContentModel(index="ivf").fit(tiny_data)
+    assert "index=auto" in (err.value.hint or "")

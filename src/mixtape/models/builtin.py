@@ -1,6 +1,7 @@
 """Imports every built-in model module so each registers itself."""
 
 from mixtape.models import (
+    audio,  # noqa: F401
     clusters,  # noqa: F401
     content,  # noqa: F401
     cooccurrence,  # noqa: F401
@@ -10,5 +11,4 @@ from mixtape.models import (
     popular,  # noqa: F401
     random_baseline,  # noqa: F401
     spotify_model,  # noqa: F401
-    vector,  # noqa: F401
 )

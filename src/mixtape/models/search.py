@@ -1,4 +1,5 @@
-"""Top-k search over the whole catalog: exact (block-structured) and approximate (HNSW).
+"""Top-k search over the whole catalog: exact (block-structured); the approximate indexes
+(:mod:`mixtape.models.ivf`, :mod:`mixtape.models.hnsw`) re-score their candidates here.
 
 **Exact.**  Indexed tracks are *positions* ``0..m-1`` (the model keeps the
 position → row map).  A track's unit vector is stored in three parts and a
@@ -15,24 +16,27 @@ part (genre TF-IDF) is kept as *signatures*, the distinct sparse rows
 (:mod:`mixtape.models.signatures`), scored once per query through a genre →
 signature inverted index.  With groups or signatures the search is a branch
 and bound (``ExactIndex._pruned``): tracks sharing a genre with the query are
-bounded per *cell* (a run of one group and one signature: one genre score, one
-table entry, the largest dense norm), the best-bounded cells are scored first
-for a k-th best score, then only the cells that can still reach it; groups of
-the other tracks are scanned best bound first until none can reach it.
+bounded per signature and per *cell* (a run of one group and one signature:
+one genre score, one table entry, the largest dense norm); the best-bounded
+signatures are visited first for a k-th best score, then only the signatures
+and cells that can still reach it (a compiled loop,
+:func:`mixtape.models.kernels.sharing_top`); groups of the other tracks are
+scanned best bound first until none can reach it.
 Otherwise every position is scored: top-k uses a sampled threshold (``s >= t``
 is much cheaper than ``np.argpartition`` over a million scores) with an exact
 fallback, ties going to the lower position, and work is split over threads by
 contiguous position ranges (numpy releases the GIL; BLAS is kept to one thread
 inside so the two levels do not fight over two cores).
 
-**Approximate.**  An HNSW graph (faiss ``IndexHNSWFlat``, inner product) over an
-*embedding* of the same vectors retrieves a pool of candidates that are then
-re-scored exactly, so reported scores are always exact.  ``efSearch`` is tuned
-at fit until recall@10 against exact search is at least 0.99 on a sample of
-queries (or a limit is reached; the measured recall is kept); the graph is
-saved as bytes (``faiss.serialize_index``) in the model's ``.npz``.  When the
-embedding is the dense part itself (``audio``) the exact index reads the
-graph's vectors instead of holding a second copy.
+**Approximate.**  Inverted lists (``ivf``: the positions laid out list by list,
+so each list is a slice of this index's own matrix) or an HNSW graph (faiss
+``IndexHNSWFlat`` over an *embedding* of the same vectors) retrieve candidates
+that are then re-scored exactly here, so reported scores are always exact.
+Their search width (``nprobe``, ``efSearch``) is tuned at fit until recall@10
+against exact search is at least 0.99 on a sample of queries (or a limit is
+reached; the measured recall is kept), and they are saved in the model's
+``.npz``.  When the HNSW embedding is the dense part itself (``audio``) the
+exact index reads the graph's vectors instead of holding a second copy.
 
 Threads: ``n_threads`` of the models (0 = one per core) sets both our own
 search threads and faiss's OpenMP threads (``faiss.omp_set_num_threads``,
@@ -61,17 +65,20 @@ from mixtape.models.controls import (
     select,
     top_candidates,
 )
+from mixtape.models.kernels import sharing_top
 from mixtape.models.signatures import Signatures
 
-#: Above this many tracks ``index="auto"`` builds an HNSW graph (``content`` stays exact).
-AUTO_HNSW_ABOVE = 200_000
+#: Above this many tracks ``index="auto"`` builds an approximate index (IVF; ``content``
+#: stays exact).
+AUTO_ANN_ABOVE = 200_000
 #: Scores computed at once in a batch (queries x positions), to bound memory.
 BLOCK_SCORES = 8_000_000
 #: Below this many positions a search runs on one thread.
 PARALLEL_ABOVE = 100_000
 _SAMPLE_STRIDE = 64
-#: Tracks the branch and bound scores first, for a k-th best score that prunes well.
-FIRST_CELLS_HOLD = 500
+#: Share of the index the branch and bound may score among tracks sharing a genre with
+#: the query before it gives up for a full scan (cheaper past that).
+SHARING_BUDGET = 0.25
 
 
 def default_threads() -> int:
@@ -85,22 +92,32 @@ def _pool(n_threads: int) -> ThreadPoolExecutor:
 
 
 @lru_cache(maxsize=1)
-def _blas_controller() -> Any:
+def _blas_libraries() -> list[Any]:
+    """threadpoolctl's controllers of the BLAS libraries loaded (numpy's, faiss's...)."""
     from threadpoolctl import ThreadpoolController
 
-    return ThreadpoolController()
+    return list(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
 @contextmanager
 def _single_threaded_blas() -> Iterator[None]:
-    """BLAS on one thread: our own threads split the work (costs ~30 µs).
+    """BLAS on one thread: our own threads split the work.
 
     On a small, busy machine a multi-threaded BLAS product over a million
     columns was measured 2-5x slower than a single-threaded one.  The limit
-    is process-wide while a search runs and restored after it.
+    is process-wide while a search runs and restored after it.  The libraries
+    are looked up once and set directly (about 2 µs; threadpoolctl's
+    ``limit()`` context inspects them each time, 14 µs).
     """
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    libraries = _blas_libraries()
+    before = [lib.num_threads for lib in libraries]
+    for lib in libraries:
+        lib.set_num_threads(1)
+    try:
         yield
+    finally:
+        for lib, n in zip(libraries, before, strict=True):
+            lib.set_num_threads(n)
 
 
 # -- queries ------------------------------------------------------------------------
@@ -228,6 +245,10 @@ class ExactIndex:
             np.zeros((n_groups, 0), dtype=np.float32) if group_scale is None else group_scale
         )
         self.n_buckets = tuple(int(b) for b in n_buckets)
+        self._table_parts = (
+            [np.maximum(self.group_buckets[:, c], 0) for c in range(len(self.n_buckets))],
+            [np.ascontiguousarray(self.group_scale[:, c]) for c in range(len(self.n_buckets))],
+        )
         self.n_threads = max(1, n_threads)
         # Largest dense-part norm in each group: bounds what a group can score.
         norms = np.sqrt(np.einsum("ij,ij->j", self.dense_t, self.dense_t))
@@ -243,6 +264,8 @@ class ExactIndex:
             self.signatures = Signatures(matrix, of, norms, self.group_bounds)
         elif sparse is not None:
             self.signatures = Signatures.of_rows(sparse, norms, self.group_bounds)
+        if self.signatures is not None and self.has_table:
+            self.signatures.bound_tables(self.group_buckets, self.group_scale)
 
     @property
     def size(self) -> int:
@@ -303,11 +326,10 @@ class ExactIndex:
     def finish(self, query: Query) -> Query:
         """Fill in ``query.table`` and ``query.genre`` from its one-hot and sparse parts."""
         if self.has_table:
+            # group_scale is 0 where a group has no bucket, so bucket 0 stands in there.
             table = np.zeros(len(self.group_scale), dtype=np.float32)
-            for c, vec in enumerate(query.onehots):
-                buckets = self.group_buckets[:, c]
-                has = buckets >= 0
-                table[has] += self.group_scale[has, c] * vec[buckets[has]]
+            for vec, buckets, scale in zip(query.onehots, *self._table_parts, strict=True):
+                table += scale * vec[buckets]
             query.table = table
         if self.signatures is not None and query.sparse is not None and len(query.sparse[0]):
             query.genre, query.genre_sigs = self.signatures.scores(*query.sparse)
@@ -359,7 +381,11 @@ class ExactIndex:
         ``genres=False`` leaves out the sparse part (the branch and bound has
         scored every track sharing a genre with the query already).
         """
-        dense = np.stack([q.dense for q in queries]).astype(np.float32)
+        dense = (
+            queries[0].dense[None, :]
+            if len(queries) == 1
+            else np.stack([q.dense for q in queries]).astype(np.float32)
+        )
         out = dense @ self.dense_t[:, start:stop]
         if self.has_table:
             # One add per run of a group (a few hundred), on a 1-D view for one query.
@@ -444,7 +470,7 @@ class ExactIndex:
         so groups are scanned best bound first while a bound reaches the k-th
         best score.
         """
-        q_norm = float(np.linalg.norm(query.dense))
+        q_norm = float(np.sqrt(query.dense @ query.dense))
         pos_parts: list[np.ndarray] = []
         val_parts: list[np.ndarray] = []
         if self.signatures is not None and query.genre is not None:
@@ -457,7 +483,8 @@ class ExactIndex:
         table = query.table if query.table is not None else 0.0
         bound = q_norm * self.group_dense_norm + table
         budget = self.size // 2
-        for g in np.argsort(-bound, kind="stable"):
+        done = len(best) >= k and float(bound.max()) < best[0]  # no group can reach it
+        for g in [] if done else np.argsort(-bound, kind="stable").tolist():
             if len(best) >= k and bound[g] < best[0]:
                 break
             lo, hi = self._bounds[g], self._bounds[g + 1]
@@ -481,87 +508,35 @@ class ExactIndex:
     def _sharing_top(
         self, query: Query, k: int, q_norm: float
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Every track sharing a genre with the query that could be in its top ``k``, scored.
-
-        Each once; None when that would be more than a quarter of the index.
-        """
+        """Every track sharing a genre with the query that could be in its top ``k``, scored
+        (``kernels.sharing_top``); None when that would be more than ``SHARING_BUDGET`` of the
+        index."""
         sigs = self.signatures
         assert sigs is not None and query.genre is not None
-        cand = query.genre_sigs
-        genre = query.genre[cand]
-        # The best cells of the best genre matches: a k-th best score to prune with.
-        top = self._best_matches(genre, cand, max(k, FIRST_CELLS_HOLD))
-        top_cells = sigs.cells(cand[top])
-        upper = self._upper(query, top_cells, q_norm)
-        first = self._best_bounded(upper, top_cells, k)
-        pos, val = self._score_cells(query, top_cells[first])
-        kth = _kth(val, k)
-        # The other cells of those signatures that could reach it ...
-        again = upper >= kth
-        again[first] = False
-        more = [top_cells[again]]
-        # ... and of the other signatures that could, in their best group.
-        group_bound = q_norm * self.group_dense_norm
-        if query.table is not None:
-            group_bound = group_bound + query.table
-        reach = genre + float(group_bound[sigs.genre_groups].max(initial=0.0)) >= kth
-        reach[top] = False
-        cells = sigs.cells(cand[reach])
-        more.append(cells[self._upper(query, cells, q_norm) >= kth])
-        extra = np.concatenate(more)
-        if np.sum(sigs.cell_bounds[extra + 1] - sigs.cell_bounds[extra]) > self.size // 4:
-            return None
-        pos_more, val_more = self._score_cells(query, extra)
-        return np.concatenate([pos, pos_more]), np.concatenate([val, val_more])
-
-    def _best_matches(self, genre: np.ndarray, cand: np.ndarray, k: int) -> np.ndarray:
-        """Indices into ``cand`` of its best genre scores, together holding ``k`` tracks."""
-        assert self.signatures is not None
-        r = 16
-        while True:
-            if len(cand) <= r:
-                return np.arange(len(cand))
-            top = np.argpartition(-genre, r)[:r]
-            if self.signatures.size(cand[top]) >= k:
-                return top
-            r *= 4
-
-    def _upper(self, query: Query, cells: np.ndarray, q_norm: float) -> np.ndarray:
-        """What any track of each cell can score at most."""
-        sigs = self.signatures
-        assert sigs is not None and query.genre is not None
-        upper = query.genre[sigs.cell_sig[cells]] + q_norm * sigs.cell_dense_norm[cells]
-        if query.table is not None:
-            upper += query.table[sigs.cell_group[cells]]
-        return upper
-
-    def _best_bounded(self, upper: np.ndarray, cells: np.ndarray, k: int) -> np.ndarray:
-        """Indices into ``cells`` of the best-bounded cells, together holding ``k`` tracks."""
-        assert self.signatures is not None
-        bounds = self.signatures.cell_bounds
-        r = 16
-        while True:
-            if len(cells) <= r:
-                return np.arange(len(cells))
-            first = np.argpartition(-upper, r)[:r]
-            if np.sum(bounds[cells[first] + 1] - bounds[cells[first]]) >= k:
-                return first
-            r *= 4
-
-    def _score_cells(self, query: Query, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of some cells and their exact scores.
-
-        Summed in the order of ``_block_scores`` (dense, table, genre; float32),
-        so both give bit-identical scores and ties break the same way.
-        """
-        sigs = self.signatures
-        assert sigs is not None and query.genre is not None
-        positions, which = sigs.cell_positions(cells)
-        scores = query.dense @ self.dense_t[:, positions]
-        if query.table is not None:
-            scores += query.table[sigs.cell_group[cells]][which]
-        scores += query.genre[sigs.cell_sig[cells]][which]
-        return positions, scores
+        table = query.table if query.table is not None else np.zeros(1, dtype=np.float32)
+        onehot = (
+            np.concatenate(query.onehots).astype(np.float32)
+            if query.onehots
+            else np.zeros(0, dtype=np.float32)
+        )
+        positions, scores, complete = sharing_top(
+            query.genre_sigs,
+            query.genre,
+            query.dense,
+            q_norm,
+            table,
+            onehot,
+            sigs.block_start,
+            self.dense_t,
+            sigs.sig_bounds,
+            sigs.sig_bits,
+            sigs.sig_cell_bounds,
+            sigs.cell_rows,
+            sigs.cell_row_norm,
+            k,
+            int(self.size * SHARING_BUDGET),
+        )
+        return (positions, scores) if complete else None
 
     # -- approximate-search support -------------------------------------------------
     def embedding(self, positions: np.ndarray, projection: np.ndarray | None) -> np.ndarray:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from mixtape.models.kernels import genre_scores
+
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The concatenation of ``arange(s, s + n)`` for each (start, length)."""
@@ -109,13 +111,53 @@ class Signatures:
             if m
             else np.zeros(0, dtype=np.float32)
         )
-        self._sig_cells = np.argsort(self.cell_sig, kind="stable").astype(np.int64)
+        self.sig_cells = np.argsort(self.cell_sig, kind="stable").astype(np.int64)
         per_sig = np.bincount(self.cell_sig, minlength=n_sig)
-        self._sig_cell_bounds = np.concatenate(([0], np.cumsum(per_sig)))
-        self._sig_size = np.bincount(self.of, minlength=n_sig)
-        #: Groups holding a position whose sparse row is not empty.
-        nonempty = np.diff(self.matrix.indptr) > 0
-        self.genre_groups = np.unique(self.cell_group[nonempty[self.cell_sig]])
+        self.sig_cell_bounds = np.concatenate(([0], np.cumsum(per_sig)))
+        #: Largest dense-part norm of each signature's positions.
+        self.dense_norm = np.zeros(n_sig, dtype=np.float32)
+        np.maximum.at(self.dense_norm, self.cell_sig, self.cell_dense_norm)
+        #: The cells in signature order (signature s: rows sig_cell_bounds[s]..[s+1]), one
+        #: row each: [first position, end, group] and the largest dense norm, so that
+        #: the compiled search reads a signature's cells from neighbouring memory.
+        by_sig = self.sig_cells
+        self.cell_rows = np.stack(
+            [self.cell_bounds[:-1][by_sig], self.cell_bounds[1:][by_sig], self.cell_group[by_sig]],
+            axis=1,
+        ).astype(np.int32)
+        self.cell_row_norm = self.cell_dense_norm[by_sig]
+        self.bound_tables(np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.float32))
+
+    def bound_tables(self, group_buckets: np.ndarray, group_scale: np.ndarray) -> None:
+        """Learn, per signature, what its groups' one-hot blocks can add to a score.
+
+        ``group_buckets[g, c]`` is group ``g``'s bucket in block ``c`` (-1: none) and
+        ``group_scale[g, c]`` its value, as in :class:`ExactIndex`.  Sets
+        ``sig_bounds``: one float32 row per signature, [largest dense norm, each
+        block's largest scale, then bit words] where bit ``b`` is set when the
+        signature's positions have bucket ``b`` of the blocks end to end (block c's
+        buckets from ``block_start[c]``); the words are read through the uint32 view
+        ``sig_bits``.  16 bytes a signature by default: the compiled search reads all a
+        bound needs from one cache line.
+        """
+        n_sig, n_blocks = self.matrix.shape[0], group_buckets.shape[1]
+        widths = [int(group_buckets[:, c].max(initial=-1)) + 1 for c in range(n_blocks)]
+        self.block_start = np.concatenate(([0], np.cumsum(widths))).astype(np.int64)
+        n_words = (int(self.block_start[-1]) + 31) // 32
+        rows = np.zeros((n_sig, 1 + n_blocks + n_words), dtype=np.float32)
+        bits = rows.view(np.uint32)
+        rows[:, 0] = self.dense_norm
+        for c in range(n_blocks):
+            buckets = group_buckets[self.cell_group, c]
+            has = buckets >= 0
+            sig = self.cell_sig[has]
+            np.maximum.at(rows[:, 1 + c], sig, group_scale[self.cell_group[has], c])
+            bit = self.block_start[c] + buckets[has]
+            np.bitwise_or.at(
+                bits, (sig, 1 + n_blocks + bit // 32), (1 << (bit % 32)).astype(np.uint32)
+            )
+        self.sig_bounds = rows
+        self.sig_bits = bits
 
     @classmethod
     def of_rows(
@@ -156,32 +198,23 @@ class Signatures:
         return cols[keep].astype(np.int64), total[keep].astype(np.float32)
 
     def scores(self, columns: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each signature's inner product with the sparse vector (columns, values),
-        and the signatures holding one of ``columns`` (ascending)."""
+        """Each signature's inner product with the sparse vector (columns, values), and
+        the signatures holding one of ``columns`` (in no particular order)."""
         csc = self._csc
-        starts = csc.indptr[columns]
-        lengths = csc.indptr[np.asarray(columns) + 1] - starts
-        at = ranges(starts, lengths)
-        touched = csc.indices[at]
-        weights = csc.data[at] * np.repeat(np.asarray(values, dtype=np.float32), lengths)
-        out = np.bincount(touched, weights=weights, minlength=self.matrix.shape[0])
-        out = out.astype(np.float32)
-        # One posting list is sorted already; several are merged (np.sort: np.unique
-        # was measured 20x slower on a few thousand integers).
-        if len(columns) > 1:
-            touched = np.sort(touched)
-            touched = touched[np.concatenate(([True], touched[1:] != touched[:-1]))]
-        return out, touched.astype(np.int64)
-
-    def size(self, sigs: np.ndarray) -> int:
-        """How many positions the signatures ``sigs`` hold."""
-        return int(self._sig_size[sigs].sum())
+        return genre_scores(
+            csc.indptr,
+            csc.indices,
+            csc.data,
+            np.asarray(columns, dtype=np.int64),
+            np.asarray(values, dtype=np.float32),
+            self.matrix.shape[0],
+        )
 
     def cells(self, sigs: np.ndarray) -> np.ndarray:
         """The cells of the signatures ``sigs``."""
-        starts = self._sig_cell_bounds[sigs]
-        lengths = self._sig_cell_bounds[np.asarray(sigs) + 1] - starts
-        return self._sig_cells[ranges(starts, lengths)]
+        starts = self.sig_cell_bounds[sigs]
+        lengths = self.sig_cell_bounds[np.asarray(sigs) + 1] - starts
+        return self.sig_cells[ranges(starts, lengths)]
 
     def cell_positions(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions of ``cells``, the index in ``cells`` each one comes from)."""

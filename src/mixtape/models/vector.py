@@ -8,7 +8,8 @@ need slack), apply the controls, and fall back to scoring every track when
 filters leave fewer than ``n`` (or when targets re-rank, which needs all
 scores).  ``recommend_batch`` runs one search for all queries.
 
-``audio`` is cosine over all 13 standardized audio features.
+The ``audio`` model (:mod:`mixtape.models.audio`) is the plain case: cosine
+over all 13 standardized audio features.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ import numpy as np
 
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
-from mixtape.features.blocks import audio_block, column_stats
+from mixtape.features.blocks import column_stats
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.hnsw import HNSWIndex, tune_ef_search
-from mixtape.models.registry import register
+from mixtape.models.hnsw import HNSWIndex, tune_width
+from mixtape.models.ivf import IVFIndex, default_lists
 from mixtape.models.search import (
-    AUTO_HNSW_ABOVE,
+    AUTO_ANN_ABOVE,
     ExactIndex,
     Query,
     best_allowed,
@@ -35,7 +36,7 @@ from mixtape.models.search import (
     select_candidates,
 )
 
-INDEXES = ("auto", "exact", "hnsw")
+INDEXES = ("auto", "exact", "hnsw", "ivf")
 #: Features a reason may name, in the order they are preferred on a tie.
 READABLE = (
     "energy",
@@ -63,11 +64,9 @@ def similar_features(
     gaps = np.abs(z_rows[:, _READABLE_COLS] - z_query[_READABLE_COLS])
     gaps[~known[:, _READABLE_COLS] | np.isnan(gaps)] = np.inf
     order = np.argsort(gaps, axis=1, kind="stable")[:, :top]
-    usable = np.isfinite(np.take_along_axis(gaps, order, axis=1))
     out = []
-    for picks, ok in zip(order.tolist(), usable.tolist(), strict=True):
-        names = [READABLE[j] for j, good in zip(picks, ok, strict=True) if good]
-        out.append(_and(names))
+    for picks, row in zip(order.tolist(), gaps.tolist(), strict=True):
+        out.append(_and([READABLE[j] for j in picks if row[j] != np.inf]))
     return out
 
 
@@ -97,9 +96,9 @@ class VectorModel(Recommender):
     rows_: np.ndarray  # position -> catalog row
     position_: np.ndarray  # catalog row -> position, -1 when not indexed
     exact_: ExactIndex
-    hnsw_: HNSWIndex | None
+    ann_: HNSWIndex | IVFIndex | None  # the approximate index, if any
     projection_: np.ndarray | None  # sparse part -> HNSW embedding (None: dense as is)
-    hnsw_recall_: float | None
+    ann_recall_: float | None  # its recall@10 against exact search, measured at fit
     mean_: np.ndarray  # audio standardization, for reasons
     has_audio_: np.ndarray  # data.has_audio, computed once
     std_: np.ndarray
@@ -113,9 +112,15 @@ class VectorModel(Recommender):
         """Matrix mapping the sparse part into the HNSW embedding (None: as is)."""
         return None
 
-    def _wants_hnsw(self, exact: ExactIndex) -> bool:
-        """Whether to build the HNSW graph (``index="auto"``: for big catalogs)."""
-        return self.index == "hnsw" or (self.index == "auto" and exact.size > AUTO_HNSW_ABOVE)
+    def _ann_kind(self, exact: ExactIndex) -> str | None:
+        """Which approximate index to build ("hnsw", "ivf" or None for exact search only).
+
+        ``index="auto"``: inverted lists for big catalogs (as fast as the graph
+        here, in the exact index's own memory; see :mod:`mixtape.models.ivf`).
+        """
+        if self.index == "auto":
+            return "ivf" if exact.size > AUTO_ANN_ABOVE else None
+        return None if self.index == "exact" else self.index
 
     def _threads(self) -> int:
         return self.n_threads if self.n_threads > 0 else default_threads()
@@ -126,11 +131,16 @@ class VectorModel(Recommender):
         self.mean_, self.std_ = column_stats(data.audio)
         self.has_audio_ = data.has_audio
         exact, rows = self._build(data)
+        kind = self._ann_kind(exact)
+        self.ann_, self.ann_recall_ = None, None
+        if kind == "ivf":
+            exact, rows = self._build_ivf(exact, rows)
         self._attach(exact, rows, None, data.n_tracks)
-        self.hnsw_, self.hnsw_recall_ = None, None
-        if self._wants_hnsw(exact):
+        if kind == "hnsw":
             self.projection_ = self._projection(exact)
             self._build_hnsw()
+        if self.ann_ is not None:
+            self._tune()
 
     def _attach(
         self, exact: ExactIndex, rows: np.ndarray, projection: np.ndarray | None, n_tracks: int
@@ -147,34 +157,51 @@ class VectorModel(Recommender):
             exact.embedding(np.arange(a, min(a + 100_000, exact.size)), self.projection_)
             for a in range(0, exact.size, 100_000)
         )
-        self.hnsw_ = HNSWIndex.build(chunks, n_threads=self._threads())
+        self.ann_ = HNSWIndex.build(chunks, n_threads=self._threads())
         self._share_vectors()
+
+    def _build_ivf(self, exact: ExactIndex, rows: np.ndarray) -> tuple[ExactIndex, np.ndarray]:
+        """Inverted lists, with the positions laid out list by list (a new exact index)."""
+        n_lists = default_lists(exact.size)
+        centroids, lists = IVFIndex.train(
+            exact.dense_t, n_lists, random_state=self.random_state, n_threads=self._threads()
+        )
+        order, bounds = IVFIndex.layout(lists, len(centroids))
+        exact = exact.reordered(order)
+        self.ann_ = IVFIndex(centroids, bounds, exact.dense_t)
+        return exact, rows[order]
+
+    def _tune(self) -> None:
+        """The smallest search width whose recall@10 against exact search reaches 0.99."""
+        ann, exact = self.ann_, self.exact_
+        assert ann is not None
         rng = np.random.default_rng(self.random_state)
         sample = rng.choice(exact.size, min(_RECALL_QUERIES, exact.size), replace=False)
         queries = [exact.query([p]) for p in sample]
         truth = _without_self(exact.search(queries, _RECALL_K + 1), sample)
 
-        def approx(ef: int) -> np.ndarray:
-            assert self.hnsw_ is not None
-            self.hnsw_.ef_search = ef
+        def approx(width: int) -> np.ndarray:
+            ann.width = width
             return _without_self(self._approximate(queries, _RECALL_K + 1), sample)
 
-        self.hnsw_.ef_search, self.hnsw_recall_ = tune_ef_search(approx, truth)
+        if isinstance(ann, IVFIndex):
+            ann.width, self.ann_recall_ = tune_width(approx, truth, start=4, limit=ann.n_lists)
+        else:
+            ann.width, self.ann_recall_ = tune_width(approx, truth)
 
     def _shares_vectors(self) -> bool:
         """Whether the graph's vectors are exactly the dense part (then held once)."""
         exact = self.exact_
         return (
-            self.hnsw_ is not None
+            isinstance(self.ann_, HNSWIndex)
             and self.projection_ is None
             and not exact.has_table
             and exact.signatures is None
         )
 
     def _share_vectors(self) -> None:
-        if self._shares_vectors():
-            assert self.hnsw_ is not None
-            self.exact_.dense_t = self.hnsw_.vectors().T
+        if isinstance(self.ann_, HNSWIndex) and self._shares_vectors():
+            self.exact_.dense_t = self.ann_.vectors().T
 
     # -- persistence ------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
@@ -201,9 +228,10 @@ class VectorModel(Recommender):
             }
         if self.projection_ is not None:
             state["projection"] = self.projection_
-        if self.hnsw_ is not None:
-            state["hnsw"] = self.hnsw_.to_array()
-            state["hnsw_tuning"] = np.array([self.hnsw_.ef_search, self.hnsw_recall_ or 0.0])
+        if self.ann_ is not None:
+            state |= self.ann_.to_arrays()
+            tuning = [self.ann_.width, self.ann_recall_ or 0.0]
+            state[f"{self.ann_.kind}_tuning"] = np.array(tuning)
         return state
 
     def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
@@ -216,11 +244,11 @@ class VectorModel(Recommender):
                 shape=tuple(int(s) for s in state["sig_shape"]),
             )
             signatures = (matrix, state["sig_of"])
-        hnsw = None
+        ann: HNSWIndex | IVFIndex | None = None
+        tuning = state.get("hnsw_tuning", state.get("ivf_tuning"))
         if "hnsw" in state:
-            ef = int(state["hnsw_tuning"][0])
-            hnsw = HNSWIndex.from_array(state["hnsw"], ef, self._threads())
-        dense_t = state["dense_t"] if "dense_t" in state else hnsw.vectors().T  # type: ignore[union-attr]
+            ann = HNSWIndex.from_arrays(state, int(state["hnsw_tuning"][0]), self._threads())
+        dense_t = state["dense_t"] if "dense_t" in state else ann.vectors().T  # type: ignore[union-attr]
         exact = ExactIndex(
             dense_t,
             group_bounds=state["group_bounds"],
@@ -233,8 +261,10 @@ class VectorModel(Recommender):
         self.mean_, self.std_ = state["mean"], state["std"]
         self.has_audio_ = data.has_audio
         self._attach(exact, state["rows"], state.get("projection"), data.n_tracks)
-        self.hnsw_ = hnsw
-        self.hnsw_recall_ = float(state["hnsw_tuning"][1]) if hnsw is not None else None
+        if "ivf_centroids" in state:
+            ann = IVFIndex.from_arrays(state, exact.dense_t, int(state["ivf_tuning"][0]))
+        self.ann_ = ann
+        self.ann_recall_ = float(tuning[1]) if ann is not None and tuning is not None else None
 
     # -- serving ----------------------------------------------------------------------
     def can_serve(self, rows: np.ndarray) -> np.ndarray:
@@ -245,7 +275,7 @@ class VectorModel(Recommender):
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
         rows = np.asarray(seeds.rows, dtype=np.int64)
-        in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
+        in_range = all(0 <= r < data.n_tracks for r in seeds.rows)
         if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
             which = (
                 f"track {describe_track(data, int(rows[0]))} has"
@@ -264,11 +294,11 @@ class VectorModel(Recommender):
         return pos[pos >= 0]
 
     def _approximate(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """HNSW candidates re-scored exactly: (positions, scores) best first per query."""
-        assert self.hnsw_ is not None
+        """Approximate candidates re-scored exactly: (positions, scores) best first per query."""
+        assert self.ann_ is not None
         exact = self.exact_
-        pool = k if self.projection_ is None else max(2 * k, self.hnsw_.ef_search)
-        found = self.hnsw_.search(
+        pool = k if self.projection_ is None else max(2 * k, self.ann_.width)
+        found = self.ann_.search(
             np.stack([exact.query_embedding(q, self.projection_) for q in queries]), pool
         )
         out = []
@@ -280,7 +310,7 @@ class VectorModel(Recommender):
         return out
 
     def _search(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        if self.hnsw_ is not None and k <= self.exact_.size // 4:
+        if self.ann_ is not None and k <= self.exact_.size // 4:
             return self._approximate(queries, k)
         return self.exact_.search(queries, k)
 
@@ -341,6 +371,13 @@ class VectorModel(Recommender):
         self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
     ) -> list[str]: ...
 
+    def _feature_words(self, seed_rows: np.ndarray, rows: np.ndarray, top: int) -> list[str]:
+        """Per row, the ``top`` readable features closest to the seeds' mean (as words)."""
+        z, known = self._z(np.concatenate([seed_rows, rows]))  # one pass for both
+        k = len(seed_rows)
+        known = known[k:] & self.has_audio_[rows][:, None]
+        return similar_features(mean_z(z[:k]), z[k:], known, top)
+
     def _z(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Standardized audio of ``rows`` (NaN where unknown) and which values are known."""
         audio = self.data_.audio[rows]
@@ -355,37 +392,3 @@ def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray)
         k = len(pos) - 1
         out.append(np.pad(rest[:k], (0, max(0, k - len(rest))), constant_values=-1))
     return np.stack(out)
-
-
-@register
-class AudioModel(VectorModel):
-    name = "audio"
-    summary = "Cosine similarity over all 13 standardized audio features (the full-scale model)."
-
-    def __init__(self, index: str = "auto", n_threads: int = 0, random_state: int = 0) -> None:
-        self.index = index
-        self.n_threads = n_threads
-        self.random_state = random_state
-
-    def _build(self, data: TrackArrays) -> tuple[ExactIndex, np.ndarray]:
-        rows = np.flatnonzero(self.has_audio_)
-        unit = np.asarray(audio_block(data).matrix)
-        dense_t = np.empty((unit.shape[1], len(rows)), dtype=np.float32)
-        for j in range(unit.shape[1]):  # column by column: no second full copy
-            dense_t[j] = unit[rows, j]
-        del unit
-        return ExactIndex(dense_t, n_threads=self._threads()), rows
-
-    def _reasons(
-        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
-    ) -> list[str]:
-        if not picked:
-            return []
-        rows = np.array([r for r, _ in picked])
-        z_seed, _ = self._z(self.rows_[seed_positions])
-        z_rows, known = self._z(rows)
-        words = similar_features(mean_z(z_seed), z_rows, known, top=3)
-        return [
-            f"similar {w or 'sound'} (cosine {s:.2f})"
-            for w, (_, s) in zip(words, picked, strict=True)
-        ]
