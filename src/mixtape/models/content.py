@@ -108,7 +108,7 @@ class _ContentBase(VectorModel):
             raise InputError(
                 "the content models have no inverted-list index: their positions are laid "
                 "out by era, popularity and genres for the exact search",
-                hint="use index=auto (exact, about 0.3 ms at 1.2M tracks) or index=hnsw",
+                hint="use index=auto (exact, about 0.4 ms a query at 1.2M tracks) or index=hnsw",
             )
         return "hnsw" if self.index == "hnsw" else None
 

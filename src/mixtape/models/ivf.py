@@ -11,8 +11,9 @@ each; ``nprobe`` is tuned at fit, like HNSW's ``efSearch``, until recall@10
 against exact search reaches the target.
 
 faiss's own ``IndexIVFFlat`` does the same search in C++ but keeps a second
-copy of every vector in its lists; measured at 1.2M x 13 it was no faster
-(0.15 ms at ``nprobe`` 32) than these slices of the shared matrix (0.18 ms).
+copy of every vector (and an 8-byte id) in its lists: 2.2x the raw features
+together with the exact index, for a search measured once at 1.2M x 13 at
+0.15 ms (``nprobe`` 32) against 0.18 ms for these slices of the shared matrix.
 """
 
 from __future__ import annotations
