@@ -12,15 +12,17 @@ from sklearn.metrics.pairwise import cosine_similarity
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import audio_block, combine, content_blocks
-from mixtape.models import search, vector
+from mixtape.models import exact as exact_module
+from mixtape.models import vector
 from mixtape.models.audio import AudioModel
 from mixtape.models.base import Seeds
 from mixtape.models.content import ContentEqualModel, ContentModel
 from mixtape.models.controls import Bound, Controls, allowed_mask
+from mixtape.models.exact import ExactIndex
 from mixtape.models.hnsw import HNSWIndex, recall_at_k, tune_width
 from mixtape.models.ivf import IVFIndex, default_lists
 from mixtape.models.mood import MOODS, MoodModel, parse_mood
-from mixtape.models.search import ExactIndex, top_k
+from mixtape.models.topk import top_k
 from tests.models.conftest import Tiny
 
 
@@ -267,7 +269,7 @@ def test_a_branch_and_bound_that_gives_up_falls_back_to_the_same_full_scan(
     exact = model.exact_
     queries = [exact.query([p]) for p in (3, 700, 2_500)] + [exact.query(np.arange(40))]
     want = exact.search(queries, 25)
-    monkeypatch.setattr(search, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
+    monkeypatch.setattr(exact_module, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
     assert all(exact._pruned(q, 25) is None for q in queries if q.genre is not None)
     for (p1, s1), (p2, s2) in zip(exact.search(queries, 25), want, strict=True):
         assert np.allclose(s1, s2, atol=1e-6)
@@ -295,8 +297,8 @@ def test_threads_and_query_blocks_do_not_change_results(
     model = ContentModel(index="exact", n_threads=1).fit(tiny.data)
     queries = [model.exact_.query(p) for p in ([0], [1, 2, 3], [150], [250, 260])]
     single = model.exact_.search(queries, 20)
-    monkeypatch.setattr(search, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(search, "BLOCK_SCORES", 300)  # one query per block
+    monkeypatch.setattr(exact_module, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(exact_module, "BLOCK_SCORES", 300)  # one query per block
     model.exact_.n_threads = 3
     for (p1, s1), (p2, s2) in zip(single, model.exact_.search(queries, 20), strict=True):
         assert np.array_equal(p1, p2)

@@ -10,8 +10,8 @@ import numpy as np
 
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import audio_block
+from mixtape.models.exact import ExactIndex, Query
 from mixtape.models.registry import register
-from mixtape.models.search import ExactIndex, Query
 from mixtape.models.vector import VectorModel
 
 

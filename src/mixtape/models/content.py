@@ -5,7 +5,7 @@ by ``sqrt(weight)`` (see :mod:`mixtape.features.blocks`), so the cosine is the
 weighted combination of the block cosines.  ``content`` weighs genres above
 audio (2 : 1, era and popularity 0.5); ``content-equal`` weighs every block 1.
 
-How the blocks are searched (see :mod:`mixtape.models.search`): the audio
+How the blocks are searched (see :mod:`mixtape.models.exact`): the audio
 block is a dense column-major matrix; era and popularity become *groups*
 (one per combination of era, popularity bucket and which blocks a track has),
 scored with a per-query table; genres stay sparse, each distinct genre row (a
@@ -51,9 +51,11 @@ from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import Block, content_blocks
 from mixtape.models.base import Seeds
 from mixtape.models.controls import Controls, allowed_mask
+from mixtape.models.exact import ExactIndex, Query
 from mixtape.models.registry import register
-from mixtape.models.search import ExactIndex, Query, best_allowed, select_candidates, top_k
+from mixtape.models.search import best_allowed, select_candidates
 from mixtape.models.signatures import distinct_rows
+from mixtape.models.topk import top_k
 from mixtape.models.vector import VectorModel
 
 AGGREGATES = ("mean", "agreement")

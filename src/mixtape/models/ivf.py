@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mixtape.models.search import top_k
 from mixtape.models.signatures import ranges
+from mixtape.models.topk import top_k
 
 #: Training points per centroid (faiss warns below 39; more costs time, not recall).
 POINTS_PER_LIST = 64

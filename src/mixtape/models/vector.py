@@ -1,7 +1,7 @@
 """Cosine-similarity models over feature vectors: the shared machinery and ``audio``.
 
 A :class:`VectorModel` indexes the tracks it can describe as *positions* of
-an :class:`~mixtape.models.search.ExactIndex` (plus, for big catalogs, an HNSW
+an :class:`~mixtape.models.exact.ExactIndex` (plus, for big catalogs, an HNSW
 graph) and answers every query the same way: build the seeds' query vector,
 fetch ``candidate_depth`` candidates (exclusions, seeds and the artist cap
 need slack), apply the controls, and fall back to scoring every track when
@@ -24,15 +24,13 @@ from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import column_stats
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask
+from mixtape.models.exact import ExactIndex, Query, default_threads
 from mixtape.models.hnsw import HNSWIndex, tune_width
 from mixtape.models.ivf import IVFIndex, default_lists
 from mixtape.models.search import (
     AUTO_ANN_ABOVE,
-    ExactIndex,
-    Query,
     best_allowed,
     candidate_depth,
-    default_threads,
     select_candidates,
 )
 

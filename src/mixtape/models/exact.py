@@ -1,0 +1,485 @@
+"""Exact top-k over the whole catalog, for block-structured unit vectors.
+
+**Exact.**  Indexed tracks are *positions* ``0..m-1`` (the model keeps the
+position → row map).  A track's unit vector is stored in three parts and a
+query's score is their sum::
+
+    score(p) = dense[:, p] · q.dense            one BLAS product, column-major float32
+             + q.table[group(p)]                positions sorted by group: runs of one add
+             + q.genre[signature(p)]            each distinct sparse row scored once
+
+The dense part holds the audio features; the *groups* hold one-hot blocks
+(era, popularity) together with the track's norm, so their contribution is a
+per-query table over a few hundred groups instead of extra columns; the sparse
+part (genre TF-IDF) is kept as *signatures*, the distinct sparse rows
+(:mod:`mixtape.models.signatures`), scored once per query through a genre →
+signature inverted index.  With groups or signatures the search is a branch
+and bound (``ExactIndex._pruned``): tracks sharing a genre with the query are
+bounded per signature and per *cell* (a run of one group and one signature:
+one genre score, one table entry, the largest dense norm); the best-bounded
+signatures are visited first for a k-th best score, then only the signatures
+and cells that can still reach it (a compiled loop,
+:func:`mixtape.models.kernels.sharing_top`); groups of the other tracks are
+scanned best bound first until none can reach it.
+Otherwise every position is scored: top-k uses a sampled threshold (``s >= t``
+is much cheaper than ``np.argpartition`` over a million scores) with an exact
+fallback, ties going to the lower position, and work is split over threads by
+contiguous position ranges (numpy releases the GIL; BLAS is kept to one thread
+inside so the two levels do not fight over two cores).
+
+Threads: ``n_threads`` of the models (0 = one per core) sets both our own
+search threads and faiss's OpenMP threads (``faiss.omp_set_num_threads``,
+process-wide, set before each build and batch search; single queries use one).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from mixtape.models.kernels import sharing_top
+from mixtape.models.signatures import Signatures
+from mixtape.models.topk import best_scores, ordered, top_k
+
+#: Scores computed at once in a batch (queries x positions), to bound memory.
+BLOCK_SCORES = 8_000_000
+#: Below this many positions a search runs on one thread.
+PARALLEL_ABOVE = 100_000
+#: Share of the index the branch and bound may score among tracks sharing a genre with
+#: the query before it gives up for a full scan (cheaper past that).
+SHARING_BUDGET = 0.25
+
+
+def default_threads() -> int:
+    """Threads used when a model says ``n_threads=0``: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+@lru_cache(maxsize=4)
+def _pool(n_threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(n_threads, thread_name_prefix="mixtape-search")
+
+
+@lru_cache(maxsize=1)
+def _blas_libraries() -> list[Any]:
+    """threadpoolctl's controllers of the BLAS libraries loaded (numpy's, faiss's...)."""
+    from threadpoolctl import ThreadpoolController
+
+    return list(ThreadpoolController().select(user_api="blas").lib_controllers)
+
+
+@contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """BLAS on one thread: our own threads split the work.
+
+    On a small, busy machine a multi-threaded BLAS product over a million
+    columns was measured 2-5x slower than a single-threaded one.  The limit
+    is process-wide while a search runs and restored after it.  The libraries
+    are looked up once and set directly (about 2 µs; threadpoolctl's
+    ``limit()`` context inspects them each time, 14 µs).
+    """
+    libraries = _blas_libraries()
+    before = [lib.num_threads for lib in libraries]
+    for lib in libraries:
+        lib.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for lib, n in zip(libraries, before, strict=True):
+            lib.set_num_threads(n)
+
+
+@dataclass
+class Query:
+    """A query vector in the index's parts (see the module docstring)."""
+
+    dense: np.ndarray  # (d,) float32
+    onehots: list[np.ndarray] = field(default_factory=list)  # per categorical block, (buckets,)
+    sparse: tuple[np.ndarray, np.ndarray] | None = None  # (columns, values)
+    table: np.ndarray | None = None  # (groups,) float32, derived from onehots
+    genre: np.ndarray | None = None  # (signatures,) genre scores, derived from sparse
+    genre_sigs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sharing: tuple[np.ndarray, np.ndarray] | None = None  # positions with a genre score, scores
+
+    @property
+    def norm(self) -> float:
+        total = float(self.dense @ self.dense) + sum(float(v @ v) for v in self.onehots)
+        if self.sparse is not None:
+            total += float(self.sparse[1] @ self.sparse[1])
+        return float(np.sqrt(total))
+
+
+class ExactIndex:
+    """Exact inner-product top-k over block-structured unit vectors.
+
+    ``dense_t`` is (d, m) float32, column ``p`` the dense part of position
+    ``p``.  Positions must be sorted by group: ``group_bounds[g]`` is the first
+    position of group ``g``.  ``group_buckets[g, c]`` is the bucket of
+    categorical block ``c`` for that group (-1: none) and ``group_scale[g, c]``
+    its value (``sqrt(weight) / norm``).  The sparse part is given either per
+    position (``sparse``, (m, s) CSR) or already as :class:`Signatures`.
+    """
+
+    def __init__(
+        self,
+        dense_t: np.ndarray,
+        *,
+        group_bounds: np.ndarray | None = None,
+        group_buckets: np.ndarray | None = None,
+        group_scale: np.ndarray | None = None,
+        n_buckets: Sequence[int] = (),
+        sparse: sp.spmatrix | None = None,
+        signatures: tuple[sp.spmatrix, np.ndarray] | None = None,
+        n_threads: int = 1,
+    ) -> None:
+        # Column-major is fastest; a transposed row-major view (the HNSW graph's own
+        # vectors) is accepted as is, to avoid holding the vectors twice.
+        self.dense_t = np.asarray(dense_t, dtype=np.float32)
+        m = self.dense_t.shape[1]
+        self.group_bounds = (
+            np.array([0, m], dtype=np.int64)
+            if group_bounds is None
+            else group_bounds.astype(np.int64)
+        )
+        self._bounds: list[int] = self.group_bounds.tolist()
+        self._run_cache: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        n_groups = len(self.group_bounds) - 1
+        self.group_buckets = (
+            np.zeros((n_groups, 0), dtype=np.int64) if group_buckets is None else group_buckets
+        )
+        self.group_scale = (
+            np.zeros((n_groups, 0), dtype=np.float32) if group_scale is None else group_scale
+        )
+        self.n_buckets = tuple(int(b) for b in n_buckets)
+        self._table_parts = (
+            [np.maximum(self.group_buckets[:, c], 0) for c in range(len(self.n_buckets))],
+            [np.ascontiguousarray(self.group_scale[:, c]) for c in range(len(self.n_buckets))],
+        )
+        self.n_threads = max(1, n_threads)
+        # Largest dense-part norm in each group: bounds what a group can score.
+        norms = np.sqrt(np.einsum("ij,ij->j", self.dense_t, self.dense_t))
+        self.max_dense_norm = float(norms.max()) if len(norms) else 0.0
+        self.group_dense_norm = (
+            np.maximum.reduceat(norms, self.group_bounds[:-1]).astype(np.float32)
+            if len(norms) and n_groups
+            else np.zeros(n_groups, dtype=np.float32)
+        )
+        self.signatures: Signatures | None = None
+        if signatures is not None:
+            matrix, of = signatures
+            self.signatures = Signatures(matrix, of, norms, self.group_bounds)
+        elif sparse is not None:
+            self.signatures = Signatures.of_rows(sparse, norms, self.group_bounds)
+        if self.signatures is not None and self.has_table:
+            self.signatures.bound_tables(self.group_buckets, self.group_scale)
+
+    @property
+    def size(self) -> int:
+        return int(self.dense_t.shape[1])
+
+    @property
+    def has_table(self) -> bool:
+        return self.group_buckets.shape[1] > 0
+
+    def group_of(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.group_bounds, positions, side="right") - 1
+
+    def reordered(self, order: np.ndarray) -> ExactIndex:
+        """The same vectors with position ``i`` holding old position ``order[i]``.
+
+        Only for an index of plain dense vectors (no groups, no sparse part),
+        whose positions carry no meaning.  Copies one dense row at a time.
+        """
+        if len(self._bounds) > 2 or self.has_table or self.signatures is not None:
+            raise ValueError("only a plain dense index can be reordered")
+        dense_t = np.empty_like(self.dense_t, order="C")
+        for j in range(len(dense_t)):
+            dense_t[j] = self.dense_t[j][order]
+        return ExactIndex(dense_t, n_threads=self.n_threads)
+
+    # -- queries --------------------------------------------------------------------
+    def query(self, positions: Sequence[int] | np.ndarray) -> Query:
+        """The mean of the unit vectors at ``positions``."""
+        pos = np.asarray(positions, dtype=np.int64)
+        if len(pos) == 1:
+            return self._single_query(int(pos[0]))
+        dense = self.dense_t[:, pos].mean(axis=1).astype(np.float32)
+        onehots = []
+        groups = self.group_of(pos)
+        for c, n_b in enumerate(self.n_buckets):
+            vec = np.zeros(n_b, dtype=np.float64)
+            buckets = self.group_buckets[groups, c]
+            has = buckets >= 0
+            np.add.at(vec, buckets[has], self.group_scale[groups[has], c])
+            onehots.append((vec / len(pos)).astype(np.float32))
+        sparse = None if self.signatures is None else self.signatures.mean(pos)
+        return self.finish(Query(dense, onehots, sparse))
+
+    def _single_query(self, p: int) -> Query:
+        """One track's own vector (the common case, without the averaging's overhead)."""
+        dense = self.dense_t[:, p].copy()
+        onehots = []
+        group = int(np.searchsorted(self.group_bounds, p, side="right")) - 1
+        for c, n_b in enumerate(self.n_buckets):
+            vec = np.zeros(n_b, dtype=np.float32)
+            bucket = int(self.group_buckets[group, c])
+            if bucket >= 0:
+                vec[bucket] = self.group_scale[group, c]
+            onehots.append(vec)
+        sparse = None if self.signatures is None else self.signatures.row(p)
+        return self.finish(Query(dense, onehots, sparse))
+
+    def finish(self, query: Query) -> Query:
+        """Fill in ``query.table`` and ``query.genre`` from its one-hot and sparse parts."""
+        if self.has_table:
+            # group_scale is 0 where a group has no bucket, so bucket 0 stands in there.
+            table = np.zeros(len(self.group_scale), dtype=np.float32)
+            for vec, buckets, scale in zip(query.onehots, *self._table_parts, strict=True):
+                table += scale * vec[buckets]
+            query.table = table
+        if self.signatures is not None and query.sparse is not None and len(query.sparse[0]):
+            query.genre, query.genre_sigs = self.signatures.scores(*query.sparse)
+        return query
+
+    def _sharing(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """Positions whose genre score is not zero, and those scores (kept on the query)."""
+        if query.sharing is None:
+            if query.genre is None or self.signatures is None:
+                query.sharing = (np.array([], dtype=np.int64), np.array([], dtype=np.float32))
+            else:
+                sigs = self.signatures
+                cells = np.sort(sigs.cells(query.genre_sigs))  # in position order
+                positions, which = sigs.cell_positions(cells)
+                query.sharing = (positions, query.genre[sigs.cell_sig[cells]][which])
+        return query.sharing
+
+    # -- scoring --------------------------------------------------------------------
+    def scores_at(self, query: Query, positions: np.ndarray) -> np.ndarray:
+        """Exact scores of ``query`` at some positions."""
+        positions = np.asarray(positions, dtype=np.int64)
+        out = query.dense @ self.dense_t[:, positions]
+        if query.table is not None:
+            out += query.table[self.group_of(positions)]
+        if query.genre is not None and self.signatures is not None:
+            out += query.genre[self.signatures.of[positions]]
+        return out.astype(np.float32)
+
+    def _runs(self, start: int, stop: int) -> list[tuple[int, int, int]]:
+        """(first, end, group) of each group's run inside start..stop, relative to start."""
+        key = (start, stop)
+        if key not in self._run_cache:
+            bounds = self._bounds
+            lo = int(np.searchsorted(self.group_bounds, start, side="right")) - 1
+            hi = int(np.searchsorted(self.group_bounds, stop, side="left"))
+            runs = []
+            for g in range(max(lo, 0), hi):
+                a, b = max(bounds[g], start) - start, min(bounds[g + 1], stop) - start
+                if b > a:
+                    runs.append((a, b, g))
+            self._run_cache[key] = runs
+        return self._run_cache[key]
+
+    def _block_scores(
+        self, queries: Sequence[Query], start: int, stop: int, genres: bool = True
+    ) -> np.ndarray:
+        """Scores (len(queries), stop - start) of positions start..stop.
+
+        ``genres=False`` leaves out the sparse part (the branch and bound has
+        scored every track sharing a genre with the query already).
+        """
+        dense = (
+            queries[0].dense[None, :]
+            if len(queries) == 1
+            else np.stack([q.dense for q in queries]).astype(np.float32)
+        )
+        out = dense @ self.dense_t[:, start:stop]
+        if self.has_table:
+            # One add per run of a group (a few hundred), on a 1-D view for one query.
+            runs = self._runs(start, stop)
+            if len(queries) == 1:
+                row, table = out[0], queries[0].table.tolist()  # type: ignore[union-attr]
+                for a, b, g in runs:
+                    row[a:b] += table[g]
+            else:
+                tables = np.stack([q.table for q in queries])[:, :, None]  # type: ignore[misc]
+                for a, b, g in runs:
+                    out[:, a:b] += tables[:, g]
+        for i, q in enumerate(queries):
+            if genres and q.genre is not None:
+                positions, genre = self._sharing(q)
+                a, b = np.searchsorted(positions, [start, stop])
+                out[i, positions[a:b] - start] += genre[a:b]
+        return out
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Exact scores of every position (m,) float32."""
+        with _single_threaded_blas():
+            return self._block_scores([query], 0, self.size)[0]
+
+    def _shards(self) -> list[tuple[int, int]]:
+        m = self.size
+        parts = self.n_threads if m >= PARALLEL_ABOVE else 1
+        edges = np.linspace(0, m, parts + 1).astype(np.int64)
+        return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+    def _search_shard(
+        self, queries: Sequence[Query], k: int, start: int, stop: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        step = max(1, BLOCK_SCORES // max(1, stop - start))
+        for i in range(0, len(queries), step):
+            block = self._block_scores(queries[i : i + step], start, stop)
+            for row in block:
+                keep = top_k(row, k)
+                out.append((keep + start, row[keep]))
+        return out
+
+    def search(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each query, the ``k`` best (positions, scores), best first."""
+        k = min(k, self.size)
+        results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(queries)
+        with _single_threaded_blas():
+            if len(self._bounds) > 2 or self.signatures is not None:
+                for i, q in enumerate(queries):
+                    results[i] = self._pruned(q, k)
+            full = [i for i, r in enumerate(results) if r is None]
+            if full:
+                for i, hit in zip(full, self._scan([queries[i] for i in full], k), strict=True):
+                    results[i] = hit
+        return [r for r in results if r is not None]
+
+    def _scan(self, queries: Sequence[Query], k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Score every position (split over threads by position ranges)."""
+        shards = self._shards()
+        if len(shards) == 1:
+            parts = [self._search_shard(queries, k, 0, self.size)]
+        else:
+            pool = _pool(len(shards))
+            futures = [pool.submit(self._search_shard, queries, k, a, b) for a, b in shards]
+            parts = [f.result() for f in futures]
+        results = []
+        for i in range(len(queries)):
+            pos = np.concatenate([p[i][0] for p in parts])
+            val = np.concatenate([p[i][1] for p in parts])
+            results.append(ordered(pos, val, k))
+        return results
+
+    def _pruned(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Exact top-k by branch and bound, or None when it would not pay.
+
+        Tracks sharing a genre with the query are bounded cell by cell: a
+        cell's tracks score at most ``genre(signature) + table[group] +
+        |q.dense| * max|dense|`` (Cauchy-Schwarz on the dense part).  The
+        best-bounded cells are scored until they hold ``k`` tracks, then every
+        other cell whose bound reaches the k-th best score so far.  Tracks
+        sharing no genre score at most ``|q.dense| * max|dense| + table[group]``,
+        so groups are scanned best bound first while a bound reaches the k-th
+        best score.
+        """
+        q_norm = float(np.sqrt(query.dense @ query.dense))
+        pos_parts: list[np.ndarray] = []
+        val_parts: list[np.ndarray] = []
+        if self.signatures is not None and query.genre is not None:
+            found = self._sharing_top(query, k, q_norm)
+            if found is None:
+                return None  # the bounds do not prune enough: a full scan is cheaper
+            pos_parts.append(found[0])
+            val_parts.append(found[1])
+        best = best_scores(val_parts[0], k) if val_parts else np.zeros(0)
+        table = query.table if query.table is not None else 0.0
+        bound = q_norm * self.group_dense_norm + table
+        budget = self.size // 2
+        done = len(best) >= k and float(bound.max()) < best[0]  # no group can reach it
+        for g in [] if done else np.argsort(-bound, kind="stable").tolist():
+            if len(best) >= k and bound[g] < best[0]:
+                break
+            lo, hi = self._bounds[g], self._bounds[g + 1]
+            budget -= hi - lo
+            if budget < 0:
+                return None
+            row = self._block_scores([query], lo, hi, genres=False)[0]
+            keep = top_k(row, k)
+            pos_parts.append(keep + lo)
+            val_parts.append(row[keep])
+            best = best_scores(np.concatenate([best, row[keep]]), k)
+        if not pos_parts:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
+        pos = np.concatenate(pos_parts)
+        val = np.concatenate(val_parts)
+        if len(pos_parts) > 1:  # a group's scan may hold sharing tracks again (genre-less)
+            pos, first_seen = np.unique(pos, return_index=True)
+            val = val[first_seen]
+        return ordered(pos, val, k)
+
+    def _sharing_top(
+        self, query: Query, k: int, q_norm: float
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every track sharing a genre with the query that could be in its top ``k``, scored
+        (``kernels.sharing_top``); None when that would be more than ``SHARING_BUDGET`` of the
+        index."""
+        sigs = self.signatures
+        assert sigs is not None and query.genre is not None
+        table = query.table if query.table is not None else np.zeros(1, dtype=np.float32)
+        onehot = (
+            np.concatenate(query.onehots).astype(np.float32)
+            if query.onehots
+            else np.zeros(0, dtype=np.float32)
+        )
+        positions, scores, complete = sharing_top(
+            query.genre_sigs,
+            query.genre,
+            query.dense,
+            q_norm,
+            table,
+            onehot,
+            sigs.block_start,
+            self.dense_t,
+            sigs.sig_bounds,
+            sigs.sig_bits,
+            sigs.sig_cell_bounds,
+            sigs.cell_rows,
+            sigs.cell_row_norm,
+            k,
+            int(self.size * SHARING_BUDGET),
+        )
+        return (positions, scores) if complete else None
+
+    # -- approximate-search support -------------------------------------------------
+    def embedding(self, positions: np.ndarray, projection: np.ndarray | None) -> np.ndarray:
+        """Dense vectors (len, D) whose inner products approximate the exact scores.
+
+        Dense part, then each categorical block one-hot times its scale, then the
+        sparse part (times ``projection`` when given, e.g. a random projection).
+        """
+        parts = [self.dense_t[:, positions].T]
+        groups = self.group_of(positions)
+        for c, n_b in enumerate(self.n_buckets):
+            block = np.zeros((len(positions), n_b), dtype=np.float32)
+            buckets = self.group_buckets[groups, c]
+            has = np.flatnonzero(buckets >= 0)
+            block[has, buckets[has]] = self.group_scale[groups[has], c]
+            parts.append(block)
+        if self.signatures is not None:
+            rows = self.signatures.rows(positions)
+            parts.append(
+                np.asarray(rows @ projection if projection is not None else rows.toarray())
+            )
+        return np.hstack(parts).astype(np.float32)
+
+    def query_embedding(self, query: Query, projection: np.ndarray | None) -> np.ndarray:
+        parts = [query.dense, *query.onehots]
+        if self.signatures is not None:
+            vec = np.zeros(self.signatures.n_columns, dtype=np.float32)
+            if query.sparse is not None:
+                vec[query.sparse[0]] = query.sparse[1]
+            parts.append(vec @ projection if projection is not None else vec)
+        return np.concatenate(parts).astype(np.float32)
