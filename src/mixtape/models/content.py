@@ -17,18 +17,20 @@ best upper bound first (exact branch and bound): about 0.15-0.2 ms of search for
 one seed at 1.2M tracks (0.35-0.45 ms a recommendation with its controls and
 reasons), where a full scan takes 6-10 ms.
 
-Approximate search does not pay here, so ``index="auto"`` stays exact.
+Approximate search does not pay here, so ``index="auto"`` stays exact, and
+there are no inverted lists (``index="ivf"`` is refused: positions are laid
+out by group and signature for the exact search, not by list).
 ``index="hnsw"`` builds a graph over dense vectors (audio, the one-hots and
 the genre TF-IDF as columns, projected to 64 dimensions when there are more
-genres) and reports the recall it measured (``hnsw_recall_``).  The
+genres) and reports the recall it measured (``ann_recall_``).  The
 projection is a Gaussian random projection (Johnson-Lindenstrauss: every
 genre's inner products are kept in expectation, with noise), not a truncated
 SVD: on the synthetic catalog of ``benchmarks/bench_models.py`` the 600
 genres have no low-rank structure, an SVD keeps 64 of them and loses the
-rest, and recall@10 stayed at 0.50-0.82 whatever ``efSearch``; with the
-random projection the tuned ``efSearch`` reaches 0.99 (a few hundred
-candidates re-scored exactly).  That many candidates in ~90 dimensions cost
-more than the exact branch and bound, hence ``auto`` = exact.
+rest, and recall@10 stayed at 0.50-0.82 whatever ``efSearch``.  With the
+random projection the tuned ``efSearch`` reaches 0.99 at 100,000 tracks but
+only 0.92 at 1.2M (``efSearch`` 1024, a few hundred candidates re-scored
+exactly, 2.3 ms): slower and less exact than the exact search.
 
 Playlists: ``aggregate="mean"`` scores the mean of the seeds' vectors (the
 original design); ``aggregate="agreement"`` lets each seed retrieve its
