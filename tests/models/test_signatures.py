@@ -55,11 +55,12 @@ def test_signature_scores_cells_and_means_match_the_per_row_matrix() -> None:
         assert group_bounds[sigs.cell_group[c]] <= a and b <= group_bounds[sigs.cell_group[c] + 1]
         assert sigs.cell_dense_norm[c] == norms[a:b].max()
     # A signature's cells hold exactly the positions that have it.
-    which = np.array([0, 3, 5])
-    for s in which:
-        positions, owner = sigs.cell_positions(sigs.cells(np.array([s])))
+    for s in (0, 3, 5):
+        cells = sigs.cells(np.array([s]))
+        positions, owner = sigs.cell_positions(cells)
         assert sorted(positions.tolist()) == np.flatnonzero(sigs.of == s).tolist()
-        assert set(owner.tolist()) <= set(range(len(sigs.cells(np.array([s])))))
+        for p, c in zip(positions, cells[owner], strict=True):  # each from its own cell
+            assert bounds[c] <= p < bounds[c + 1]
     picked = np.array([0, 5, 5, 9, 100])
     cols, values = sigs.mean(picked)
     want = np.asarray(rows[picked].mean(axis=0)).ravel()

@@ -504,3 +504,38 @@ def test_content_refuses_inverted_lists_with_what_to_use(tiny_data: TrackArrays)
     with pytest.raises(InputError, match="inverted-list") as err:
         ContentModel(index="ivf").fit(tiny_data)
     assert "index=auto" in (err.value.hint or "")
+
+
+@pytest.mark.parametrize("index", ["ivf", "hnsw"])
+def test_an_approximate_index_over_no_tracks_leaves_the_usual_seed_error(index: str) -> None:
+    data = large_arrays(n=40)  # large_arrays leaves the first 50 tracks without audio
+    model = AudioModel(index=index).fit(data)
+    assert model.ann_ is None
+    with pytest.raises(SeedError, match="no audio features"):
+        model.recommend(Seeds.tracks([0]), 3)
+
+
+def test_a_model_saved_in_an_older_format_is_refitted_not_misread(tmp_path: Path) -> None:
+    from mixtape import fitting
+
+    data = large_arrays(n=600)
+    model = ContentModel(index="exact").fit(data)
+    path = tmp_path / "model.npz"
+    model.save(path)
+    with np.load(path) as saved:  # the previous format: genres per track, no version
+        old = {k: saved[k] for k in saved.files if k != "format" and not k.startswith("sig_")}
+    old["sparse_data"] = np.ones(3, dtype=np.float32)
+    np.savez(path, **old)
+    with pytest.raises(InputError, match="state format 1"):
+        ContentModel.load(path, data)
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stale = fitting._model_file(
+        cache, "content", fitting._params_key("content", {"index": "exact"}), data.fingerprint
+    )
+    np.savez(stale, **old)
+    fitted = fitting.fitted_model(data, "content", {"index": "exact"}, model_cache_dir=cache)
+    seed = Seeds.tracks([100])
+    assert fitted.recommend(seed, 10) == model.recommend(seed, 10)
+    assert ContentModel.load(stale, data).recommend(seed, 10) == model.recommend(seed, 10)

@@ -35,13 +35,9 @@ class AudioModel(VectorModel):
         return ExactIndex(dense_t, n_threads=self._threads()), rows
 
     def _reasons(
-        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
     ) -> list[str]:
-        if not picked:
-            return []
-        rows = np.array([r for r, _ in picked])
         words = self._feature_words(self.rows_[seed_positions], rows, top=3)
         return [
-            f"similar {w or 'sound'} (cosine {s:.2f})"
-            for w, (_, s) in zip(words, picked, strict=True)
+            f"similar {w or 'sound'} (cosine {s:.2f})" for w, s in zip(words, scores, strict=True)
         ]

@@ -180,11 +180,8 @@ class _ContentBase(VectorModel):
 
     # -- reasons ----------------------------------------------------------------------
     def _reasons(
-        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
     ) -> list[str]:
-        if not picked:
-            return []
-        rows = np.array([r for r, _ in picked])
         seed_rows = self.rows_[seed_positions]
         genre_words = self._shared_genres(query, rows)
         seeds_have_audio = self.has_audio_[seed_rows]
@@ -193,8 +190,8 @@ class _ContentBase(VectorModel):
             feature_words = self._feature_words(seed_rows[seeds_have_audio], rows, top=2)
         era = self._era_words(seed_rows, rows)
         reasons = []
-        for genres, features, era_word, (_, score) in zip(
-            genre_words, feature_words, era, picked, strict=True
+        for genres, features, era_word, score in zip(
+            genre_words, feature_words, era, scores, strict=True
         ):
             parts = []
             if genres:

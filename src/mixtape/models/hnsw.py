@@ -37,6 +37,11 @@ class HNSWIndex:
     def width(self, value: int) -> None:
         self.ef_search = max(1, int(value))
 
+    @property
+    def width_range(self) -> tuple[int, int]:
+        """Where the tuning of ``width`` starts and the most it may reach."""
+        return 16, 1024
+
     @classmethod
     def build(
         cls,

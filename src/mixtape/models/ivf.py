@@ -68,6 +68,11 @@ class IVFIndex:
     def width(self, value: int) -> None:
         self.nprobe = max(1, min(int(value), self.n_lists))
 
+    @property
+    def width_range(self) -> tuple[int, int]:
+        """Where the tuning of ``width`` starts and the most it may reach (every list)."""
+        return min(4, self.n_lists), self.n_lists
+
     @staticmethod
     def train(
         vectors_t: np.ndarray, n_lists: int, *, random_state: int = 0, n_threads: int = 1

@@ -1,8 +1,9 @@
-"""Cosine-similarity models over feature vectors: the shared machinery and ``audio``.
+"""Cosine-similarity models over feature vectors: the machinery they share.
 
 A :class:`VectorModel` indexes the tracks it can describe as *positions* of
-an :class:`~mixtape.models.exact.ExactIndex` (plus, for big catalogs, an HNSW
-graph) and answers every query the same way: build the seeds' query vector,
+an :class:`~mixtape.models.exact.ExactIndex` (plus, when asked or for big
+catalogs, an approximate index: inverted lists or an HNSW graph) and answers
+every query the same way: build the seeds' query vector,
 fetch ``candidate_depth`` candidates (exclusions, seeds and the artist cap
 need slack), apply the controls, and fall back to scoring every track when
 filters leave fewer than ``n`` (or when targets re-rank, which needs all
@@ -35,6 +36,9 @@ from mixtape.models.search import (
 )
 
 INDEXES = ("auto", "exact", "hnsw", "ivf")
+#: Version of the arrays ``_state`` saves (2: genres as signatures, approximate indexes
+#: as ``ann``); a saved model of another version is refitted, not misread.
+STATE_FORMAT = 2
 #: Features a reason may name, in the order they are preferred on a tie.
 READABLE = (
     "energy",
@@ -129,7 +133,9 @@ class VectorModel(Recommender):
         self.mean_, self.std_ = column_stats(data.audio)
         self.has_audio_ = data.has_audio
         exact, rows = self._build(data)
-        kind = self._ann_kind(exact)
+        # No tracks to index (none has the features): exact search only, whose seed
+        # check then says what is missing, instead of an index library's own error.
+        kind = self._ann_kind(exact) if exact.size else None
         self.ann_, self.ann_recall_ = None, None
         if kind == "ivf":
             exact, rows = self._build_ivf(exact, rows)
@@ -182,10 +188,8 @@ class VectorModel(Recommender):
             ann.width = width
             return _without_self(self._approximate(queries, _RECALL_K + 1), sample)
 
-        if isinstance(ann, IVFIndex):
-            ann.width, self.ann_recall_ = tune_width(approx, truth, start=4, limit=ann.n_lists)
-        else:
-            ann.width, self.ann_recall_ = tune_width(approx, truth)
+        start, limit = ann.width_range
+        ann.width, self.ann_recall_ = tune_width(approx, truth, start=start, limit=limit)
 
     def _shares_vectors(self) -> bool:
         """Whether the graph's vectors are exactly the dense part (then held once)."""
@@ -198,13 +202,15 @@ class VectorModel(Recommender):
         )
 
     def _share_vectors(self) -> None:
-        if isinstance(self.ann_, HNSWIndex) and self._shares_vectors():
+        if self._shares_vectors():
+            assert isinstance(self.ann_, HNSWIndex)
             self.exact_.dense_t = self.ann_.vectors().T
 
     # -- persistence ------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
         exact = self.exact_
         state: dict[str, np.ndarray] = {
+            "format": np.array(STATE_FORMAT),
             "rows": self.rows_,
             "group_bounds": exact.group_bounds,
             "group_buckets": exact.group_buckets,
@@ -234,6 +240,15 @@ class VectorModel(Recommender):
 
     def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
         import scipy.sparse as sp
+
+        found = int(state["format"]) if "format" in state else 1
+        if found != STATE_FORMAT:
+            # e.g. format 1 kept genres per track, which this code would not read: the
+            # model would load without them.  The model cache refits on this error.
+            raise InputError(
+                f"the saved {self.name} model has state format {found}, not {STATE_FORMAT}",
+                hint="refit the model (the model cache does this by itself)",
+            )
 
         signatures = None
         if "sig_data" in state:
@@ -332,10 +347,18 @@ class VectorModel(Recommender):
         return [
             [
                 Scored(row, score, reason)
-                for (row, score), reason in zip(p, self._reasons(pos, q, p), strict=True)
+                for (row, score), reason in zip(p, self._reasons_for(pos, q, p), strict=True)
             ]
             for pos, q, p in zip(positions, queries, picked, strict=True)
         ]
+
+    def _reasons_for(
+        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+    ) -> list[str]:
+        if not picked:
+            return []
+        rows = np.array([r for r, _ in picked], dtype=np.int64)
+        return self._reasons(seed_positions, query, rows, [s for _, s in picked])
 
     def _rank(
         self,
@@ -366,8 +389,9 @@ class VectorModel(Recommender):
 
     @abstractmethod
     def _reasons(
-        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
-    ) -> list[str]: ...
+        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
+    ) -> list[str]:
+        """One short reason per recommended row (``rows``, not empty, with ``scores``)."""
 
     def _feature_words(self, seed_rows: np.ndarray, rows: np.ndarray, top: int) -> list[str]:
         """Per row, the ``top`` readable features closest to the seeds' mean (as words)."""
