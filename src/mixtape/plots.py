@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mixtape.errors import InputError
+from mixtape.vocab import MOOD_QUADRANTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,13 +57,11 @@ PANELS: dict[str, Panel] = {
     "popularity": Panel("popularity (0–100)", (0, 100), integer=True),
 }
 
-#: The four moods of the valence–energy plane, each with its quadrant's colour.
-MOODS: dict[str, str] = {
-    "happy": "#e6a100",  # high valence, high energy
-    "angry": "#d1495b",  # low valence, high energy
-    "sad": "#3a6ea5",  # low valence, low energy
-    "calm": "#2e9e6a",  # high valence, low energy
-}
+#: The four moods of the valence–energy plane (``vocab.MOOD_QUADRANTS``), each with its
+#: quadrant's colour.
+MOODS: dict[str, str] = dict(
+    zip(MOOD_QUADRANTS, ("#e6a100", "#d1495b", "#3a6ea5", "#2e9e6a"), strict=True)
+)
 
 
 def save_figure(fig: Figure, path: Path) -> Path:

@@ -31,6 +31,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql
 
+from mixtape.vocab import AUDIO_FEATURES as AUDIO_FEATURES  # re-exported: the table's columns
+
 KEY_LENGTH = 22
 NAME_LENGTH = 255
 
@@ -48,23 +50,6 @@ def name_type() -> String:
 
 
 metadata = MetaData()
-
-#: The thirteen Spotify audio features, in the order Spotify documents them.
-AUDIO_FEATURES: tuple[str, ...] = (
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
-    "duration_ms",
-    "time_signature",
-)
 
 artists = Table(
     "artists",

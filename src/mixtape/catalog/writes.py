@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, bindparam, func, select
 
+from mixtape.batches import chunks
 from mixtape.catalog import schema as s
 from mixtape.keys import LOCAL_PREFIX
 from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
@@ -58,11 +59,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(seq), size):
-        yield seq[start : start + size]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -522,7 +518,7 @@ class BatchWriter:
         existing = self._select_ids(s.playlists, s.playlists.c.key, keys)
         if existing:
             pt = s.playlist_tracks
-            for part in chunks(list(existing.values())):
+            for part in chunks(list(existing.values()), CHUNK):
                 self.conn.execute(pt.delete().where(pt.c.playlist_id.in_(part)))
             stmt = (
                 s.playlists.update()

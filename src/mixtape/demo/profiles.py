@@ -12,23 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAMILIES: tuple[str, ...] = (
-    "rock",
-    "hip hop",
-    "pop",
-    "jazz",
-    "blues",
-    "country",
-    "metal",
-    "reggae",
-    "folk",
-    "soul",
-    "EDM",
-    "dance",
-    "latin",
-    "funk",
-    "other",
-)
+from mixtape.vocab import GENRE_FAMILIES
+
+FAMILIES: tuple[str, ...] = GENRE_FAMILIES
 
 
 @dataclass(frozen=True)

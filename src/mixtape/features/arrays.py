@@ -14,22 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-#: Column order of ``TrackArrays.audio`` (Spotify's audio features).
-AUDIO_COLUMNS: tuple[str, ...] = (
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
-    "duration_ms",
-    "time_signature",
-)
+from mixtape.vocab import AUDIO_FEATURES
+
+#: Column order of ``TrackArrays.audio``: Spotify's audio features.
+AUDIO_COLUMNS: tuple[str, ...] = AUDIO_FEATURES
 
 
 @dataclass(eq=False)

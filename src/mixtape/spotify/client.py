@@ -16,6 +16,7 @@ from typing import Any, Protocol, cast
 
 import httpx
 
+from mixtape.batches import chunks
 from mixtape.errors import EndpointClosed, SpotifyError
 from mixtape.keys import is_spotify_id
 from mixtape.spotify import payloads as p
@@ -46,11 +47,6 @@ class Bearer(Protocol):
     def bearer(self) -> str: ...
 
     def invalidate(self) -> None: ...
-
-
-def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _message(response: httpx.Response) -> str:
