@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from mixtape.errors import MixtapeError
-from mixtape.evaluation import metrics as m
+from mixtape.evaluation import metrics
 from mixtape.evaluation.splits import Category, Split, make_splits
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
@@ -29,7 +29,7 @@ DIVERSITY_COLUMNS = ("danceability", "energy", "valence", "acousticness", "speec
 
 
 @dataclass
-class Row:
+class ModelResult:
     """Aggregated metrics of one model on one category (or ``all``)."""
 
     model: str
@@ -59,7 +59,7 @@ class Row:
 
 @dataclass
 class Evaluation:
-    results: list[Row]
+    results: list[ModelResult]
     n_recommendations: int
     seed: int
     categories: list[str]
@@ -94,7 +94,9 @@ def without_playlists(data: TrackArrays, drop: Sequence[int]) -> TrackArrays:
 
 
 @dataclass
-class _Acc:
+class _MetricValues:
+    """Each metric's value per evaluated split, for one model on one category."""
+
     values: dict[str, list[float]] = field(default_factory=dict)
     lists: list[list[int]] = field(default_factory=list)
     unserved: int = 0
@@ -108,7 +110,7 @@ class _Acc:
 
 
 def _score_split(
-    acc: _Acc,
+    collected: _MetricValues,
     data: TrackArrays,
     split: Split,
     recs: list[Scored],
@@ -118,24 +120,24 @@ def _score_split(
 ) -> None:
     ranked = [r.row for r in recs]
     truth = set(split.held_out)
-    acc.lists.append(ranked)
-    acc.add("r_precision", m.r_precision(truth, ranked))
-    acc.add("artist_r_precision", m.artist_r_precision(truth, ranked, artist_of))
-    acc.add("ndcg", m.ndcg(truth, ranked))
-    acc.add("clicks", m.clicks(truth, ranked))
-    acc.add("precision_at_10", m.precision_at_k(truth, ranked, 10))
-    acc.add("recall_at_500", m.recall_at_k(truth, ranked, 500))
+    collected.lists.append(ranked)
+    collected.add("r_precision", metrics.r_precision(truth, ranked))
+    collected.add("artist_r_precision", metrics.artist_r_precision(truth, ranked, artist_of))
+    collected.add("ndcg", metrics.ndcg(truth, ranked))
+    collected.add("clicks", metrics.clicks(truth, ranked))
+    collected.add("precision_at_10", metrics.precision_at_k(truth, ranked, 10))
+    collected.add("recall_at_500", metrics.recall_at_k(truth, ranked, 500))
     with_features = {t for t in truth if t >= 0 and has_features[t]}
     if with_features:
-        acc.add("r_precision_with_features", m.r_precision(with_features, ranked))
-        acc.add("ndcg_with_features", m.ndcg(with_features, ranked))
+        collected.add("r_precision_with_features", metrics.r_precision(with_features, ranked))
+        collected.add("ndcg_with_features", metrics.ndcg(with_features, ranked))
     if ranked:
         top = np.asarray(ranked[:50])
-        acc.add("diversity", m.intra_list_diversity(diversity_cols[top]))
-        acc.add("mean_popularity", m.mean_popularity(data.popularity[top]))
-        acc.add(
+        collected.add("diversity", metrics.intra_list_diversity(diversity_cols[top]))
+        collected.add("mean_popularity", metrics.mean_popularity(data.popularity[top]))
+        collected.add(
             "artist_repetition",
-            m.artist_repetition([artist_of.get(r, -1 - r) for r in ranked[:50]]),
+            metrics.artist_repetition([artist_of.get(r, -1 - r) for r in ranked[:50]]),
         )
 
 
@@ -172,14 +174,14 @@ def evaluate(
     artist_of = {i: int(a) for i, a in enumerate(data.primary_artist) if a >= 0}
     cols = np.column_stack([data.column(c) for c in DIVERSITY_COLUMNS]).astype(np.float64)
 
-    rows: list[Row] = []
+    rows: list[ModelResult] = []
     total = len(models) * len(splits)
     done = 0
     for name in models:
         model: Recommender = registry.create(name, **(model_params or {}).get(name, {}))
         model.fit(train)
-        per_cat: dict[str, _Acc] = {}
-        overall = _Acc()
+        per_cat: dict[str, _MetricValues] = {}
+        overall = _MetricValues()
         for split in splits:
             known = [r for r in split.seeds if r >= 0]  # negative: a track not in the catalog
             try:
@@ -188,15 +190,15 @@ def evaluate(
                 recs = model.recommend(Seeds.tracks(known), n, Controls())
             except MixtapeError:
                 recs = []
-                per_cat.setdefault(split.category, _Acc()).unserved += 1
+                per_cat.setdefault(split.category, _MetricValues()).unserved += 1
                 overall.unserved += 1
-            for acc in (per_cat.setdefault(split.category, _Acc()), overall):
-                _score_split(acc, data, split, recs, artist_of, has_features, cols)
+            for collected in (per_cat.setdefault(split.category, _MetricValues()), overall):
+                _score_split(collected, data, split, recs, artist_of, has_features, cols)
             done += 1
             if on_progress:
                 on_progress(name, done, total)
-        for cat_name, acc in [*per_cat.items(), ("all", overall)]:
-            rows.append(_row(name, cat_name, acc, data.n_tracks))
+        for cat_name, collected in [*per_cat.items(), ("all", overall)]:
+            rows.append(_row(name, cat_name, collected, data.n_tracks))
     notes.append(
         "r_precision and ndcg count every held-out track; the *_with_features columns count "
         "only held-out tracks that have audio features (what content models can reach)."
@@ -211,23 +213,23 @@ def evaluate(
     )
 
 
-def _row(model: str, category: str, acc: _Acc, n_tracks: int) -> Row:
-    return Row(
+def _row(model: str, category: str, collected: _MetricValues, n_tracks: int) -> ModelResult:
+    return ModelResult(
         model=model,
         category=category,
-        playlists=len(acc.lists),
-        r_precision=acc.mean("r_precision"),
-        artist_r_precision=acc.mean("artist_r_precision"),
-        ndcg=acc.mean("ndcg"),
-        clicks=acc.mean("clicks"),
-        precision_at_10=acc.mean("precision_at_10"),
-        recall_at_500=acc.mean("recall_at_500"),
-        r_precision_with_features=acc.mean("r_precision_with_features"),
-        ndcg_with_features=acc.mean("ndcg_with_features"),
-        playlists_with_features=len(acc.values.get("r_precision_with_features", [])),
-        coverage=m.coverage(acc.lists, n_tracks),
-        diversity=acc.mean("diversity"),
-        mean_popularity=acc.mean("mean_popularity"),
-        artist_repetition=acc.mean("artist_repetition"),
-        unserved=acc.unserved,
+        playlists=len(collected.lists),
+        r_precision=collected.mean("r_precision"),
+        artist_r_precision=collected.mean("artist_r_precision"),
+        ndcg=collected.mean("ndcg"),
+        clicks=collected.mean("clicks"),
+        precision_at_10=collected.mean("precision_at_10"),
+        recall_at_500=collected.mean("recall_at_500"),
+        r_precision_with_features=collected.mean("r_precision_with_features"),
+        ndcg_with_features=collected.mean("ndcg_with_features"),
+        playlists_with_features=len(collected.values.get("r_precision_with_features", [])),
+        coverage=metrics.coverage(collected.lists, n_tracks),
+        diversity=collected.mean("diversity"),
+        mean_popularity=collected.mean("mean_popularity"),
+        artist_repetition=collected.mean("artist_repetition"),
+        unserved=collected.unserved,
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mixtape.errors import InputError
-from mixtape.evaluation.harness import Evaluation, Row
+from mixtape.evaluation.harness import Evaluation, ModelResult
 
 TABLE_COLUMNS = (
     ("playlists", "playlists", "{:d}"),
@@ -32,7 +32,7 @@ def fmt(value: object, pattern: str) -> str:
     return pattern.format(value)
 
 
-def markdown_table(rows: list[Row]) -> str:
+def markdown_table(rows: list[ModelResult]) -> str:
     head = "| model | " + " | ".join(label for _, label, _ in TABLE_COLUMNS) + " |"
     sep = "|---|" + "|".join("---:" for _ in TABLE_COLUMNS) + "|"
     lines = [head, sep]
@@ -42,8 +42,8 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def by_category(evaluation: Evaluation) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = {}
+def by_category(evaluation: Evaluation) -> dict[str, list[ModelResult]]:
+    out: dict[str, list[ModelResult]] = {}
     for row in evaluation.results:
         out.setdefault(row.category, []).append(row)
     return out
@@ -51,16 +51,17 @@ def by_category(evaluation: Evaluation) -> dict[str, list[Row]]:
 
 def chart(evaluation: Evaluation, path: Path) -> None:
     """Grouped bars: R-precision per model for each category and overall."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # A Figure with its own Agg canvas: no pyplot, no global backend switch.
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     groups = by_category(evaluation)
     cats = [c for c in evaluation.categories if c in groups] + ["all"]
     models = evaluation.models
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5.4), layout="constrained")
+    fig = Figure(figsize=(13, 5.4), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 2)
     width = 0.8 / max(len(models), 1)
     x = np.arange(len(cats))
     for ax, key, title in (
@@ -82,7 +83,6 @@ def chart(evaluation: Evaluation, path: Path) -> None:
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(models), 6), fontsize=8)
     fig.suptitle(f"mixtape offline evaluation ({evaluation.n_recommendations} recommendations)")
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def write_report(evaluation: Evaluation, folder: Path, command: str) -> Path:

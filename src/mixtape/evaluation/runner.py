@@ -15,9 +15,9 @@ import numpy as np
 from mixtape.catalog import Catalog
 from mixtape.errors import InputError
 from mixtape.evaluation.harness import Evaluation, evaluate
+from mixtape.evaluation.playlists import catalog_playlists, file_playlists
 from mixtape.evaluation.splits import parse_categories
 from mixtape.features.arrays import TrackArrays
-from mixtape.features.playlists import catalog_playlists, file_playlists
 from mixtape.models import registry
 
 DEFAULT_MODELS = ("popular", "cooccurrence", "content", "audio", "mood", "clusters", "hybrid")

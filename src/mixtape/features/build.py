@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from sqlalchemy import Connection, String, cast, func, select
 from sqlalchemy.sql import Select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.db import Catalog
 from mixtape.errors import CatalogError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
@@ -146,7 +146,7 @@ def fetch_playlist_entries(conn: Connection) -> tuple[np.ndarray, np.ndarray]:
     times fewer rows through the driver, which is what costs (about 3x faster
     than one row per entry on SQLite for 10M entries).
     """
-    pt = s.playlist_tracks
+    pt = schema.playlist_tracks
     if conn.dialect.name in ("mysql", "mariadb"):  # GROUP_CONCAT stops at 1 KiB by default
         conn.exec_driver_sql("SET SESSION group_concat_max_len = 4294967295")
     stmt = select(
@@ -233,7 +233,7 @@ def catalog_state(conn: Connection) -> dict[str, Any]:
     (new audio features for known tracks, a re-ingested playlist) are seen
     through the last ingest; other writes are seen through counts and ids.
     """
-    t, ing = s.tracks, s.ingests
+    t, ing = schema.tracks, schema.ingests
 
     def count(table: Any) -> Any:
         return select(func.count()).select_from(table).scalar_subquery()
@@ -244,17 +244,17 @@ def catalog_state(conn: Connection) -> dict[str, Any]:
     stmt = select(
         count(t).label("tracks"),
         top(t.c.id).label("max_track"),
-        count(s.albums).label("albums"),
-        count(s.artists).label("artists"),
-        top(s.artists.c.id).label("max_artist"),
-        count(s.artist_track).label("artist_track"),
-        count(s.genres).label("genres"),
-        count(s.artist_genres).label("artist_genres"),
-        count(s.track_genres).label("track_genres"),
-        count(s.audio_features).label("audio"),
-        count(s.playlists).label("playlists"),
-        top(s.playlists.c.id).label("max_playlist"),
-        count(s.playlist_tracks).label("playlist_tracks"),
+        count(schema.albums).label("albums"),
+        count(schema.artists).label("artists"),
+        top(schema.artists.c.id).label("max_artist"),
+        count(schema.artist_track).label("artist_track"),
+        count(schema.genres).label("genres"),
+        count(schema.artist_genres).label("artist_genres"),
+        count(schema.track_genres).label("track_genres"),
+        count(schema.audio_features).label("audio"),
+        count(schema.playlists).label("playlists"),
+        top(schema.playlists.c.id).label("max_playlist"),
+        count(schema.playlist_tracks).label("playlist_tracks"),
         count(ing).label("ingests"),
     )
     row = conn.execute(stmt).one()._asdict()
@@ -292,7 +292,7 @@ def build_arrays(catalog: Catalog, *, step: Step = no_step) -> TrackArrays:
 
 
 def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
-    t, al, af = s.tracks, s.albums, s.audio_features
+    t, al, af = schema.tracks, schema.albums, schema.audio_features
 
     step("tracks")
     year = func.coalesce(t.c.release_year, al.c.release_year)
@@ -320,12 +320,18 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
 
     step("artists")
     artist_ids, artist_names = fetch_columns(
-        conn, select(s.artists.c.id, s.artists.c.name).order_by(s.artists.c.id), ("int", "str")
+        conn,
+        select(schema.artists.c.id, schema.artists.c.name).order_by(schema.artists.c.id),
+        ("int", "str"),
     )
     artist_row = RowMap(artist_ids)
     at = fetch_ints(
         conn,
-        select(s.artist_track.c.track_id, s.artist_track.c.artist_id, s.artist_track.c.position),
+        select(
+            schema.artist_track.c.track_id,
+            schema.artist_track.c.artist_id,
+            schema.artist_track.c.position,
+        ),
     )
     at_track, at_artist = track_row(at[:, 0]), artist_row(at[:, 1])
     track_artists = _binary_csr(at_track, at_artist, (n, len(artist_ids)))
@@ -337,11 +343,13 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
 
     step("genres")
     genre_ids, genre_names = fetch_columns(
-        conn, select(s.genres.c.id, s.genres.c.name).order_by(s.genres.c.id), ("int", "str")
+        conn,
+        select(schema.genres.c.id, schema.genres.c.name).order_by(schema.genres.c.id),
+        ("int", "str"),
     )
     genre_row = RowMap(genre_ids)
-    tg = fetch_ints(conn, select(s.track_genres.c.track_id, s.track_genres.c.genre_id))
-    ag = fetch_ints(conn, select(s.artist_genres.c.artist_id, s.artist_genres.c.genre_id))
+    tg = fetch_ints(conn, select(schema.track_genres.c.track_id, schema.track_genres.c.genre_id))
+    ag = fetch_ints(conn, select(schema.artist_genres.c.artist_id, schema.artist_genres.c.genre_id))
     n_genres = len(genre_ids)
     own = _binary_csr(track_row(tg[:, 0]), genre_row(tg[:, 1]), (n, n_genres))
     by_artist = _binary_csr(artist_row(ag[:, 0]), genre_row(ag[:, 1]), (len(artist_ids), n_genres))
@@ -350,7 +358,9 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
 
     step("playlists")
     playlist_ids, playlist_keys = fetch_columns(
-        conn, select(s.playlists.c.id, s.playlists.c.key).order_by(s.playlists.c.id), ("int", "str")
+        conn,
+        select(schema.playlists.c.id, schema.playlists.c.key).order_by(schema.playlists.c.id),
+        ("int", "str"),
     )
     playlist_row = RowMap(playlist_ids)
     entry_playlists, entry_tracks = fetch_playlist_entries(conn)

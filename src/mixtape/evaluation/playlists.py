@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from mixtape.catalog import Catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, schema
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import RowMap, fetch_ints
 from mixtape.ingest.mpd import expand_paths, parse_slice
@@ -26,10 +25,12 @@ def catalog_playlists(catalog: Catalog) -> list[np.ndarray]:
     The i-th array is row i of ``TrackArrays.playlists`` (both are in
     playlist-id order, as are tracks).
     """
-    pt = s.playlist_tracks
+    pt = schema.playlist_tracks
     with catalog.connect() as conn:
-        track_ids = fetch_ints(conn, select(s.tracks.c.id).order_by(s.tracks.c.id))[:, 0]
-        playlist_ids = fetch_ints(conn, select(s.playlists.c.id).order_by(s.playlists.c.id))[:, 0]
+        track_ids = fetch_ints(conn, select(schema.tracks.c.id).order_by(schema.tracks.c.id))[:, 0]
+        playlist_ids = fetch_ints(
+            conn, select(schema.playlists.c.id).order_by(schema.playlists.c.id)
+        )[:, 0]
         entries = fetch_ints(
             conn, select(pt.c.playlist_id, pt.c.track_id).order_by(pt.c.playlist_id, pt.c.position)
         )
