@@ -227,6 +227,7 @@ class _Fake(Recommender):
 
     name = "fake"
     summary = "A test model."
+    score_meaning = "a fixed test score"
     fits: ClassVar[int] = 0
     ok: ClassVar[bool] = True
 
@@ -256,8 +257,7 @@ class _Fake(Recommender):
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> type[_Fake]:
-    registry.names()  # load the built-in models first
-    monkeypatch.setitem(registry._FACTORIES, "fake", _Fake)
+    monkeypatch.setitem(registry.models(), "fake", _Fake)
     monkeypatch.setattr(_Fake, "fits", 0)
     return _Fake
 

@@ -50,24 +50,18 @@ _models: weakref.WeakKeyDictionary[TrackArrays, OrderedDict[str, Recommender]] =
 
 
 def availability(name: str) -> tuple[bool, str]:
-    """Whether a registered model can be used here, and if not why.
-
-    A model class may define a ``available()`` classmethod returning
-    ``(bool, reason)``; models without one are always available.
-    """
+    """Whether a registered model can be used here, and if not why
+    (``Recommender.available()``; an error while checking counts as a no)."""
     cls = registry.model_class(name)
-    check = getattr(cls, "available", None)
-    if check is None:
-        return True, ""
     try:
-        ok, reason = check()
+        ok, reason = cls.available()
     except MixtapeError as exc:
         return False, str(exc)
     return bool(ok), str(reason or "")
 
 
 def model_summary(name: str) -> str:
-    return str(getattr(registry.model_class(name), "summary", ""))
+    return registry.model_class(name).summary
 
 
 def _params_key(name: str, params: Mapping[str, Any]) -> str:

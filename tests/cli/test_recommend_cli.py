@@ -178,7 +178,7 @@ def test_recommend_json_with_mood(url: str, capsys: pytest.CaptureFixture[str]) 
 def test_every_model_recommends_from_a_track(
     url: str, capsys: pytest.CaptureFixture[str], model: str
 ) -> None:
-    if getattr(registry.model_class(model), "needs_network", False):
+    if registry.model_class(model).needs_network:
         pytest.skip(f"the {model} model needs the network (tested in tests/spotify)")
     result = recommend_json(
         url,
@@ -333,8 +333,7 @@ class _Closed(RandomBaseline):
 def test_unavailable_models_are_listed_as_such_and_refuse(
     url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    registry.names()  # load the built-in models first
-    monkeypatch.setitem(registry._FACTORIES, "closed", _Closed)
+    monkeypatch.setitem(registry.models(), "closed", _Closed)
     code, out, _ = run(["models"], capsys)
     assert code == 0
     (line,) = [x for x in out.splitlines() if x.startswith("closed ")]

@@ -26,9 +26,8 @@ from tests.models.conftest import CONTRACT_PARAMS, Tiny
 def _offline(name: str) -> object:
     """The model's name, skipped (with the reason) when it needs the network or is unavailable."""
     cls = registry.model_class(name)
-    check = getattr(cls, "available", None)
-    ok, reason = check() if check is not None else (True, "")
-    if getattr(cls, "needs_network", False) or not ok:
+    ok, reason = cls.available()
+    if cls.needs_network or not ok:
         why = reason or "it needs the network"
         return pytest.param(name, marks=pytest.mark.skip(reason=f"{name} model: {why}"), id=name)
     return name
@@ -63,6 +62,14 @@ def assert_same(a: list[Scored], b: list[Scored]) -> None:
 def test_the_registry_holds_the_vector_models_and_params_name_real_models() -> None:
     assert {"audio", "content", "content-equal", "mood"} <= set(MODELS)
     assert set(CONTRACT_PARAMS) <= set(MODELS), "CONTRACT_PARAMS names a model nobody registered"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_model_says_what_its_score_means_under_its_own_name(name: str) -> None:
+    cls = registry.model_class(name)
+    assert cls.name == name
+    assert cls.summary and cls.score_meaning
+    assert "\n" not in cls.score_meaning
 
 
 @pytest.mark.parametrize("name", OFFLINE)

@@ -62,8 +62,9 @@ def model(data: TrackArrays) -> CooccurrenceModel:
 
 
 def test_short_lists_are_completed_with_popular_tracks(data: TrackArrays) -> None:
-    plain = CooccurrenceModel(K=2, backfill=False).fit(data).recommend(Seeds.tracks([0]), 6)
-    filled = CooccurrenceModel(K=2).fit(data).recommend(Seeds.tracks([0]), 6)
+    unfilled = CooccurrenceModel(neighbours=2, backfill=False).fit(data)
+    plain = unfilled.recommend(Seeds.tracks([0]), 6)
+    filled = CooccurrenceModel(neighbours=2).fit(data).recommend(Seeds.tracks([0]), 6)
     assert len(plain) == 2
     assert len(filled) == 6
     assert [r.row for r in filled[:2]] == [r.row for r in plain]
@@ -73,7 +74,7 @@ def test_short_lists_are_completed_with_popular_tracks(data: TrackArrays) -> Non
 
 @pytest.mark.parametrize("weighting", ["bm25", "tfidf", "cosine"])
 def test_recovers_the_planted_pattern(data: TrackArrays, weighting: str) -> None:
-    fitted = CooccurrenceModel(weighting=weighting, K=10).fit(data)
+    fitted = CooccurrenceModel(weighting=weighting, neighbours=10).fit(data)
     assert {r.row for r in fitted.recommend(Seeds.tracks([0]), 2)} == {1, 2}
     assert [r.row for r in fitted.recommend(Seeds.tracks([3]), 1)] == [4]
     both = fitted.recommend(Seeds.tracks([0, 3]), 3)
@@ -83,10 +84,10 @@ def test_recovers_the_planted_pattern(data: TrackArrays, weighting: str) -> None
 def test_scores_are_implicits_recommend_normalized(model: CooccurrenceModel) -> None:
     from implicit.nearest_neighbours import ItemItemRecommender
 
-    knn = ItemItemRecommender(K=model.K)
+    knn = ItemItemRecommender(K=model.neighbours)
     # implicit's own unpickling path: sets the similarity and builds its scorer.
     similarity = sp.csr_matrix(model.similarity_, dtype=np.float64)
-    knn.__setstate__({"similarity": similarity, "K": model.K, "num_threads": 0})
+    knn.__setstate__({"similarity": similarity, "K": model.neighbours, "num_threads": 0})
     user = sp.csr_matrix(([1.0, 1.0], ([0, 0], [0, 3])), shape=(1, N_TRACKS))
     ids, scores = knn.recommend(0, user, N=N_TRACKS, filter_already_liked_items=True)
     expected = {int(i): s / scores.max() for i, s in zip(ids, scores, strict=True) if s > 0}

@@ -1,4 +1,4 @@
-"""audio, content, content-equal and mood against brute-force answers; the search index."""
+"""audio, content, content-equal and mood against brute-force answers; their indexes."""
 
 from __future__ import annotations
 
@@ -12,17 +12,14 @@ from sklearn.metrics.pairwise import cosine_similarity
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import audio_block, combine, content_blocks
-from mixtape.models import exact as exact_module
-from mixtape.models import vector
+from mixtape.models import cosine
 from mixtape.models.audio import AudioModel
 from mixtape.models.base import Seeds
 from mixtape.models.content import ContentEqualModel, ContentModel
 from mixtape.models.controls import Bound, Controls, allowed_mask
-from mixtape.models.exact import ExactIndex
-from mixtape.models.hnsw import HNSWIndex, recall_at_k, tune_width
-from mixtape.models.ivf import IVFIndex, default_lists
 from mixtape.models.mood import MOODS, MoodModel, parse_mood
-from mixtape.models.topk import top_k
+from mixtape.search.hnsw import HNSWIndex
+from mixtape.search.ivf import IVFIndex
 from tests.models.conftest import Tiny
 
 
@@ -226,56 +223,6 @@ def test_parse_mood() -> None:
         parse_mood("1.5,0.2")
 
 
-# -- search ----------------------------------------------------------------------------------
-def test_top_k_matches_a_full_sort_including_sorted_and_tied_scores() -> None:
-    rng = np.random.default_rng(1)
-    cases = [
-        rng.random(50_000).astype(np.float32),
-        np.sort(rng.random(50_000)).astype(np.float32),  # the sample threshold misses: fallback
-        np.repeat(rng.random(500), 100).astype(np.float32),  # many ties
-    ]
-    for scores in cases:
-        for k in (1, 10, 300):
-            got = np.sort(scores[top_k(scores, k)])[::-1]
-            assert np.array_equal(got, np.sort(scores)[::-1][:k])
-    assert len(top_k(np.ones(5, dtype=np.float32), 10)) == 5
-
-
-def test_top_k_breaks_ties_by_lower_index() -> None:
-    scores = np.zeros(100_000, dtype=np.float32)
-    scores[[5, 70_000]] = 2.0
-    assert sorted(top_k(scores, 4).tolist()) == [0, 1, 5, 70_000]
-
-
-def test_branch_and_bound_search_matches_a_full_scan() -> None:
-    model = ContentModel(index="exact").fit(large_arrays(n=6_000))
-    exact = model.exact_
-    pruned = 0
-    for p in np.random.default_rng(2).choice(exact.size, 30, replace=False):
-        for query in (exact.query([p]), exact.query([p, (p + 1) % exact.size])):
-            got = exact._pruned(query, 25)
-            want = exact._scan([query], 25)[0]
-            if got is not None:  # same scores; positions may swap only within float error
-                pruned += 1
-                assert np.allclose(got[1], want[1], atol=1e-6)
-                assert set(got[0][:20].tolist()) == set(want[0][:20].tolist())
-    assert pruned >= 30
-
-
-def test_a_branch_and_bound_that_gives_up_falls_back_to_the_same_full_scan(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    model = ContentModel(index="exact").fit(large_arrays(n=3_000))
-    exact = model.exact_
-    queries = [exact.query([p]) for p in (3, 700, 2_500)] + [exact.query(np.arange(40))]
-    want = exact.search(queries, 25)
-    monkeypatch.setattr(exact_module, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
-    assert all(exact._pruned(q, 25) is None for q in queries if q.genre is not None)
-    for (p1, s1), (p2, s2) in zip(exact.search(queries, 25), want, strict=True):
-        assert np.allclose(s1, s2, atol=1e-6)
-        assert set(p1[:20].tolist()) == set(p2[:20].tolist())
-
-
 def test_allowed_mask_of_some_rows_is_the_full_mask_at_those_rows(tiny: Tiny) -> None:
     controls = Controls(
         exclude=frozenset({3, 4}), bounds={"energy": Bound(min=0.5), "year": Bound(max=2015)}
@@ -283,59 +230,6 @@ def test_allowed_mask_of_some_rows_is_the_full_mask_at_those_rows(tiny: Tiny) ->
     rows = np.array([0, 3, 4, 10, 80, 160, 299])
     full = allowed_mask(tiny.data, controls, [10])
     assert np.array_equal(allowed_mask(tiny.data, controls, [10], rows=rows), full[rows])
-
-
-def test_recall_at_k_hand_computed() -> None:
-    exact = np.array([[1, 2, 3, 4], [5, 6, 7, 8]])
-    approx = np.array([[4, 3, 2, 1], [5, 6, 0, -1]])
-    assert recall_at_k(exact, approx) == pytest.approx((1.0 + 0.5) / 2)
-
-
-def test_threads_and_query_blocks_do_not_change_results(
-    monkeypatch: pytest.MonkeyPatch, tiny: Tiny
-) -> None:
-    model = ContentModel(index="exact", n_threads=1).fit(tiny.data)
-    queries = [model.exact_.query(p) for p in ([0], [1, 2, 3], [150], [250, 260])]
-    single = model.exact_.search(queries, 20)
-    monkeypatch.setattr(exact_module, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(exact_module, "BLOCK_SCORES", 300)  # one query per block
-    model.exact_.n_threads = 3
-    for (p1, s1), (p2, s2) in zip(single, model.exact_.search(queries, 20), strict=True):
-        assert np.array_equal(p1, p2)
-        assert np.allclose(s1, s2, atol=1e-6)
-
-
-def test_ef_search_tuning_finds_the_smallest_sufficient_value() -> None:
-    exact = np.arange(10)[None, :]
-    calls: list[int] = []
-
-    def approx(ef: int) -> np.ndarray:
-        calls.append(ef)
-        return exact if ef >= 100 else np.full_like(exact, -1)
-
-    ef, recall = tune_width(approx, exact)
-    assert recall == 1.0
-    assert 100 <= ef <= 100 + 128 // 8
-    assert calls[:4] == [16, 32, 64, 128]
-    assert tune_width(approx, exact, limit=64) == (64, 0.0)
-
-
-def test_hnsw_recall_on_random_vectors() -> None:
-    rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((20_000, 13)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    exact = ExactIndex(vectors.T)
-    hnsw = HNSWIndex.build(vectors, n_threads=2)
-    sample = rng.choice(len(vectors), 200, replace=False)
-    truth = np.stack([p for p, _ in exact.search([exact.query([i]) for i in sample], 10)])
-
-    def approx(ef: int) -> np.ndarray:
-        hnsw.ef_search = ef
-        return hnsw.search(vectors[sample], 10)
-
-    ef, recall = tune_width(approx, truth)
-    assert recall >= 0.99
-    assert recall_at_k(truth, approx(ef)) >= 0.99
 
 
 def large_arrays(n: int = 20_000, n_genres: int = 60, seed: int = 0) -> TrackArrays:
@@ -420,36 +314,6 @@ def small_arrays(
 
 
 # -- inverted lists -------------------------------------------------------------------------
-def test_default_lists_grow_with_the_square_root_and_keep_forty_vectors_a_list() -> None:
-    assert default_lists(1_200_000) == 4096
-    assert default_lists(200_000) == 2048
-    assert default_lists(3_000) == 75
-    assert default_lists(10) == 1
-
-
-def test_ivf_lists_are_contiguous_slices_and_probing_every_list_is_exact() -> None:
-    rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((5_000, 13)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    centroids, lists = IVFIndex.train(np.ascontiguousarray(vectors.T), 64, n_threads=2)
-    order, bounds = IVFIndex.layout(lists, len(centroids))
-    laid_out = np.ascontiguousarray(vectors[order].T)
-    for lst in range(len(centroids)):  # each slice holds exactly its list's vectors
-        assert (lists[order[bounds[lst] : bounds[lst + 1]]] == lst).all()
-    # every vector sits in the list of its closest centroid
-    assert (np.argmax(vectors @ centroids.T, axis=1) == lists).mean() > 0.999
-    ivf = IVFIndex(centroids, bounds, laid_out)
-    exact = ExactIndex(laid_out)
-    queries = laid_out[:, :20].T
-    want = np.stack([p for p, _ in exact.search([exact.query([i]) for i in range(20)], 10)])
-    ivf.width = len(centroids)
-    assert np.array_equal(ivf.search(queries, 10), want)
-    ivf.width = 1  # one list: its own vectors only, best first
-    got = ivf.search(queries[:1], 10)[0]
-    own = lists[order[0]]
-    assert set(got[got >= 0].tolist()) <= set(range(bounds[own], bounds[own + 1]))
-
-
 def test_audio_ivf_reaches_the_recall_target_in_the_exact_index_memory_and_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -493,10 +357,10 @@ def test_auto_index_adds_inverted_lists_to_audio_above_the_threshold_but_not_to_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = large_arrays(n=3_000)
-    monkeypatch.setattr(vector, "AUTO_ANN_ABOVE", 1_000)
+    monkeypatch.setattr(cosine, "AUTO_ANN_ABOVE", 1_000)
     assert isinstance(AudioModel(n_threads=2).fit(data).ann_, IVFIndex)
     assert ContentModel(n_threads=2).fit(data).ann_ is None
-    monkeypatch.setattr(vector, "AUTO_ANN_ABOVE", 5_000)
+    monkeypatch.setattr(cosine, "AUTO_ANN_ABOVE", 5_000)
     assert AudioModel(n_threads=2).fit(data).ann_ is None
 
 

@@ -10,14 +10,14 @@ import numpy as np
 
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import audio_block
-from mixtape.models.exact import ExactIndex, Query
-from mixtape.models.registry import register
-from mixtape.models.vector import VectorModel
+from mixtape.models.cosine import CosineModel
+from mixtape.search.exact import ExactIndex
+from mixtape.search.query import Query
 
 
-@register
-class AudioModel(VectorModel):
+class AudioModel(CosineModel):
     name = "audio"
+    score_meaning = "cosine similarity of the standardized audio features, -1..1 (1 = same profile)"
     summary = "Cosine similarity over all 13 standardized audio features (the full-scale model)."
 
     def __init__(self, index: str = "auto", n_threads: int = 0, random_state: int = 0) -> None:

@@ -64,8 +64,18 @@ class Recommender(ABC):
     name: ClassVar[str]
     #: One line for ``mixtape models``.
     summary: ClassVar[str]
+    #: What the score of a recommendation means, in one line (shown to users).
+    score_meaning: ClassVar[str]
     #: Whether a (valence, energy) point is an acceptable seed.
     accepts_point: ClassVar[bool] = False
+    #: Whether the model asks a remote service (offline suites skip it).
+    needs_network: ClassVar[bool] = False
+
+    @classmethod
+    def available(cls) -> tuple[bool, str]:
+        """Whether the model can be used here, and if not why (override when it depends on
+        credentials or a remote service)."""
+        return True, ""
 
     data_: TrackArrays
 
@@ -108,8 +118,15 @@ class Recommender(ABC):
     def recommend_batch(
         self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
     ) -> list[list[Scored]]:
-        """Many queries at once; models override this with a batched search."""
-        return [self.recommend(s, n, controls) for s in seeds]
+        """Many queries at once (one search for all of them where a model can batch)."""
+        data = self._check_fitted()
+        for s in seeds:
+            self._validate(s, data)
+        return self._recommend_many(list(seeds), n, controls or Controls())
+
+    def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
+        """Validated queries answered together; models with a batched search override this."""
+        return [self._recommend(s, n, controls) for s in seeds]
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
         if seeds.point is not None and not self.accepts_point:

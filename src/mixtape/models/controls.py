@@ -215,13 +215,3 @@ def select(
         if len(out) == n:
             break
     return out
-
-
-def top_candidates(scores: np.ndarray, k: int) -> np.ndarray:
-    """Rows of the ``k`` highest scores (unordered), by partial selection."""
-    k = min(k, len(scores))
-    if k <= 0:
-        return np.array([], dtype=np.int64)
-    if k == len(scores):
-        return np.arange(len(scores))
-    return np.argpartition(-scores, k - 1)[:k]

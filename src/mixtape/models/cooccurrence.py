@@ -1,20 +1,21 @@
 """``cooccurrence``: item-to-item neighbours from playlists treated as baskets.
 
-The (playlists × tracks) matrix is weighted (BM25, TF-IDF or plain cosine)
-and `implicit`'s item-item k-nearest-neighbour code keeps each track's ``K``
-most similar tracks.  A query is the row of a synthetic "user" who has the
-seeds: its scores are that row times the similarity matrix, which is what
-``implicit``'s ``recommend`` computes (a test checks they agree).  We sum the
-seeds' similarity rows with numpy instead, so every candidate (not only
-implicit's top N) reaches the shared controls, and divide by the query's best
-score so scores lie in (0, 1] before any target penalty.  A query costs
-milliseconds: it touches only the seeds' ``K`` neighbours each.
+The (playlists × tracks) matrix is weighted (BM25, TF-IDF or plain cosine) and
+`implicit`'s item-item k-nearest-neighbour code keeps each track's
+``neighbours`` most similar tracks (implicit's ``K``).  A query is the row of a
+synthetic "user" who has the seeds: its scores are that row times the
+similarity matrix, which is what ``implicit``'s ``recommend`` computes (a test
+checks they agree).  We sum the seeds' similarity rows with numpy instead, so
+every candidate (not only implicit's top N) reaches the shared controls, and
+divide by the query's best score so scores lie in (0, 1] before any target
+penalty.  A query costs milliseconds: it touches only the seeds' own rows of
+the similarity matrix.
 
 The weighting is applied here and implicit's ``ItemItemRecommender.fit`` is
 given a CSR matrix: ``BM25Recommender.fit`` and friends hand their weighted
 matrix on as COO, which makes implicit raise its own ``ParameterWarning`` on
-every fit.  Saved models keep the similarity matrix (CSR arrays); refitting
-it is the expensive part on a full MPD.
+every fit.  Saved models keep the similarity matrix (CSR arrays); refitting it
+is the expensive part on a full MPD.
 """
 
 from __future__ import annotations
@@ -25,17 +26,16 @@ import scipy.sparse as sp
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
-from mixtape.models.clusters import refuse_unservable, track_label, unique_rows
 from mixtape.models.controls import Controls, allowed_mask, apply_targets, select
-from mixtape.models.registry import register
+from mixtape.models.seeding import refuse_unservable, track_label, unique_rows
 
 WEIGHTINGS = ("bm25", "tfidf", "cosine")
 
 
 def item_similarity(
-    playlists: sp.csr_matrix, weighting: str, K: int, bm25_k1: float, bm25_b: float
+    playlists: sp.csr_matrix, weighting: str, neighbours: int, bm25_k1: float, bm25_b: float
 ) -> sp.csr_matrix:
-    """(tracks × tracks) similarity: each row holds a track's ``K`` nearest neighbours."""
+    """(tracks × tracks) similarity: each row holds a track's ``neighbours`` nearest ones."""
     from implicit.nearest_neighbours import (  # lazy: implicit is slow to import
         ItemItemRecommender,
         bm25_weight,
@@ -56,16 +56,19 @@ def item_similarity(
         weighted = normalize(tfidf_weight(item_playlists)).T
     else:
         weighted = normalize(item_playlists).T
-    knn = ItemItemRecommender(K=K, num_threads=0)
+    knn = ItemItemRecommender(K=neighbours, num_threads=0)
     knn.fit(sp.csr_matrix(weighted), show_progress=False)
     similarity = sp.csr_matrix(knn.similarity, dtype=np.float32)
     similarity.sort_indices()
     return similarity
 
 
-@register
 class CooccurrenceModel(Recommender):
     name = "cooccurrence"
+    score_meaning = (
+        "co-occurrence weight (TF-IDF/BM25) relative to the best match, 0..1; "
+        "below 0: popular tracks that fill the list"
+    )
     summary = (
         "Tracks that appear in playlists with your seeds (item-item TF-IDF/BM25 via implicit)."
     )
@@ -73,14 +76,14 @@ class CooccurrenceModel(Recommender):
     def __init__(
         self,
         weighting: str = "tfidf",
-        K: int = 100,
+        neighbours: int = 100,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         backfill: bool = True,
     ) -> None:
         self.weighting = weighting
         self.backfill = backfill
-        self.K = K
+        self.neighbours = neighbours
         self.bm25_k1 = bm25_k1
         self.bm25_b = bm25_b
 
@@ -90,10 +93,10 @@ class CooccurrenceModel(Recommender):
             raise InputError(
                 f"unknown weighting {self.weighting!r}", hint="use one of " + ", ".join(WEIGHTINGS)
             )
-        if self.K < 1:
-            raise InputError(f"K must be at least 1, got {self.K}")
+        if self.neighbours < 1:
+            raise InputError(f"neighbours must be at least 1, got {self.neighbours}")
         self.similarity_ = item_similarity(
-            data.playlists, self.weighting, self.K, self.bm25_k1, self.bm25_b
+            data.playlists, self.weighting, self.neighbours, self.bm25_k1, self.bm25_b
         )
         self._index(data)
 
@@ -169,8 +172,8 @@ class CooccurrenceModel(Recommender):
     def _fill(self, k: int, mask: np.ndarray, taken: set[int], controls: Controls) -> list[Scored]:
         """Complete a short list with the tracks in most playlists, scored below every match.
 
-        With only ``K`` neighbours per seed, a one-seed query yields at most ``K``
-        candidates; a 500-track list is completed the way the RecSys Challenge
+        With ``neighbours`` similar tracks kept per track, a one-seed query yields at
+        most that many candidates; a 500-track list is completed the way the RecSys Challenge
         entries did, with popular tracks, and says so in the reason.
         """
         allowed = mask.copy()

@@ -18,8 +18,9 @@ import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.models.base import Recommender, Scored, Seeds
-from mixtape.models.clusters import CLUSTER_FEATURES, ClustersModel
+from mixtape.models.clusters import ClustersModel
 from mixtape.models.controls import Controls
+from mixtape.models.kmeans import CLUSTER_FEATURES
 
 #: Words for a high and a low z-score of each feature.
 WORDS: dict[str, tuple[str, str]] = {

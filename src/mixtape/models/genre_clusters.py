@@ -30,29 +30,24 @@ import scipy.sparse as sp
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Scored, Seeds
-from mixtape.models.clusters import (
+from mixtape.models.controls import Controls, allowed_mask, target_penalty
+from mixtape.models.kmeans import (
     CLUSTER_FEATURES,
-    NeedsAudioSeeds,
     audio_features,
-    draw_by_quota,
     fit_kmeans,
     fit_standardizer,
     standardize,
-    track_label,
-    unique_rows,
 )
-from mixtape.models.controls import Controls, allowed_mask, target_penalty
-from mixtape.models.registry import register
+from mixtape.models.quota import draw_by_quota
+from mixtape.models.seeding import NeedsAudioSeeds, track_label, unique_rows
+from mixtape.vocab import GENRE_FAMILIES, OTHER_FAMILY
 
-OTHER = "other"
+OTHER = OTHER_FAMILY
 
 
 def family_names() -> list[str]:
-    """The families, ``other`` included (last if the families module leaves it out)."""
-    from mixtape.features.families import FAMILIES
-
-    names = [str(f) for f in FAMILIES]
-    return names if OTHER in names else [*names, OTHER]
+    """The families, ``other`` last."""
+    return list(GENRE_FAMILIES)
 
 
 def family_membership(data: TrackArrays, names: list[str]) -> sp.csr_matrix:
@@ -86,9 +81,12 @@ def display(family: str) -> str:
     return _ACRONYMS.get(family, family[:1].upper() + family[1:])
 
 
-@register
 class GenreClustersModel(NeedsAudioSeeds):
     name = "genre-clusters"
+    score_meaning = (
+        "a random draw 0..1 (order=random) or 1 / (1 + distance) to the seed in its "
+        "family's standardized audio (order=nearest)"
+    )
     summary = (
         "One k-means per genre family; tracks from each seed's cluster in each of its families "
         "(random or nearest first)."

@@ -7,8 +7,8 @@ playlist feed only the content part; when no seed has playlist history the
 list is content alone and every reason says so.  A seed with neither
 history nor content features is ignored; if no seed is usable, SeedError.
 
-Both parts are the registered models (``cooccurrence`` and ``content``),
-used through their public ``recommend``: each is asked for a deeper list
+Both parts are the ``cooccurrence`` and ``content`` models, used through
+their public ``recommend``: each is asked for a deeper list
 than ``n`` without the per-artist cap and targets, which are applied once,
 to the blend.
 """
@@ -22,11 +22,11 @@ import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
-from mixtape.models import registry
 from mixtape.models.base import Recommender, Scored, Seeds
-from mixtape.models.clusters import refuse_unservable, unique_rows
+from mixtape.models.content import ContentModel
 from mixtape.models.controls import Bound, Controls, allowed_mask, apply_targets, select
 from mixtape.models.cooccurrence import CooccurrenceModel
+from mixtape.models.seeding import refuse_unservable, unique_rows
 
 _COLD = "no playlist history for your seeds, so by sound and genre alone: "
 
@@ -43,9 +43,9 @@ def _normalized(recs: list[Scored]) -> dict[int, float]:
     return {r.row: (s - low) / top for r, s in zip(recs, scores, strict=True)}
 
 
-@registry.register
 class HybridModel(Recommender):
     name = "hybrid"
+    score_meaning = "blend of co-occurrence and content scores, each divided by its best, 0..1"
     summary = (
         "Co-occurrence blended with content similarity; content alone for seeds "
         "in no playlist (cold start)."
@@ -55,20 +55,22 @@ class HybridModel(Recommender):
         self,
         alpha: float = 0.85,
         weighting: str = "tfidf",
-        K: int = 100,
+        neighbours: int = 100,
         content_params: dict[str, Any] | None = None,
     ) -> None:
         self.alpha = alpha
         self.weighting = weighting
-        self.K = K
+        self.neighbours = neighbours
         self.content_params = content_params
 
     # -- fitting ------------------------------------------------------------------------
-    def _parts(self) -> tuple[CooccurrenceModel, Recommender]:
+    def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
         if not 0.0 <= self.alpha <= 1.0:
             raise InputError(f"alpha must be between 0 and 1, got {self.alpha}")
-        cooc = CooccurrenceModel(weighting=self.weighting, K=self.K, backfill=False)
-        content = registry.create("content", **(self.content_params or {}))
+        cooc = CooccurrenceModel(
+            weighting=self.weighting, neighbours=self.neighbours, backfill=False
+        )
+        content = ContentModel(**(self.content_params or {}))
         return cooc, content
 
     def _fit(self, data: TrackArrays) -> None:

@@ -8,29 +8,22 @@ the tracks whose valence and energy are known.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from scipy.spatial import cKDTree
 
-from mixtape.errors import InputError, SeedError
+from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.registry import register
-from mixtape.models.search import best_allowed, candidate_depth, select_candidates
-from mixtape.models.vector import describe_track
+from mixtape.models.seeding import refuse_unservable
+from mixtape.vocab import MOOD_QUADRANTS, MOOD_SYNONYMS
 
-#: Quadrant words → (valence, energy).
+#: Mood words → (valence, energy): each quadrant's name, then its other words.
 MOODS: dict[str, tuple[float, float]] = {
-    "happy": (0.8, 0.8),
-    "energetic": (0.8, 0.8),
-    "angry": (0.2, 0.8),
-    "tense": (0.2, 0.8),
-    "sad": (0.2, 0.2),
-    "depressed": (0.2, 0.2),
-    "calm": (0.8, 0.2),
-    "relaxed": (0.8, 0.2),
+    word: point
+    for quadrant, point in MOOD_QUADRANTS.items()
+    for word in (quadrant, *(w for w, q in MOOD_SYNONYMS.items() if q == quadrant))
 }
 
 
@@ -52,9 +45,9 @@ def parse_mood(text: str) -> tuple[float, float]:
     return valence, energy
 
 
-@register
 class MoodModel(Recommender):
     name = "mood"
+    score_meaning = "similarity 0..1 (1 = same point on the valence-energy plane)"
     summary = "Nearest tracks on the valence–energy plane (seed tracks or a mood such as 'calm')."
     accepts_point = True
 
@@ -81,19 +74,15 @@ class MoodModel(Recommender):
         return np.asarray(self.has_mood_[rows], dtype=bool)
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
-        rows = np.asarray(seeds.rows, dtype=np.int64)
-        in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
-        if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
-            which = (
-                f"track {describe_track(data, int(rows[0]))} has"
-                if len(rows) == 1
-                else f"none of the {len(rows)} seed tracks has"
-            )
-            raise SeedError(
-                f"{which} no valence and energy",
-                hint="ingest a catalog with features (mixtape ingest tracks), "
-                "give a mood (--mood calm) or use --model cooccurrence",
-            )
+        refuse_unservable(
+            self,
+            seeds,
+            data,
+            "has no valence and energy",
+            "has valence and energy",
+            "ingest a catalog with features (mixtape ingest tracks), "
+            "give a mood (--mood calm) or use --model cooccurrence",
+        )
         super()._validate(seeds, data)
 
     def seed_point(self, seeds: Seeds) -> tuple[float, float]:
@@ -108,15 +97,6 @@ class MoodModel(Recommender):
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
         return self._recommend_many([seeds], n, controls)[0]
-
-    def recommend_batch(
-        self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
-    ) -> list[list[Scored]]:
-        """One k-d tree query for all seed points."""
-        data = self._check_fitted()
-        for s in seeds:
-            self._validate(s, data)
-        return self._recommend_many(list(seeds), n, controls or Controls())
 
     def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
         data = self.data_

@@ -14,12 +14,11 @@ import numpy as np
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask, apply_targets, select
-from mixtape.models.registry import register
 
 
-@register
 class PopularModel(Recommender):
     name = "popular"
+    score_meaning = "playlist count over the largest count plus one, 0..1 (popularity breaks ties)"
     summary = "The tracks in the most playlists, ignoring the seeds (evaluation baseline)."
 
     def __init__(self) -> None:

@@ -9,12 +9,11 @@ import numpy as np
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask, select
-from mixtape.models.registry import register
 
 
-@register
 class RandomBaseline(Recommender):
     name = "random"
+    score_meaning = "a random number 0..1"
     summary = "Uniformly random tracks (evaluation baseline; reproducible with random_state)."
 
     def __init__(self, random_state: int = 0) -> None:

@@ -1,37 +1,59 @@
-"""One registry of models, used by the CLI and the evaluation (and the planned web app)."""
+"""The models by name: one mapping, built in one place (used by the CLI, the evaluation
+and the web app).
+
+The mapping is built on first use, not at import: importing this module
+costs nothing, and the models' own imports (numba, faiss, scikit-learn)
+wait until a model is asked for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from mixtape.errors import InputError
 from mixtape.models.base import Recommender
 
-_FACTORIES: dict[str, Callable[..., Recommender]] = {}
 
+@cache
+def models() -> dict[str, type[Recommender]]:
+    """Every built-in model class by its ``name`` (one shared, mutable mapping)."""
+    from mixtape.models.audio import AudioModel
+    from mixtape.models.clusters import ClustersModel
+    from mixtape.models.content import ContentEqualModel, ContentModel
+    from mixtape.models.cooccurrence import CooccurrenceModel
+    from mixtape.models.genre_clusters import GenreClustersModel
+    from mixtape.models.hybrid import HybridModel
+    from mixtape.models.mood import MoodModel
+    from mixtape.models.popular import PopularModel
+    from mixtape.models.random_baseline import RandomBaseline
+    from mixtape.models.spotify_model import SpotifyModel
 
-def register(cls: type[Recommender]) -> type[Recommender]:
-    """Class decorator: make a model available by its ``name``."""
-    _FACTORIES[cls.name] = cls
-    return cls
-
-
-def _load_builtin() -> None:
-    # Imported lazily so `import mixtape.models.registry` has no side effects
-    # beyond defining this module.
-    from mixtape.models import builtin  # noqa: F401
+    built_in: tuple[type[Recommender], ...] = (
+        AudioModel,
+        ClustersModel,
+        ContentModel,
+        ContentEqualModel,
+        CooccurrenceModel,
+        GenreClustersModel,
+        HybridModel,
+        MoodModel,
+        PopularModel,
+        RandomBaseline,
+        SpotifyModel,
+    )
+    return {cls.name: cls for cls in built_in}
 
 
 def names() -> list[str]:
-    _load_builtin()
-    return list(_FACTORIES)
+    """The registered model names."""
+    return list(models())
 
 
-def model_class(name: str) -> Callable[..., Recommender]:
-    _load_builtin()
+def model_class(name: str) -> type[Recommender]:
+    """The model class called ``name``; InputError for an unknown name."""
     try:
-        return _FACTORIES[name]
+        return models()[name]
     except KeyError:
         raise InputError(
             f"unknown model {name!r}", hint="run `mixtape models` to list them"

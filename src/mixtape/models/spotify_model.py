@@ -21,7 +21,6 @@ from mixtape.features.arrays import TrackArrays
 from mixtape.keys import is_spotify_id
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask, select
-from mixtape.models.registry import register
 
 #: Controls attributes Spotify's endpoint understands (``year`` it does not).
 TUNABLE = ("energy", "valence", "danceability", "acousticness", "tempo", "popularity")
@@ -46,9 +45,9 @@ def _config() -> Any:
     return load_config(load_settings().data_dir)
 
 
-@register
 class SpotifyModel(Recommender):
     name = "spotify"
+    score_meaning = "Spotify's rank as 0..1 (1 = Spotify's first answer)"
     summary = "Spotify's own recommendations for up to 5 seed tracks (needs network + access)."
     #: Asks a remote service: offline suites (the model contract) skip it.
     needs_network = True

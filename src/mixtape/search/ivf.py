@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mixtape.models.signatures import ranges
-from mixtape.models.topk import top_k
+from mixtape.search.signatures import ranges
+from mixtape.search.topk import ordered, top_k
 
 #: Training points per centroid (faiss warns below 39; more costs time, not recall).
 POINTS_PER_LIST = 64
@@ -116,23 +116,21 @@ class IVFIndex:
         return order, bounds
 
     def search(self, queries: np.ndarray, k: int) -> np.ndarray:
-        """Positions (len(queries), k) of the best found, -1 where fewer were found."""
+        """Positions (len(queries), k) of the best found, best first (ties: the lower
+        position), -1 where fewer were found."""
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         out = np.full((len(queries), k), -1, dtype=np.int64)
         probe_k = min(self.nprobe, self.n_lists)
         closeness = queries @ self.centroids.T
         bounds = self._bounds
         for i, q in enumerate(queries):
-            c = closeness[i]
-            probe = np.argpartition(-c, probe_k - 1)[:probe_k] if probe_k < len(c) else c.argsort()
+            probe = top_k(closeness[i], probe_k)
             parts = [q @ self.vectors_t[:, bounds[lst] : bounds[lst + 1]] for lst in probe.tolist()]
             positions = ranges(self.bounds[probe], self.bounds[probe + 1] - self.bounds[probe])
             if not len(positions):
                 continue
-            scores = np.concatenate(parts)
-            keep = top_k(scores, k)
-            keep = keep[np.argsort(-scores[keep], kind="stable")]
-            out[i, : len(keep)] = positions[keep]
+            best, _ = ordered(positions, np.concatenate(parts), k)
+            out[i, : len(best)] = best
         return out
 
     def to_arrays(self) -> dict[str, np.ndarray]:

@@ -1,21 +1,11 @@
-"""How the cosine models search: the shared pieces around the indexes.
+"""From a search's candidates to the list a model returns, with the controls applied.
 
-The exact index is :mod:`mixtape.models.exact`; partial selection is
-:mod:`mixtape.models.topk`.
-
-**Approximate.**  Inverted lists (``ivf``: the positions laid out list by list,
-so each list is a slice of the exact index's own matrix) or an HNSW graph (faiss
-``IndexHNSWFlat`` over an *embedding* of the same vectors) retrieve candidates
-that the exact index then re-scores, so reported scores are always exact.
-Their search width (``nprobe``, ``efSearch``) is tuned at fit until recall@10
-against exact search is at least 0.99 on a sample of queries (or a limit is
-reached; the measured recall is kept), and they are saved in the model's
-``.npz``.  When the HNSW embedding is the dense part itself (``audio``) the
-exact index reads the graph's vectors instead of holding a second copy.
-
-This module holds what every search shares: how many candidates to fetch so
-that the controls still leave ``n`` (``candidate_depth``), and picking the
-allowed ones from a search's candidates or from every score.
+A search returns more candidates than ``n`` (``candidate_depth``: exclusions,
+seeds and the artist cap need slack); ``select_candidates`` keeps the allowed
+ones.  When filters leave too few, or targets re-rank, a model scores every
+track and ``best_allowed`` picks from all of them, looking deeper until ``n``
+survive.  Ties go to the lower index (:func:`mixtape.search.topk.top_k`), then
+to the lower row (:func:`mixtape.models.controls.select`).
 """
 
 from __future__ import annotations
@@ -26,17 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from mixtape.features.arrays import TrackArrays
-from mixtape.models.controls import (
-    Controls,
-    allowed_mask,
-    apply_targets,
-    select,
-    top_candidates,
-)
-
-#: Above this many tracks ``index="auto"`` builds an approximate index (IVF; ``content``
-#: stays exact).
-AUTO_ANN_ABOVE = 200_000
+from mixtape.models.controls import Controls, allowed_mask, apply_targets, select
+from mixtape.search.topk import top_k
 
 
 def candidate_depth(n: int, controls: Controls, n_seeds: int) -> int:
@@ -83,7 +64,7 @@ def best_allowed(
     rows, scores = rows[keep], scores[keep]
     depth = max(1, candidate_depth(n, controls, 0))
     while True:
-        cand = top_candidates(scores, depth)
+        cand = top_k(scores, depth)
         picked = select(rows[cand], scores[cand], n, data, controls, mask)
         if len(picked) >= n or depth >= len(rows):
             return picked

@@ -1,7 +1,7 @@
 """Cosine-similarity models over feature vectors: the machinery they share.
 
-A :class:`VectorModel` indexes the tracks it can describe as *positions* of
-an :class:`~mixtape.models.exact.ExactIndex` (plus, when asked or for big
+A :class:`CosineModel` indexes the tracks it can describe as *positions* of
+an :class:`~mixtape.search.exact.ExactIndex` (plus, when asked or for big
 catalogs, an approximate index: inverted lists or an HNSW graph) and answers
 every query the same way: build the seeds' query vector,
 fetch ``candidate_depth`` candidates (exclusions, seeds and the artist cap
@@ -20,73 +20,34 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mixtape.errors import InputError, SeedError
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.errors import InputError
+from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import column_stats
 from mixtape.models.base import Recommender, Scored, Seeds
+from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.exact import ExactIndex, Query, default_threads
-from mixtape.models.hnsw import HNSWIndex, tune_width
-from mixtape.models.ivf import IVFIndex, default_lists
-from mixtape.models.search import (
-    AUTO_ANN_ABOVE,
-    best_allowed,
-    candidate_depth,
-    select_candidates,
-)
+from mixtape.models.feature_words import mean_z, similar_features
+from mixtape.models.seeding import refuse_unservable
+from mixtape.search.embedding import embedding, query_embedding
+from mixtape.search.exact import ExactIndex
+from mixtape.search.hnsw import HNSWIndex
+from mixtape.search.ivf import IVFIndex, default_lists
+from mixtape.search.query import Query
+from mixtape.search.threads import default_threads
+from mixtape.search.tuning import tune_width
 
 INDEXES = ("auto", "exact", "hnsw", "ivf")
+#: Above this many tracks ``index="auto"`` builds an approximate index (inverted lists;
+#: ``content`` stays exact).
+AUTO_ANN_ABOVE = 200_000
 #: Version of the arrays ``_state`` saves (2: genres as signatures, approximate indexes
 #: as ``ann``); a saved model of another version is refitted, not misread.
 STATE_FORMAT = 2
-#: Features a reason may name, in the order they are preferred on a tie.
-READABLE = (
-    "energy",
-    "danceability",
-    "valence",
-    "acousticness",
-    "tempo",
-    "instrumentalness",
-    "speechiness",
-)
-_READABLE_COLS = np.array([AUDIO_COLUMNS.index(c) for c in READABLE])
 _RECALL_QUERIES = 200
 _RECALL_K = 10
 
 
-def describe_track(data: TrackArrays, row: int) -> str:
-    name = str(data.names[row]) if data.names[row] else ""
-    return f"'{name}' ({data.keys[row]})" if name else str(data.keys[row])
-
-
-def similar_features(
-    z_query: np.ndarray, z_rows: np.ndarray, known: np.ndarray, top: int = 2
-) -> list[str]:
-    """Per row, the ``top`` readable features closest to the query's (as words)."""
-    gaps = np.abs(z_rows[:, _READABLE_COLS] - z_query[_READABLE_COLS])
-    gaps[~known[:, _READABLE_COLS] | np.isnan(gaps)] = np.inf
-    order = np.argsort(gaps, axis=1, kind="stable")[:, :top]
-    out = []
-    for picks, row in zip(order.tolist(), gaps.tolist(), strict=True):
-        out.append(_and([READABLE[j] for j in picks if row[j] != np.inf]))
-    return out
-
-
-def mean_z(z: np.ndarray) -> np.ndarray:
-    """Column means over the known (non-NaN) values; NaN where a column is all unknown."""
-    if len(z) == 1:
-        return np.asarray(z[0], dtype=np.float64)
-    known = ~np.isnan(z)
-    counts = known.sum(axis=0)
-    sums = np.where(known, z, 0.0).sum(axis=0)
-    return np.divide(sums, counts, out=np.full(z.shape[1], np.nan), where=counts > 0)
-
-
-def _and(names: list[str]) -> str:
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-class VectorModel(Recommender):
+class CosineModel(Recommender):
     """Base of the cosine models: index building, controls, batching, persistence."""
 
     index: str
@@ -118,7 +79,7 @@ class VectorModel(Recommender):
         """Which approximate index to build ("hnsw", "ivf" or None for exact search only).
 
         ``index="auto"``: inverted lists for big catalogs (as fast as the graph
-        here, in the exact index's own memory; see :mod:`mixtape.models.ivf`).
+        here, in the exact index's own memory; see :mod:`mixtape.search.ivf`).
         """
         if self.index == "auto":
             return "ivf" if exact.size > AUTO_ANN_ABOVE else None
@@ -158,7 +119,7 @@ class VectorModel(Recommender):
     def _build_hnsw(self) -> None:
         exact = self.exact_
         chunks = (
-            exact.embedding(np.arange(a, min(a + 100_000, exact.size)), self.projection_)
+            embedding(exact, np.arange(a, min(a + 100_000, exact.size)), self.projection_)
             for a in range(0, exact.size, 100_000)
         )
         self.ann_ = HNSWIndex.build(chunks, n_threads=self._threads())
@@ -287,19 +248,14 @@ class VectorModel(Recommender):
         return self.position_[rows] >= 0
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
-        rows = np.asarray(seeds.rows, dtype=np.int64)
-        in_range = all(0 <= r < data.n_tracks for r in seeds.rows)
-        if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
-            which = (
-                f"track {describe_track(data, int(rows[0]))} has"
-                if len(rows) == 1
-                else f"none of the {len(rows)} seed tracks has"
-            )
-            raise SeedError(
-                f"{which} no {self.needs}",
-                hint="ingest a catalog with features (mixtape ingest tracks) "
-                "or use --model cooccurrence",
-            )
+        refuse_unservable(
+            self,
+            seeds,
+            data,
+            f"has no {self.needs}",
+            f"has {self.needs}",
+            "ingest a catalog with features (mixtape ingest tracks) or use --model cooccurrence",
+        )
         super()._validate(seeds, data)
 
     def _positions(self, seeds: Seeds) -> np.ndarray:
@@ -312,7 +268,7 @@ class VectorModel(Recommender):
         exact = self.exact_
         pool = k if self.projection_ is None else max(2 * k, self.ann_.width)
         found = self.ann_.search(
-            np.stack([exact.query_embedding(q, self.projection_) for q in queries]), pool
+            np.stack([query_embedding(exact, q, self.projection_) for q in queries]), pool
         )
         out = []
         for q, pos in zip(queries, found, strict=True):
@@ -329,15 +285,6 @@ class VectorModel(Recommender):
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
         return self._recommend_many([seeds], n, controls)[0]
-
-    def recommend_batch(
-        self, seeds: Sequence[Seeds], n: int = 10, controls: Controls | None = None
-    ) -> list[list[Scored]]:
-        """Many queries with one search (one matrix product or one HNSW batch)."""
-        data = self._check_fitted()
-        for s in seeds:
-            self._validate(s, data)
-        return self._recommend_many(list(seeds), n, controls or Controls())
 
     def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
         positions = [self._positions(s) for s in seeds]

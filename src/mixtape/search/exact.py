@@ -12,43 +12,37 @@ The dense part holds the audio features; the *groups* hold one-hot blocks
 (era, popularity) together with the track's norm, so their contribution is a
 per-query table over a few hundred groups instead of extra columns; the sparse
 part (genre TF-IDF) is kept as *signatures*, the distinct sparse rows
-(:mod:`mixtape.models.signatures`), scored once per query through a genre →
+(:mod:`mixtape.search.signatures`), scored once per query through a genre →
 signature inverted index.  With groups or signatures the search is a branch
 and bound (``ExactIndex._pruned``): tracks sharing a genre with the query are
 bounded per signature and per *cell* (a run of one group and one signature:
 one genre score, one table entry, the largest dense norm); the best-bounded
 signatures are visited first for a k-th best score, then only the signatures
 and cells that can still reach it (a compiled loop,
-:func:`mixtape.models.kernels.sharing_top`); groups of the other tracks are
+:func:`mixtape.search.kernels.sharing_top`); groups of the other tracks are
 scanned best bound first until none can reach it.
 Otherwise every position is scored: top-k uses a sampled threshold (``s >= t``
 is much cheaper than ``np.argpartition`` over a million scores) with an exact
 fallback, ties going to the lower position, and work is split over threads by
 contiguous position ranges (numpy releases the GIL; BLAS is kept to one thread
-inside so the two levels do not fight over two cores).
+inside so the two levels do not fight over two cores: :mod:`mixtape.search.threads`).
 
-Threads: ``n_threads`` of the models (0 = one per core) sets both our own
-search threads and faiss's OpenMP threads (``faiss.omp_set_num_threads``,
-process-wide, set before each build and batch search; single queries use one).
+The approximate indexes search an embedding of the same vectors
+(:mod:`mixtape.search.embedding`) and re-score what they find here.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from mixtape.models.kernels import sharing_top
-from mixtape.models.signatures import Signatures
-from mixtape.models.topk import best_scores, ordered, top_k
+from mixtape.search.query import Query
+from mixtape.search.signatures import Signatures
+from mixtape.search.threads import pool, single_threaded_blas
+from mixtape.search.topk import best_scores, ordered, top_k
 
 #: Scores computed at once in a batch (queries x positions), to bound memory.
 BLOCK_SCORES = 8_000_000
@@ -57,65 +51,6 @@ PARALLEL_ABOVE = 100_000
 #: Share of the index the branch and bound may score among tracks sharing a genre with
 #: the query before it gives up for a full scan (cheaper past that).
 SHARING_BUDGET = 0.25
-
-
-def default_threads() -> int:
-    """Threads used when a model says ``n_threads=0``: one per core."""
-    return max(1, os.cpu_count() or 1)
-
-
-@lru_cache(maxsize=4)
-def _pool(n_threads: int) -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(n_threads, thread_name_prefix="mixtape-search")
-
-
-@lru_cache(maxsize=1)
-def _blas_libraries() -> list[Any]:
-    """threadpoolctl's controllers of the BLAS libraries loaded (numpy's, faiss's...)."""
-    from threadpoolctl import ThreadpoolController
-
-    return list(ThreadpoolController().select(user_api="blas").lib_controllers)
-
-
-@contextmanager
-def _single_threaded_blas() -> Iterator[None]:
-    """BLAS on one thread: our own threads split the work.
-
-    On a small, busy machine a multi-threaded BLAS product over a million
-    columns was measured 2-5x slower than a single-threaded one.  The limit
-    is process-wide while a search runs and restored after it.  The libraries
-    are looked up once and set directly (about 2 µs; threadpoolctl's
-    ``limit()`` context inspects them each time, 14 µs).
-    """
-    libraries = _blas_libraries()
-    before = [lib.num_threads for lib in libraries]
-    for lib in libraries:
-        lib.set_num_threads(1)
-    try:
-        yield
-    finally:
-        for lib, n in zip(libraries, before, strict=True):
-            lib.set_num_threads(n)
-
-
-@dataclass
-class Query:
-    """A query vector in the index's parts (see the module docstring)."""
-
-    dense: np.ndarray  # (d,) float32
-    onehots: list[np.ndarray] = field(default_factory=list)  # per categorical block, (buckets,)
-    sparse: tuple[np.ndarray, np.ndarray] | None = None  # (columns, values)
-    table: np.ndarray | None = None  # (groups,) float32, derived from onehots
-    genre: np.ndarray | None = None  # (signatures,) genre scores, derived from sparse
-    genre_sigs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    sharing: tuple[np.ndarray, np.ndarray] | None = None  # positions with a genre score, scores
-
-    @property
-    def norm(self) -> float:
-        total = float(self.dense @ self.dense) + sum(float(v @ v) for v in self.onehots)
-        if self.sparse is not None:
-            total += float(self.sparse[1] @ self.sparse[1])
-        return float(np.sqrt(total))
 
 
 class ExactIndex:
@@ -322,7 +257,7 @@ class ExactIndex:
 
     def scores(self, query: Query) -> np.ndarray:
         """Exact scores of every position (m,) float32."""
-        with _single_threaded_blas():
+        with single_threaded_blas():
             return self._block_scores([query], 0, self.size)[0]
 
     def _shards(self) -> list[tuple[int, int]]:
@@ -347,7 +282,7 @@ class ExactIndex:
         """For each query, the ``k`` best (positions, scores), best first."""
         k = min(k, self.size)
         results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(queries)
-        with _single_threaded_blas():
+        with single_threaded_blas():
             if len(self._bounds) > 2 or self.signatures is not None:
                 for i, q in enumerate(queries):
                     results[i] = self._pruned(q, k)
@@ -363,8 +298,8 @@ class ExactIndex:
         if len(shards) == 1:
             parts = [self._search_shard(queries, k, 0, self.size)]
         else:
-            pool = _pool(len(shards))
-            futures = [pool.submit(self._search_shard, queries, k, a, b) for a, b in shards]
+            threads = pool(len(shards))
+            futures = [threads.submit(self._search_shard, queries, k, a, b) for a, b in shards]
             parts = [f.result() for f in futures]
         results = []
         for i in range(len(queries)):
@@ -423,9 +358,8 @@ class ExactIndex:
     def _sharing_top(
         self, query: Query, k: int, q_norm: float
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Every track sharing a genre with the query that could be in its top ``k``, scored
-        (``kernels.sharing_top``); None when that would be more than ``SHARING_BUDGET`` of the
-        index."""
+        """Every track sharing a genre with the query that could be in its top ``k``, scored;
+        None when that would be more than ``SHARING_BUDGET`` of the index."""
         sigs = self.signatures
         assert sigs is not None and query.genre is not None
         table = query.table if query.table is not None else np.zeros(1, dtype=np.float32)
@@ -434,52 +368,14 @@ class ExactIndex:
             if query.onehots
             else np.zeros(0, dtype=np.float32)
         )
-        positions, scores, complete = sharing_top(
+        return sigs.top_sharing(
             query.genre_sigs,
             query.genre,
             query.dense,
             q_norm,
             table,
             onehot,
-            sigs.block_start,
             self.dense_t,
-            sigs.sig_bounds,
-            sigs.sig_bits,
-            sigs.sig_cell_bounds,
-            sigs.cell_rows,
-            sigs.cell_row_norm,
             k,
             int(self.size * SHARING_BUDGET),
         )
-        return (positions, scores) if complete else None
-
-    # -- approximate-search support -------------------------------------------------
-    def embedding(self, positions: np.ndarray, projection: np.ndarray | None) -> np.ndarray:
-        """Dense vectors (len, D) whose inner products approximate the exact scores.
-
-        Dense part, then each categorical block one-hot times its scale, then the
-        sparse part (times ``projection`` when given, e.g. a random projection).
-        """
-        parts = [self.dense_t[:, positions].T]
-        groups = self.group_of(positions)
-        for c, n_b in enumerate(self.n_buckets):
-            block = np.zeros((len(positions), n_b), dtype=np.float32)
-            buckets = self.group_buckets[groups, c]
-            has = np.flatnonzero(buckets >= 0)
-            block[has, buckets[has]] = self.group_scale[groups[has], c]
-            parts.append(block)
-        if self.signatures is not None:
-            rows = self.signatures.rows(positions)
-            parts.append(
-                np.asarray(rows @ projection if projection is not None else rows.toarray())
-            )
-        return np.hstack(parts).astype(np.float32)
-
-    def query_embedding(self, query: Query, projection: np.ndarray | None) -> np.ndarray:
-        parts = [query.dense, *query.onehots]
-        if self.signatures is not None:
-            vec = np.zeros(self.signatures.n_columns, dtype=np.float32)
-            if query.sparse is not None:
-                vec[query.sparse[0]] = query.sparse[1]
-            parts.append(vec @ projection if projection is not None else vec)
-        return np.concatenate(parts).astype(np.float32)

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixtape.models.signatures import Signatures, distinct_rows, ranges
+from mixtape.search.signatures import Signatures, distinct_rows, ranges
 
 
 def random_rows(seed: int, n: int = 400, cols: int = 12) -> sp.csr_matrix:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from mixtape.models.kernels import genre_scores
+from mixtape.search.kernels import genre_scores, sharing_top
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -221,3 +221,43 @@ class Signatures:
         starts = self.cell_bounds[cells]
         lengths = self.cell_bounds[np.asarray(cells) + 1] - starts
         return ranges(starts, lengths), np.repeat(np.arange(len(cells)), lengths)
+
+    def top_sharing(
+        self,
+        sigs: np.ndarray,
+        genre: np.ndarray,
+        q_dense: np.ndarray,
+        q_norm: float,
+        table: np.ndarray,
+        onehot: np.ndarray,
+        dense_t: np.ndarray,
+        k: int,
+        budget: int,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(positions, scores) of every track of the signatures ``sigs`` that could be in
+        the query's top ``k``, or None once more than ``budget`` would be scored.
+
+        ``genre`` holds the query's score of each signature, ``table`` its score of
+        each group and ``onehot`` its one-hot blocks end to end; ``dense_t`` is the
+        index's dense part (d, m).  The compiled branch and bound
+        (:func:`mixtape.search.kernels.sharing_top`) bounds each signature, then each
+        of its cells, against the k-th best score found so far.
+        """
+        positions, scores, complete = sharing_top(
+            sigs,
+            genre,
+            q_dense,
+            q_norm,
+            table,
+            onehot,
+            self.block_start,
+            dense_t,
+            self.sig_bounds,
+            self.sig_bits,
+            self.sig_cell_bounds,
+            self.cell_rows,
+            self.cell_row_norm,
+            k,
+            budget,
+        )
+        return (positions, scores) if complete else None

@@ -1,21 +1,18 @@
 """Approximate top-k: a faiss HNSW graph over the exact index's vectors.
 
-Built once at fit; ``efSearch`` is tuned (:func:`tune_width`, shared with the
-inverted lists' ``nprobe``) until recall@10 against exact search reaches
-:data:`TARGET_RECALL`; the graph is saved with the model as bytes.  Fastest per
+Built once at fit; ``efSearch`` is tuned (:func:`mixtape.search.tuning.tune_width`,
+shared with the inverted lists' ``nprobe``) until recall@10 against exact search
+reaches the target; the graph is saved with the model as bytes.  Fastest per
 query, but at 13 dimensions its links take about three times the memory of the
 vectors; ``index="auto"`` uses inverted lists instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-
-#: Recall@10 the HNSW search must reach against exact search.
-TARGET_RECALL = 0.99
 
 
 class HNSWIndex:
@@ -105,49 +102,3 @@ class HNSWIndex:
 
         graph = faiss.deserialize_index(np.asarray(state["hnsw"], dtype=np.uint8))
         return cls(graph, ef_search, n_threads)
-
-
-def recall_at_k(exact: np.ndarray, approx: np.ndarray) -> float:
-    """Mean share of each row of ``exact`` (queries x k) found in the same row of ``approx``."""
-    exact = np.atleast_2d(exact)
-    approx = np.atleast_2d(approx)
-    if exact.shape[0] == 0:
-        return 1.0
-    hits = [
-        len(np.intersect1d(e[e >= 0], a[a >= 0])) / max(1, int((e >= 0).sum()))
-        for e, a in zip(exact, approx, strict=True)
-    ]
-    return float(np.mean(hits))
-
-
-def tune_width(
-    approx: Callable[[int], np.ndarray],
-    exact: np.ndarray,
-    *,
-    start: int = 16,
-    limit: int = 1024,
-    target: float = TARGET_RECALL,
-) -> tuple[int, float]:
-    """The smallest search width (HNSW ``efSearch``, IVF ``nprobe``), to within 1/8,
-    whose recall@k reaches ``target``.
-
-    Doubles from ``start``, then bisects between the last miss and the first
-    hit.  ``approx(width)`` returns the approximate top-k rows for the sample
-    queries whose exact top-k is ``exact``.  Returns (width, its recall); at
-    ``limit`` without reaching the target, the limit and what it reached.
-    """
-    width, low = start, 0
-    recall = recall_at_k(exact, approx(width))
-    while recall < target and width < limit:
-        low, width = width, min(2 * width, limit)
-        recall = recall_at_k(exact, approx(width))
-    if recall < target:
-        return width, recall
-    while low and width - low > max(1, width // 8):
-        middle = (low + width) // 2
-        got = recall_at_k(exact, approx(middle))
-        if got >= target:
-            width, recall = middle, got
-        else:
-            low = middle
-    return width, recall

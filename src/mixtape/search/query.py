@@ -1,0 +1,29 @@
+"""A query of the exact index, in the index's parts (see :mod:`mixtape.search.exact`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Query:
+    """A query vector split like the index's vectors: a dense part, one-hot blocks and a
+    sparse part, plus what the index derives from them once per query."""
+
+    dense: np.ndarray  # (d,) float32
+    onehots: list[np.ndarray] = field(default_factory=list)  # per categorical block, (buckets,)
+    sparse: tuple[np.ndarray, np.ndarray] | None = None  # (columns, values)
+    table: np.ndarray | None = None  # (groups,) float32, derived from onehots
+    genre: np.ndarray | None = None  # (signatures,) genre scores, derived from sparse
+    genre_sigs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sharing: tuple[np.ndarray, np.ndarray] | None = None  # positions with a genre score, scores
+
+    @property
+    def norm(self) -> float:
+        """The length of the whole vector (dense, one-hot and sparse parts)."""
+        total = float(self.dense @ self.dense) + sum(float(v @ v) for v in self.onehots)
+        if self.sparse is not None:
+            total += float(self.sparse[1] @ self.sparse[1])
+        return float(np.sqrt(total))
