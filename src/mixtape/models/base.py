@@ -77,6 +77,12 @@ class Recommender(ABC):
         credentials or a remote service)."""
         return True, ""
 
+    @classmethod
+    def fit_note(cls) -> str:
+        """Slow one-off work the next fit will also do, in a few words for a status line
+        ("" when none), e.g. "compiling search kernels (first run only)"."""
+        return ""
+
     data_: TrackArrays
 
     def get_params(self) -> dict[str, Any]:

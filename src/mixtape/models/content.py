@@ -56,6 +56,7 @@ from mixtape.models.candidates import best_allowed, select_candidates
 from mixtape.models.content_index import block_index
 from mixtape.models.controls import Controls, allowed_mask
 from mixtape.models.cosine import CosineModel
+from mixtape.search import kernels
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 from mixtape.search.topk import top_k
@@ -89,12 +90,21 @@ class _ContentBase(CosineModel):
             "genres": self.genre_weight,
         }
 
+    @classmethod
+    def fit_note(cls) -> str:
+        return "" if kernels.cache_is_warm() else "compiling search kernels (first run only)"
+
     def _fit(self, data: TrackArrays) -> None:
         if self.aggregate not in AGGREGATES:
             raise InputError(
                 f"unknown aggregate {self.aggregate!r}", hint="use " + " or ".join(AGGREGATES)
             )
         super()._fit(data)
+        _compile_kernels()
+
+    def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
+        super()._restore(state, data)
+        _compile_kernels()
 
     def _build(self, data: TrackArrays) -> tuple[ExactIndex, np.ndarray]:
         blocks = content_blocks(
@@ -238,6 +248,13 @@ class _ContentBase(CosineModel):
         label = f"{start}s" if width == 10 else f"{start}–{start + width - 1}"
         theirs = (np.floor(year[rows] / width) * width).tolist()
         return [label if t == start else "" for t in theirs]
+
+
+def _compile_kernels() -> None:
+    """Compile the search kernels now, while fitting (and its status line) runs, rather than
+    during the first query; only when the disk cache lacks them."""
+    if not kernels.cache_is_warm():
+        kernels.warm_up()
 
 
 def _projected(exact: ExactIndex) -> bool:

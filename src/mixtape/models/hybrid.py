@@ -64,6 +64,10 @@ class HybridModel(Recommender):
         self.content_params = content_params
 
     # -- fitting ------------------------------------------------------------------------
+    @classmethod
+    def fit_note(cls) -> str:
+        return ContentModel.fit_note()
+
     def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
         if not 0.0 <= self.alpha <= 1.0:
             raise InputError(f"alpha must be between 0 and 1, got {self.alpha}")
