@@ -1,8 +1,8 @@
 """Vector search: exact, inverted-list and graph indexes and top-k selection.
 
-Only numpy, scipy, numba and faiss: nothing here knows about models, features
-or the catalog.  The cosine models (:mod:`mixtape.models.cosine`) build their
-indexes from these parts.
+Only numpy, scipy, numba, faiss (and threadpoolctl, platformdirs): nothing here knows
+about models, features or the catalog.  The cosine models
+(:mod:`mixtape.models.cosine`) build their indexes from these parts.
 
 * :mod:`~mixtape.search.exact` -- exact top-k over block-structured unit vectors,
   with a branch and bound over genre signatures;
