@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from mixtape.library.recommending import Recommending
+from mixtape.library.ingesting import Ingesting
 from mixtape.library.reports import Reports
+from mixtape.library.spotify_ops import SpotifyOps
 
 
-class Mixtape(Recommending, Reports):
+class Mixtape(SpotifyOps, Reports, Ingesting):
     """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
 
     ``Mixtape(settings)`` opens nothing; the catalog is opened on first use
