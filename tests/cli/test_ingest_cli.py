@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mixtape.cli.app import main
 from mixtape.demo import generate
 from mixtape.demo.write_files import write_mpd_slices
 from mixtape.ingest import mpd
 from mixtape.records import IngestSummary
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +25,7 @@ def test_ctrl_c_says_what_was_committed_and_that_a_rerun_resumes(
     slices: list[Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Callable[[list[str]], tuple[int, str, str]],
 ) -> None:
     real = mpd.ingest_mpd
 
@@ -48,15 +37,15 @@ def test_ctrl_c_says_what_was_committed_and_that_a_rerun_resumes(
 
     monkeypatch.setattr(mpd, "ingest_mpd", stopped_after_one)
     url = f"sqlite:///{tmp_path / 'catalog.db'}"
-    code, out, err = run(["--db", url, "ingest", "mpd", *map(str, slices)], capsys)
+    code, out, err = cli(["--db", url, "ingest", "mpd", *map(str, slices)])
     assert code == 130
     assert out == ""
     assert "interrupted: 1 source(s) committed (1000 records loaded) before the stop" in err
     assert "Running the same command again resumes" in err
 
     monkeypatch.setattr(mpd, "ingest_mpd", real)
-    code, out, err = run(["--db", url, "ingest", "mpd", "--json", *map(str, slices)], capsys)
+    code, out, err = cli(["--db", url, "ingest", "mpd", "--json", *map(str, slices)])
     assert code == 0, err
     assert json.loads(out)["ok"] == 3
-    code, out, _ = run(["--db", url, "stats", "--json"], capsys)
+    code, out, _ = cli(["--db", url, "stats", "--json"])
     assert json.loads(out)["playlists"] == 2_500  # the first slice was not loaded twice
