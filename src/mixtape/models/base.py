@@ -138,7 +138,7 @@ class Recommender(ABC):
         if seeds.point is not None and not self.accepts_point:
             raise SeedError(
                 f"the {self.name} model needs seed tracks, not a point on the mood plane",
-                hint="use --model mood for --mood",
+                hint="use the mood model for a point on the mood plane",
             )
         for row in seeds.rows:
             if not 0 <= row < data.n_tracks:

@@ -77,6 +77,10 @@ class ClustersModel(NeedsAudioSeeds):
         "k-means on standardized audio; each of your seeds' clusters gives tracks "
         "in proportion to its share of the seeds."
     )
+    score_meaning = (
+        "cosine similarity of the audio features to the seeds in the track's cluster "
+        "(1 = the same sound), less any target penalty"
+    )
 
     def __init__(
         self,

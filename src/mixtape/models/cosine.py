@@ -254,7 +254,7 @@ class CosineModel(Recommender):
             data,
             f"has no {self.needs}",
             f"has {self.needs}",
-            "ingest a catalog with features (mixtape ingest tracks) or use --model cooccurrence",
+            "ingest a catalog with features (mixtape ingest tracks) or use the cooccurrence model",
         )
         super()._validate(seeds, data)
 

@@ -20,6 +20,7 @@ class PopularModel(Recommender):
     name = "popular"
     score_meaning = "playlist count over the largest count plus one, 0..1 (popularity breaks ties)"
     summary = "The tracks in the most playlists, ignoring the seeds (evaluation baseline)."
+    score_meaning = "playlist count scaled into [0, 1) (near 1: in the most playlists)"
 
     def __init__(self) -> None:
         pass

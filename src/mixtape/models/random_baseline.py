@@ -15,6 +15,7 @@ class RandomBaseline(Recommender):
     name = "random"
     score_meaning = "a random number 0..1"
     summary = "Uniformly random tracks (evaluation baseline; reproducible with random_state)."
+    score_meaning = "a random number in [0, 1): it means nothing (a baseline)"
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state

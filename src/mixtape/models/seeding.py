@@ -67,6 +67,6 @@ class NeedsAudioSeeds(Recommender):
             data,
             f"has no audio features, so the {self.name} model cannot place it in a cluster",
             f"has audio features, so the {self.name} model cannot place them in clusters",
-            "try --model cooccurrence or hybrid",
+            "try the cooccurrence or hybrid model",
         )
         super()._validate(seeds, data)

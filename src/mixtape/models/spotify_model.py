@@ -49,6 +49,7 @@ class SpotifyModel(Recommender):
     name = "spotify"
     score_meaning = "Spotify's rank as 0..1 (1 = Spotify's first answer)"
     summary = "Spotify's own recommendations for up to 5 seed tracks (needs network + access)."
+    score_meaning = "Spotify's rank as a score: 1 - rank / (tracks + 1) (higher: earlier)"
     #: Asks a remote service: offline suites (the model contract) skip it.
     needs_network = True
 
