@@ -7,6 +7,9 @@ and exits non-zero; the web layer maps the class to a status code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class MixtapeError(Exception):
     """Base of every error mixtape raises on purpose."""
@@ -35,9 +38,17 @@ class CatalogError(MixtapeError):
 
 
 class InputError(MixtapeError):
-    """A user-supplied file or value is unusable."""
+    """A user-supplied file or value is unusable.
+
+    ``field`` names the input it concerns (e.g. ``"target"``), so each front end
+    can point at it its own way (a CLI option, a form field).
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
 
 
 class IngestError(InputError):
@@ -50,11 +61,27 @@ class IngestError(InputError):
         source: str | None = None,
         location: str | None = None,
         hint: str | None = None,
+        field: str | None = None,
     ) -> None:
         where = ", ".join(part for part in (source, location) if part)
-        super().__init__(f"{where}: {message}" if where else message, hint=hint)
+        super().__init__(f"{where}: {message}" if where else message, hint=hint, field=field)
         self.source = source
         self.location = location
+
+
+class Interrupted(MixtapeError):
+    """A long operation was stopped (Ctrl-C) between or inside its transactions.
+
+    ``done`` holds the results of the steps committed before the stop (for an
+    ingest: one :class:`~mixtape.records.IngestSummary` per file), so a front end
+    can say what was kept; the step under way was rolled back.
+    """
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, done: Sequence[Any] = (), hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.done = tuple(done)
 
 
 class UnknownTrackError(InputError):

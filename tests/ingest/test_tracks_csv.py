@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +17,10 @@ from mixtape.cli.app import main
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
-from tests.ingest.test_csv_layouts import FEATURES as LAYOUT_FEATURES
-from tests.ingest.test_csv_layouts import HEADERS
+from tests.csv_data import FEATURES, SHORT_GENRE_CRAWL, aid, alid, tid, write_csv
+from tests.csv_data import TRACK_HEADERS as HEADERS
 
-FEATURES = LAYOUT_FEATURES
 COUNTED = ("tracks", "artists", "albums", "audio_features", "artist_track", "track_genres")
-
-
-def tid(n: int) -> str:
-    return f"track{n:017d}"
-
-
-def aid(n: int) -> str:
-    return f"artist{n:016d}"
-
-
-def alid(n: int) -> str:
-    return f"album{n:017d}"
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -96,21 +75,7 @@ def track(catalog: Catalog, key: str) -> dict[str, Any]:
     return out
 
 
-SONGS_HEADER = [
-    "track_id",
-    "track_name",
-    "track_artist",
-    "track_popularity",
-    "track_album_id",
-    "track_album_name",
-    "track_album_release_date",
-    "playlist_name",
-    "playlist_id",
-    "playlist_genre",
-    "playlist_subgenre",
-    *FEATURES,
-    "duration_ms",
-]
+SONGS_HEADER = HEADERS["spotify-songs-30000"]
 FEATS = ["0.748", "0.916", "6", "-2.634", "1", "0.0583", "0.102", "0", "0.0653", "0.518", "122.036"]
 
 
@@ -175,25 +140,7 @@ def test_every_engine_loads_and_reloads(tmp_path: Path, any_db_url: str) -> None
         catalog.dispose()
 
 
-GENRE_CRAWL_HEADER = [
-    "id",
-    "genre",
-    "name",
-    "artist",
-    "album",
-    "valence",
-    "energy",
-    "acousticness",
-    "danceability",
-    "duration_ms",
-    "instrumentalness",
-    "key",
-    "liveness",
-    "loudness",
-    "mode",
-    "speechiness",
-    "tempo",
-]
+GENRE_CRAWL_HEADER = HEADERS["genre-crawl"]
 
 
 def test_genre_crawl_full_with_list_artists(tmp_path: Path, catalog: Catalog) -> None:
@@ -227,7 +174,7 @@ def test_genre_crawl_full_with_list_artists(tmp_path: Path, catalog: Catalog) ->
 def test_short_genre_crawl_loads_only_its_features(tmp_path: Path, catalog: Catalog) -> None:
     path = write_csv(
         tmp_path / "dataset_11k.csv",
-        ["id", "genre", "name", "artist", "valence", "energy"],
+        SHORT_GENRE_CRAWL,
         [[tid(1), "acoustic", "Lego House", "Ed Sheeran", 0.565, 0.637]],
     )
     load(catalog, path)
@@ -237,27 +184,7 @@ def test_short_genre_crawl_loads_only_its_features(tmp_path: Path, catalog: Cata
 
 
 def test_kaggle_160k_layout(tmp_path: Path, catalog: Catalog) -> None:
-    header = [
-        "valence",
-        "year",
-        "acousticness",
-        "artists",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "explicit",
-        "id",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "name",
-        "popularity",
-        "release_date",
-        "speechiness",
-        "tempo",
-    ]
+    header = HEADERS["kaggle-160k"]
     path = write_csv(
         tmp_path / "data.csv",
         header,
@@ -305,28 +232,7 @@ def test_kaggle_1_2m_layout_pairs_artist_ids(tmp_path: Path, catalog: Catalog) -
 
 
 def test_kaggle_600k_layout_with_uri_ids(tmp_path: Path, catalog: Catalog) -> None:
-    header = [
-        "id",
-        "name",
-        "popularity",
-        "duration_ms",
-        "explicit",
-        "artists",
-        "id_artists",
-        "release_date",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "time_signature",
-    ]
+    header = HEADERS["kaggle-600k"]
     path = write_csv(
         tmp_path / "tracks.csv",
         header,
@@ -349,26 +255,7 @@ def test_kaggle_600k_layout_with_uri_ids(tmp_path: Path, catalog: Catalog) -> No
 def test_spotify_features_layout_maps_notes_modes_and_bars(
     tmp_path: Path, catalog: Catalog
 ) -> None:
-    header = [
-        "genre",
-        "artist_name",
-        "track_name",
-        "track_id",
-        "popularity",
-        "acousticness",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "speechiness",
-        "tempo",
-        "time_signature",
-        "valence",
-    ]
+    header = HEADERS["spotify-features"]
     path = write_csv(
         tmp_path / "SpotifyFeatures.csv",
         header,
@@ -483,7 +370,7 @@ def test_later_file_updates_only_what_it_provides(tmp_path: Path, catalog: Catal
         catalog,
         write_csv(
             tmp_path / "short.csv",
-            ["id", "genre", "name", "artist", "valence", "energy"],
+            SHORT_GENRE_CRAWL,
             [[tid(1), "pop", "", "Justin Bieber", 0.3, ""]],
         ),
     )
