@@ -81,6 +81,12 @@ class MoodModel(Recommender):
         return np.asarray(self.has_mood_[rows], dtype=bool)
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        if not len(self.rows_):  # checked first: filters and seeds are not the reason
+            raise SeedError(
+                "no track in the catalog has valence and energy, so the mood model has "
+                "nothing to recommend",
+                hint="ingest a track catalog with audio features (mixtape ingest tracks)",
+            )
         rows = np.asarray(seeds.rows, dtype=np.int64)
         in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
         if seeds.point is None and len(rows) and in_range and not self.can_serve(rows).any():
