@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,11 @@ from sqlalchemy import func, select
 
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.catalog import schema as s
-from mixtape.cli.app import main
 from mixtape.errors import IngestError
 from mixtape.ingest.artists_csv import ingest_artists_csv
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, aid, tid, write_csv
+from tests.ingest.cli_runner import RunCli
 
 WITH_GENRES_HEADER = ARTIST_HEADERS["artists-with-genres"]
 AVERAGES = [0.59, 0.46, 250318.5556, 0.39, 0.011, 0.29, -14.448, 0.21, 117.5, 0.38]
@@ -186,20 +187,19 @@ def test_bad_rows_skipped_or_strict(tmp_path: Path, catalog: Catalog) -> None:
     assert set(artists(catalog)) == {"Good"}
 
 
-def test_cli_artists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_artists(tmp_path: Path, run_cli: RunCli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))])
-    out, _ = capsys.readouterr()
-    assert exit_info.value.code == 0
+    code, out, _ = run_cli(
+        ["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))]
+    )
+    assert code == 0
     assert '"records_loaded": 4' in out
     wrong = write_csv(tmp_path / "wrong.csv", ["foo", "bar"], [["1", "2"]])
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--db", db, "ingest", "artists", str(wrong)])
-    _, err = capsys.readouterr()
-    assert exit_info.value.code == 2
-    assert err.startswith("error: ") and err.count("\n") == 1
-    assert "wrong.csv: no name or id column" in err
+    code, out, err = run_cli(["--db", db, "ingest", "artists", "--json", str(wrong)])
+    assert code == 1 and "Traceback" not in err
+    (source,) = json.loads(out)["sources"]
+    assert source["status"] == "failed"
+    assert "wrong.csv: no name or id column" in source["message"]
 
 
 @pytest.mark.shared_data

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.catalog import schema as s
+from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest.artists_csv import ingest_artists_csv_files
 from mixtape.ingest.tracks_csv import ingest_tracks_csv_files
 from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, tid, write_csv
+from tests.ingest.cli_runner import RunCli
 
 
 @pytest.fixture
@@ -138,3 +142,50 @@ def test_artist_files_behave_the_same(tmp_path: Path, catalog: Catalog) -> None:
     assert again.status == "ok"
     with catalog.connect() as conn:
         assert set(conn.execute(select(s.artists.c.name)).scalars()) == {"Zoé", "Björk"}
+
+
+def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, run_cli: RunCli) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    a, b = good(tmp_path, "a.csv", 1), good(tmp_path, "b.csv", 2)
+    latin = bad_files(tmp_path)["latin"]
+    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--json", str(a), str(latin), str(b)])
+    assert code == 1 and "Traceback" not in err
+    report = json.loads(out)
+    assert [s["status"] for s in report["sources"]] == ["ok", "failed", "ok"]
+    assert (report["ok"], report["failed"], report["stopped"]) == (2, 1, False)
+    assert "not valid UTF-8 at line 2" in report["sources"][1]["message"]
+
+    code, out, _ = run_cli(["--db", db, "ingest", "tracks", str(a), str(latin)])
+    assert code == 1
+    assert "2 source(s): 1 ok, 1 failed" in out
+    assert "failed" in out.split("latin.csv", 1)[1].split("\n", 1)[0]  # its row in the table
+
+    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--encoding", "latin-1", str(latin)])
+    assert code == 0, err
+    assert "1 source(s): 1 ok, 0 failed" in out
+    code, _, err = run_cli(["--db", db, "ingest", "tracks", "--encoding", "nope", str(latin)])
+    assert code == 2 and err.startswith("error: unknown text encoding 'nope'")
+
+
+def test_cli_ctrl_c_says_what_was_committed(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    files = [str(good(tmp_path, f"{n}.csv", 10 * i, n=2)) for i, n in enumerate("abc", 1)]
+    writes = []
+    upsert = BatchWriter.upsert_tracks
+
+    def stop_on_the_second_file(self: BatchWriter, *args: Any, **kw: Any) -> dict[str, int]:
+        writes.append(1)
+        if len(writes) == 2:
+            raise KeyboardInterrupt
+        return upsert(self, *args, **kw)
+
+    monkeypatch.setattr(BatchWriter, "upsert_tracks", stop_on_the_second_file)
+    code, out, err = run_cli(["--db", db, "ingest", "tracks", *files])
+    assert code == 130
+    assert "interrupted: 1 files (2 rows) committed; re-run the same command to resume" in err
+    assert "1 source(s): 1 ok, 0 failed" in out
+    monkeypatch.setattr(BatchWriter, "upsert_tracks", upsert)
+    code, out, _ = run_cli(["--db", db, "ingest", "tracks", *files])
+    assert code == 0 and "3 source(s): 3 ok, 0 failed; 6 records read, 6 loaded" in out

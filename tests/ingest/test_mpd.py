@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -10,8 +11,10 @@ from sqlalchemy import func, select
 from mixtape.catalog import open_catalog
 from mixtape.catalog import schema as s
 from mixtape.errors import IngestError, InputError, Interrupted
+from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
 from mixtape.records import IngestSummary
+from tests.ingest.cli_runner import RunCli
 from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
 
 TABLES = (
@@ -284,3 +287,34 @@ def test_ctrl_c_keeps_the_committed_slices_and_says_so(slices: Path, sqlite_url:
     assert str(err.value).startswith("stopped after 2 file(s) (3 records) were committed")
     assert err.value.exit_code == 130
     assert counts(sqlite_url)["playlists"] == 3  # the third slice never loaded
+
+
+def test_cli_names_conflicts_and_reports_ctrl_c(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    first = write_slice(tmp_path, 0, [playlist(0, [1, 2, 3])])
+    other = tmp_path / "other"
+    other.mkdir()
+    clash = write_slice(other, 0, [playlist(0, [4])]).rename(other / "mine.json")
+    assert run_cli(["--db", db, "ingest", "mpd", str(first)])[0] == 0
+    code, out, err = run_cli(["--db", db, "ingest", "mpd", "--json", str(clash)])
+    assert code == 0
+    report = json.loads(out)
+    assert report["conflicts"] == 1 and report["sources"][0]["conflicts"] == 1
+    assert f"warning: pid 0: kept the playlist loaded from {first}; {clash} has another" in err
+
+    calls = []
+    load = mpd.load_slice
+
+    def stop_on_the_second_slice(*args: Any) -> IngestSummary:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return load(*args)
+
+    more = write_slice(tmp_path, 1, [playlist(1, [1])])
+    monkeypatch.setattr(mpd, "load_slice", stop_on_the_second_slice)
+    code, _, err = run_cli(["--db", db, "ingest", "mpd", str(first), str(more)])
+    assert code == 130
+    assert "interrupted: 1 files (1 rows) committed; re-run the same command to resume" in err

@@ -89,10 +89,14 @@ def read_header(path: Path, encoding: str = DEFAULT_ENCODING) -> CsvHeader:
         if b"\n" not in head and len(head) == SNIFF_BYTES:
             raise IngestError("not a CSV file: no line break in its first 64 KiB", source=source)
     try:
-        with path.open(encoding=codec, newline="") as f:
-            text = f.readline(SNIFF_BYTES).rstrip("\r\n")
+        if _wide(codec):  # a line break is more than one byte: let the codec find it
+            with path.open(encoding=codec, newline="") as f:
+                text = f.readline(SNIFF_BYTES)
+        else:  # only the header line: a bad byte further down is a later row's problem
+            text = head.partition(b"\n")[0].decode(codec)
     except UnicodeDecodeError as exc:
         raise _undecodable(path, codec, 1) from exc
+    text = text.rstrip("\r\n")
     delimiter = ","
     if "," not in text:
         delimiter = max((";", "\t", "|"), key=text.count) if text.strip() else ","
