@@ -10,6 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+#: Longest user value an error message repeats (a 100 kB argument is not printed back).
+SHOWN_CHARS = 80
+
+
+def shown(value: object, *, quote: bool = True, limit: int = SHOWN_CHARS) -> str:
+    """A user's value for a message (``repr`` when ``quote``), cut to ``limit`` characters."""
+    text = repr(value) if quote else str(value)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
 
 class MixtapeError(Exception):
     """Base of every error mixtape raises on purpose."""
@@ -37,11 +48,16 @@ class CatalogError(MixtapeError):
     """The catalog database cannot be opened, migrated or queried."""
 
 
+class NoCatalogError(CatalogError):
+    """No catalog exists at the configured URL (and a read-only command will not create one)."""
+
+
 class InputError(MixtapeError):
     """A user-supplied file or value is unusable.
 
-    ``field`` names the input it concerns (e.g. ``"target"``), so each front end
-    can point at it its own way (a CLI option, a form field).
+    ``field`` names the input it concerns (``"target"``, ``"n"``, ``"track"``,
+    ``"model"``, ...) when one does: each front end renders it its own way
+    (an option in the CLI, a form field on the web).
     """
 
     exit_code = 2
@@ -86,6 +102,11 @@ class Interrupted(MixtapeError):
 
 class UnknownTrackError(InputError):
     """A track reference does not match anything in the catalog."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, field: str | None = "track"
+    ) -> None:
+        super().__init__(message, hint=hint, field=field)
 
 
 class NotFittedError(MixtapeError):

@@ -52,8 +52,10 @@ def test_demo_data_refuses_real_data_and_removes_only_the_demo(
     demo = ["--db", url, "demo-data", "--tracks", "100", "--playlists", "5"]
     assert run(demo) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: the catalog at {url} already holds data that is not the demo's")
-    assert "--into-existing" in err and err.count("\n") == 1
+    assert err.startswith(
+        f"error: --into-existing: the catalog at {url} already holds data that is not the demo's"
+    )
+    assert err.count("\n") == 1
     assert run([*demo, "--into-existing"]) == 0
     capsys.readouterr()
     assert run(["--db", url, "demo-data", "--remove", "--json"]) == 0

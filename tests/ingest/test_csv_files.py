@@ -164,7 +164,7 @@ def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, run_cli: RunCli
     assert code == 0, err
     assert "1 source(s): 1 ok, 0 failed" in out
     code, _, err = run_cli(["--db", db, "ingest", "tracks", "--encoding", "nope", str(latin)])
-    assert code == 2 and err.startswith("error: unknown text encoding 'nope'")
+    assert code == 2 and err.startswith("error: --encoding: unknown text encoding 'nope'")
 
 
 def test_cli_ctrl_c_says_what_was_committed(

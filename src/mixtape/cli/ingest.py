@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 
 from mixtape.cli.context import AppState, print_json, state
-from mixtape.cli.progress import progress_bar
+from mixtape.cli.progress import LazyBar, progress_bar
 from mixtape.errors import IngestError, Interrupted
-from mixtape.ingest.artists_csv import ARTISTS
-from mixtape.ingest.csv_files import CsvKind, count_lines, ingest_csv_files
-from mixtape.ingest.csv_layouts import parse_map_options
-from mixtape.ingest.mpd import expand_paths, ingest_mpd
-from mixtape.ingest.tracks_csv import TRACKS
 from mixtape.records import IngestSummary
 
-ingest_app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
+app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the summary as JSON.")
 STRICT_OPT = typer.Option(False, "--strict", help="Stop at the first bad record or file.")
+SHOWN_ROWS = 20  # more sources than this: the table lists only the ones that need a look
 
 
 def report(
@@ -53,9 +49,9 @@ def report(
             table.add_column(
                 col, justify="right" if col in ("read", "loaded", "skipped") else "left"
             )
-        shown = (
-            summaries if len(summaries) <= 20 else [*failed, *(s for s in summaries if s.conflicts)]
-        )
+        shown = summaries
+        if len(summaries) > SHOWN_ROWS:
+            shown = [s for s in summaries if s.status != "ok" or s.conflicts]
         for s in shown:
             table.add_row(
                 Path(s.source).name,
@@ -80,9 +76,7 @@ def report(
                 lines = ", ".join(map(str, s.skipped_lines[:20]))
                 more = " …" if len(s.skipped_lines) > 20 else ""
                 st.err.print(f"{Path(s.source).name}: skipped lines {lines}{more}", highlight=False)
-    for s in summaries:
-        for warning in s.warnings:
-            st.err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    st.warn([w for s in summaries for w in s.warnings])
     if failed and not stopped:
         raise typer.Exit(1)
 
@@ -91,40 +85,51 @@ def _note(summary: IngestSummary) -> str:
     """One line for the table: why a source failed, or how many records were refused."""
     if summary.status != "ok":
         reason = summary.message or ""
-        source = summary.source
-        for prefix in (f"{source}: ", f"{source}, "):  # the table already names the file
+        for prefix in (f"{summary.source}: ", f"{summary.source}, "):  # the row names the file
             reason = reason.removeprefix(prefix)
         return reason.splitlines()[0] if reason else ""
     if summary.conflicts:
-        return f"{summary.conflicts} refused: pid held by another source"
+        return f"{summary.conflicts} refused: their key is held by another source"
     return ""
 
 
+def stopped_line(summaries: tuple[IngestSummary, ...] | list[IngestSummary]) -> str:
+    """What an interrupted ingest kept: each source is committed whole or not at all."""
+    ok = [s for s in summaries if s.status == "ok"]
+    rows = sum(s.records_loaded for s in ok)
+    return (
+        f"interrupted: {len(ok)} files ({rows:,} rows) committed; re-run the same command to resume"
+    )
+
+
 @contextlib.contextmanager
-def _reported_on_stop(
-    st: AppState, summaries: list[IngestSummary], as_json: bool, title: str
-) -> Iterator[None]:
-    """What was committed is reported even when the run stops early (Ctrl-C, --strict)."""
+def committed(st: AppState, as_json: bool, title: str) -> Iterator[Callable[[IngestSummary], None]]:
+    """``on_summary`` for the facade; what was committed is reported when the run stops early.
+
+    Ctrl-C: the table of the committed sources, the line saying so, exit 130.
+    ``--strict`` stopping at a bad source: the table, then the error as usual.
+    """
+    summaries: list[IngestSummary] = []
     try:
-        yield
-    except Interrupted as exc:
-        done = [s for s in exc.done if isinstance(s, IngestSummary)]
-        report(st, done, as_json, title, stopped=True)
-        ok = [s for s in done if s.status == "ok"]
-        rows = sum(s.records_loaded for s in ok)
-        st.err.print(
-            f"interrupted: {len(ok)} files ({rows:,} rows) committed; "
-            "re-run the same command to resume",
-            highlight=False,
+        yield summaries.append
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Inside the library the interrupt arrives as Interrupted with what was done;
+        # between two sources it may still be a bare KeyboardInterrupt.
+        done = (
+            [s for s in exc.done if isinstance(s, IngestSummary)]
+            if isinstance(exc, Interrupted)
+            else summaries
         )
+        report(st, done, as_json, title, stopped=True)
+        st.err.print(stopped_line(done), markup=False, highlight=False)
         raise typer.Exit(130) from None
-    except IngestError:  # --strict stopped at a bad file: the files before it are committed
+    except IngestError:
         if summaries:
             report(st, summaries, as_json, title, stopped=True)
         raise
 
 
-@ingest_app.command("mpd")
+@app.command("mpd")
 def mpd(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="MPD slice files or folders of them."),
@@ -141,15 +146,12 @@ def mpd(
     MPD is licensed for research, non-commercial use only.
     """
     st = state(ctx)
-    catalog = st.catalog()
-    files = expand_paths(paths)
-    summaries: list[IngestSummary] = []
-    with _reported_on_stop(st, summaries, as_json, "MPD ingest"), progress_bar(st.err) as bar:
-        task = bar.add_task("slices", total=len(files))
-        for summary in ingest_mpd(catalog, files, strict=strict):
-            summaries.append(summary)
-            bar.advance(task)
-    report(st, summaries, as_json, "MPD ingest")
+    title = "MPD ingest"
+    with LazyBar(st.err, "slices") as bar, committed(st, as_json, title) as on_summary:
+        summaries = st.mx.ingest_mpd(
+            paths, strict=strict, on_summary=on_summary, progress=bar.update
+        )
+    report(st, summaries, as_json, title)
 
 
 MAP_OPT = typer.Option(
@@ -158,8 +160,6 @@ MAP_OPT = typer.Option(
     metavar="COLUMN=FIELD",
     help="Read COLUMN as FIELD (e.g. --map bpm=tempo; COLUMN= ignores a column). Repeatable.",
 )
-
-
 ENCODING_OPT = typer.Option(
     "utf-8",
     "--encoding",
@@ -170,7 +170,7 @@ ENCODING_OPT = typer.Option(
 
 def _ingest_csv(
     ctx: typer.Context,
-    spec: CsvKind[Any],
+    kind: str,
     paths: list[Path],
     maps: list[str] | None,
     strict: bool,
@@ -179,43 +179,37 @@ def _ingest_csv(
     title: str,
 ) -> None:
     st = state(ctx)
-    mapping = parse_map_options(maps or [], spec.fields)
-    catalog = st.catalog()
-    summaries: list[IngestSummary] = []
+    ingest = st.mx.ingest_tracks if kind == "tracks" else st.mx.ingest_artists
     # Only on a terminal, and transient: an error mid-file then reads as one line.
     shown = st.err.is_terminal
     bar = progress_bar(st.err, transient=True)
     with (
-        _reported_on_stop(st, summaries, as_json, title),
         bar if shown else contextlib.nullcontext(bar),
+        committed(st, as_json, title) as on_summary,
     ):
-        tasks = {
-            path: bar.add_task(
-                path.name, total=count_lines(path) if shown and path.is_file() else None
-            )
-            for path in paths
-        }
+        tasks: dict[Path, TaskID] = {}
 
-        def progress(path: Path, rows: int) -> None:
+        def progress(path: Path, rows: int, total: int | None) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(path.name, total=total)
             bar.update(tasks[path], completed=rows)
 
-        for summary in ingest_csv_files(
-            catalog,
-            spec,
+        summaries = ingest(
             paths,
-            mapping=mapping,
+            maps=maps or (),
             strict=strict,
             encoding=encoding,
-            on_progress=progress,
-        ):
-            summaries.append(summary)
+            on_summary=on_summary,
+            progress=progress,
+            count_rows=shown,
+        )
     report(st, summaries, as_json, title)
     for s in summaries:
         if s.records_skipped:
             st.err.print(f"{Path(s.source).name}: {s.message}", highlight=False)
 
 
-@ingest_app.command("tracks")
+@app.command("tracks")
 def tracks(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Track CSV files; each is one transaction."),
@@ -237,10 +231,10 @@ def tracks(
     A bad file (another encoding, a wrong header, malformed CSV) is reported
     as failed and the other files still load; --strict stops at the first.
     """
-    _ingest_csv(ctx, TRACKS, paths, maps, strict, encoding, as_json, "Tracks ingest")
+    _ingest_csv(ctx, "tracks", paths, maps, strict, encoding, as_json, "Tracks ingest")
 
 
-@ingest_app.command("artists")
+@app.command("artists")
 def artists(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Artist CSV files; each is one transaction."),
@@ -258,4 +252,4 @@ def artists(
     nothing is deleted.  A bad file is reported as failed and the other files
     still load; --strict stops at the first.
     """
-    _ingest_csv(ctx, ARTISTS, paths, maps, strict, encoding, as_json, "Artists ingest")
+    _ingest_csv(ctx, "artists", paths, maps, strict, encoding, as_json, "Artists ingest")
