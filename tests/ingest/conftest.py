@@ -1,13 +1,5 @@
-"""Fixtures shared by the ingest tests."""
+"""Fixtures shared by the ingest tests: the CLI runner of tests/cli (one, not two)."""
 
-from __future__ import annotations
+from tests.cli.conftest import cli
 
-import pytest
-
-from tests.ingest.cli_runner import RunCli, cli_runner
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
-    """Run the CLI in-process: ``run_cli(args) -> (exit code, stdout, stderr)``."""
-    return cli_runner(capsys)
+__all__ = ["cli"]

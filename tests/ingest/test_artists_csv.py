@@ -16,8 +16,8 @@ from mixtape.catalog import schema as s
 from mixtape.errors import IngestError
 from mixtape.ingest.artists_csv import ingest_artists_csv
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
+from tests.cli.conftest import Cli
 from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, aid, tid, write_csv
-from tests.ingest.cli_runner import RunCli
 
 WITH_GENRES_HEADER = ARTIST_HEADERS["artists-with-genres"]
 AVERAGES = [0.59, 0.46, 250318.5556, 0.39, 0.011, 0.29, -14.448, 0.21, 117.5, 0.38]
@@ -187,15 +187,13 @@ def test_bad_rows_skipped_or_strict(tmp_path: Path, catalog: Catalog) -> None:
     assert set(artists(catalog)) == {"Good"}
 
 
-def test_cli_artists(tmp_path: Path, run_cli: RunCli) -> None:
+def test_cli_artists(tmp_path: Path, cli: Cli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    code, out, _ = run_cli(
-        ["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))]
-    )
+    code, out, _ = cli(["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))])
     assert code == 0
     assert '"records_loaded": 4' in out
     wrong = write_csv(tmp_path / "wrong.csv", ["foo", "bar"], [["1", "2"]])
-    code, out, err = run_cli(["--db", db, "ingest", "artists", "--json", str(wrong)])
+    code, out, err = cli(["--db", db, "ingest", "artists", "--json", str(wrong)])
     assert code == 1 and "Traceback" not in err
     (source,) = json.loads(out)["sources"]
     assert source["status"] == "failed"

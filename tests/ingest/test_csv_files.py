@@ -17,8 +17,8 @@ from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest.artists_csv import ingest_artists_csv_files
 from mixtape.ingest.tracks_csv import ingest_tracks_csv_files
+from tests.cli.conftest import Cli
 from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, tid, write_csv
-from tests.ingest.cli_runner import RunCli
 
 
 @pytest.fixture
@@ -144,31 +144,31 @@ def test_artist_files_behave_the_same(tmp_path: Path, catalog: Catalog) -> None:
         assert set(conn.execute(select(s.artists.c.name)).scalars()) == {"Zoé", "Björk"}
 
 
-def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, run_cli: RunCli) -> None:
+def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, cli: Cli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     a, b = good(tmp_path, "a.csv", 1), good(tmp_path, "b.csv", 2)
     latin = bad_files(tmp_path)["latin"]
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--json", str(a), str(latin), str(b)])
+    code, out, err = cli(["--db", db, "ingest", "tracks", "--json", str(a), str(latin), str(b)])
     assert code == 1 and "Traceback" not in err
     report = json.loads(out)
     assert [s["status"] for s in report["sources"]] == ["ok", "failed", "ok"]
     assert (report["ok"], report["failed"], report["stopped"]) == (2, 1, False)
     assert "not valid UTF-8 at line 2" in report["sources"][1]["message"]
 
-    code, out, _ = run_cli(["--db", db, "ingest", "tracks", str(a), str(latin)])
+    code, out, _ = cli(["--db", db, "ingest", "tracks", str(a), str(latin)])
     assert code == 1
     assert "2 source(s): 1 ok, 1 failed" in out
     assert "failed" in out.split("latin.csv", 1)[1].split("\n", 1)[0]  # its row in the table
 
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--encoding", "latin-1", str(latin)])
+    code, out, err = cli(["--db", db, "ingest", "tracks", "--encoding", "latin-1", str(latin)])
     assert code == 0, err
     assert "1 source(s): 1 ok, 0 failed" in out
-    code, _, err = run_cli(["--db", db, "ingest", "tracks", "--encoding", "nope", str(latin)])
+    code, _, err = cli(["--db", db, "ingest", "tracks", "--encoding", "nope", str(latin)])
     assert code == 2 and err.startswith("error: --encoding: unknown text encoding 'nope'")
 
 
 def test_cli_ctrl_c_says_what_was_committed(
-    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     files = [str(good(tmp_path, f"{n}.csv", 10 * i, n=2)) for i, n in enumerate("abc", 1)]
@@ -182,10 +182,10 @@ def test_cli_ctrl_c_says_what_was_committed(
         return upsert(self, *args, **kw)
 
     monkeypatch.setattr(BatchWriter, "upsert_tracks", stop_on_the_second_file)
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", *files])
+    code, out, err = cli(["--db", db, "ingest", "tracks", *files])
     assert code == 130
     assert "interrupted: 1 files (2 rows) committed; re-run the same command to resume" in err
     assert "1 source(s): 1 ok, 0 failed" in out
     monkeypatch.setattr(BatchWriter, "upsert_tracks", upsert)
-    code, out, _ = run_cli(["--db", db, "ingest", "tracks", *files])
+    code, out, _ = cli(["--db", db, "ingest", "tracks", *files])
     assert code == 0 and "3 source(s): 3 ok, 0 failed; 6 records read, 6 loaded" in out

@@ -14,7 +14,7 @@ from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
 from mixtape.records import IngestSummary
-from tests.ingest.cli_runner import RunCli
+from tests.cli.conftest import Cli
 from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
 
 TABLES = (
@@ -290,15 +290,15 @@ def test_ctrl_c_keeps_the_committed_slices_and_says_so(slices: Path, sqlite_url:
 
 
 def test_cli_names_conflicts_and_reports_ctrl_c(
-    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     first = write_slice(tmp_path, 0, [playlist(0, [1, 2, 3])])
     other = tmp_path / "other"
     other.mkdir()
     clash = write_slice(other, 0, [playlist(0, [4])]).rename(other / "mine.json")
-    assert run_cli(["--db", db, "ingest", "mpd", str(first)])[0] == 0
-    code, out, err = run_cli(["--db", db, "ingest", "mpd", "--json", str(clash)])
+    assert cli(["--db", db, "ingest", "mpd", str(first)])[0] == 0
+    code, out, err = cli(["--db", db, "ingest", "mpd", "--json", str(clash)])
     assert code == 0
     report = json.loads(out)
     assert report["conflicts"] == 1 and report["sources"][0]["conflicts"] == 1
@@ -315,6 +315,6 @@ def test_cli_names_conflicts_and_reports_ctrl_c(
 
     more = write_slice(tmp_path, 1, [playlist(1, [1])])
     monkeypatch.setattr(mpd, "load_slice", stop_on_the_second_slice)
-    code, _, err = run_cli(["--db", db, "ingest", "mpd", str(first), str(more)])
+    code, _, err = cli(["--db", db, "ingest", "mpd", str(first), str(more)])
     assert code == 130
     assert "interrupted: 1 files (1 rows) committed; re-run the same command to resume" in err

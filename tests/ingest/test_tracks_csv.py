@@ -16,9 +16,9 @@ from mixtape.catalog import schema as s
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
+from tests.cli.conftest import Cli
 from tests.csv_data import FEATURES, SHORT_GENRE_CRAWL, aid, alid, tid, write_csv
 from tests.csv_data import TRACK_HEADERS as HEADERS
-from tests.ingest.cli_runner import RunCli
 
 COUNTED = ("tracks", "artists", "albums", "audio_features", "artist_track", "track_genres")
 
@@ -401,25 +401,25 @@ def test_map_names_what_cannot_be_guessed(tmp_path: Path, catalog: Catalog) -> N
     assert (one["name"], one["valence"], one["tempo"], one["energy"]) == ("Tune", 0.9, 99.5, None)
 
 
-def test_cli_end_to_end(tmp_path: Path, run_cli: RunCli) -> None:
+def test_cli_end_to_end(tmp_path: Path, cli: Cli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     songs, bad = songs_30000(tmp_path), bad_rows_file(tmp_path)
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", str(songs), str(bad)])
+    code, out, err = cli(["--db", db, "ingest", "tracks", str(songs), str(bad)])
     assert code == 0, err
     assert "2 source(s): 2 ok, 0 failed; 11 records read, 6 loaded, 5 skipped" in out
     assert "bad.csv: skipped lines 3, 4, 5, 6, 7" in err
     assert "energy '1.7' is outside [0, 1]" in err
 
-    code, out, _ = run_cli(["--db", db, "ingest", "tracks", "--json", str(songs)])
+    code, out, _ = cli(["--db", db, "ingest", "tracks", "--json", str(songs)])
     report = json.loads(out)
     assert code == 0 and report["ok"] == 1
     assert report["sources"][0]["records_loaded"] == 4
 
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--strict", str(bad)])
+    code, out, err = cli(["--db", db, "ingest", "tracks", "--strict", str(bad)])
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and "line 3" in err
 
-    code, _, err = run_cli(["--db", db, "ingest", "tracks", str(tmp_path / "missing.csv")])
+    code, _, err = cli(["--db", db, "ingest", "tracks", str(tmp_path / "missing.csv")])
     assert code == 2 and err == f"error: {tmp_path / 'missing.csv'}: no such file\n"
 
     header_only = write_csv(tmp_path / "wrong.csv", ["foo", "bar"], [])
@@ -430,18 +430,18 @@ def test_cli_end_to_end(tmp_path: Path, run_cli: RunCli) -> None:
         (Path(__file__), "no id column"),
         (binary, "binary.csv: not a CSV file: it holds binary data"),
     ]:
-        code, out, err = run_cli(["--db", db, "ingest", "tracks", "--json", str(path)])
+        code, out, err = cli(["--db", db, "ingest", "tracks", "--json", str(path)])
         assert code == 1, (path, err)
         (source,) = json.loads(out)["sources"]
         assert source["status"] == "failed" and expected in source["message"]
         assert "Traceback" not in err
 
-    code, _, err = run_cli(["--db", db, "ingest", "tracks", "--map", "x", str(songs)])
+    code, _, err = cli(["--db", db, "ingest", "tracks", "--map", "x", str(songs)])
     assert code == 2 and "not COLUMN=FIELD" in err
 
     # With --strict every header is checked first: a wrong second file means nothing loads.
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
-    code, _, err = run_cli(
+    code, _, err = cli(
         ["--db", fresh, "ingest", "tracks", "--strict", str(songs), str(header_only)]
     )
     assert code == 2 and "wrong.csv" in err
