@@ -19,16 +19,16 @@ def test_every_attribute_has_a_range() -> None:
         (
             {"target": {"energy": 7}},
             "target",
-            "target energy=7 is outside the range of energy, 0 to 1",
+            "energy=7 is outside the range of energy, 0 to 1",
         ),
         (
             {"minimum": {"tempo": -1}},
             "min",
-            "minimum tempo=-1 is outside the range of tempo, 0 to 300",
+            "tempo=-1 is outside the range of tempo, 0 to 300",
         ),
-        ({"maximum": {"popularity": 101}}, "max", "maximum popularity=101 is outside the range"),
-        ({"target": {"year": 20240}}, "target", "target year=20240 is outside the range of year"),
-        ({"minimum": {"valence": -0.1}}, "min", "minimum valence=-0.1 is outside"),
+        ({"maximum": {"popularity": 101}}, "max", "popularity=101 is outside the range"),
+        ({"target": {"year": 20240}}, "target", "year=20240 is outside the range of year"),
+        ({"minimum": {"valence": -0.1}}, "min", "valence=-0.1 is outside"),
     ],
 )
 def test_values_out_of_range_are_refused(

@@ -98,12 +98,12 @@ ATTRIBUTE_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def _check_ranges(values: Mapping[str, float] | None, field: str, label: str) -> None:
+def _check_ranges(values: Mapping[str, float] | None, field: str) -> None:
     for name, value in (values or {}).items():
         low, high = ATTRIBUTE_RANGES.get(name, (-math.inf, math.inf))  # unknown: see Controls
         if not low <= value <= high:
             raise InputError(
-                f"{label} {name}={value:g} is outside the range of {name}, {low:g} to {high:g}",
+                f"{name}={value:g} is outside the range of {name}, {low:g} to {high:g}",
                 field=field,
             )
 
@@ -118,9 +118,9 @@ def bounds(
     A value outside the attribute's range (:data:`ATTRIBUTE_RANGES`) raises
     :class:`InputError` with ``field`` ``"min"``, ``"max"`` or ``"target"``.
     """
-    _check_ranges(minimum, "min", "minimum")
-    _check_ranges(maximum, "max", "maximum")
-    _check_ranges(target, "target", "target")
+    _check_ranges(minimum, "min")
+    _check_ranges(maximum, "max")
+    _check_ranges(target, "target")
     names = {*(minimum or {}), *(maximum or {}), *(target or {})}
     out = {
         name: Bound(

@@ -98,7 +98,7 @@ class MoodModel(Recommender):
             raise SeedError(
                 "no track in the catalog has valence and energy, so the mood model has "
                 "nothing to recommend",
-                hint="ingest a track catalog with audio features (mixtape ingest tracks)",
+                hint="ingest a track catalog with audio features (`mixtape ingest tracks`)",
             )
         rows = np.asarray(seeds.rows, dtype=np.int64)
         in_range = bool(((rows >= 0) & (rows < data.n_tracks)).all())
