@@ -7,6 +7,9 @@ and exits non-zero; the web layer maps the class to a status code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 #: Longest user value an error message repeats (a 100 kB argument is not printed back).
 SHOWN_CHARS = 80
 
@@ -80,6 +83,21 @@ class IngestError(InputError):
         super().__init__(f"{where}: {message}" if where else message, hint=hint, field=field)
         self.source = source
         self.location = location
+
+
+class Interrupted(MixtapeError):
+    """A long operation was stopped (Ctrl-C) between or inside its transactions.
+
+    ``done`` holds the results of the steps committed before the stop (for an
+    ingest: one :class:`~mixtape.records.IngestSummary` per file), so a front end
+    can say what was kept; the step under way was rolled back.
+    """
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, done: Sequence[Any] = (), hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.done = tuple(done)
 
 
 class UnknownTrackError(InputError):

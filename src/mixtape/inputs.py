@@ -85,12 +85,42 @@ def parse_params(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+#: The values each min/max/target attribute can take (those the catalog accepts from
+#: files: fractions in [0, 1], BPM, Spotify's popularity, a release year).
+ATTRIBUTE_RANGES: dict[str, tuple[float, float]] = {
+    "energy": (0.0, 1.0),
+    "valence": (0.0, 1.0),
+    "danceability": (0.0, 1.0),
+    "acousticness": (0.0, 1.0),
+    "tempo": (0.0, 300.0),
+    "popularity": (0.0, 100.0),
+    "year": (1000.0, 2100.0),
+}
+
+
+def _check_ranges(values: Mapping[str, float] | None, field: str) -> None:
+    for name, value in (values or {}).items():
+        low, high = ATTRIBUTE_RANGES.get(name, (-math.inf, math.inf))  # unknown: see Controls
+        if not low <= value <= high:
+            raise InputError(
+                f"{name}={value:g} is outside the range of {name}, {low:g} to {high:g}",
+                field=field,
+            )
+
+
 def bounds(
     minimum: Mapping[str, float] | None = None,
     maximum: Mapping[str, float] | None = None,
     target: Mapping[str, float] | None = None,
 ) -> dict[str, Bound]:
-    """Merge min/max/target dicts into one :class:`Bound` per attribute."""
+    """Merge min/max/target dicts into one :class:`Bound` per attribute.
+
+    A value outside the attribute's range (:data:`ATTRIBUTE_RANGES`) raises
+    :class:`InputError` with ``field`` ``"min"``, ``"max"`` or ``"target"``.
+    """
+    _check_ranges(minimum, "min")
+    _check_ranges(maximum, "max")
+    _check_ranges(target, "target")
     names = {*(minimum or {}), *(maximum or {}), *(target or {})}
     out = {
         name: Bound(

@@ -106,6 +106,8 @@ class IngestSummary:
     records_skipped: int = 0
     message: str | None = None
     skipped_lines: tuple[int, ...] = field(default=())
+    conflicts: int = 0  # records refused because another source holds their key
+    warnings: tuple[str, ...] = field(default=())  # one line each, e.g. about a conflict
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +119,8 @@ class IngestSummary:
             "records_skipped": self.records_skipped,
             "message": self.message,
             "skipped_lines": list(self.skipped_lines),
+            "conflicts": self.conflicts,
+            "warnings": list(self.warnings),
         }
 
 

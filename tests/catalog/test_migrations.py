@@ -1,9 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, event, insert, inspect, select, text
 
 from mixtape.catalog import open_catalog
-from mixtape.catalog.schema import metadata
+from mixtape.catalog.schema import artists, metadata
 
 
 def test_migrations_build_exactly_the_declared_schema(any_db_url: str) -> None:
@@ -32,5 +36,30 @@ def test_migrations_build_exactly_the_declared_schema(any_db_url: str) -> None:
 
 
 def test_opening_twice_is_a_no_op(sqlite_url: str) -> None:
-    open_catalog(sqlite_url).dispose()
-    open_catalog(sqlite_url).dispose()
+    """A second open of an up-to-date catalog changes nothing: no DDL, no write, data kept."""
+    first = open_catalog(sqlite_url)
+    try:
+        with first.begin() as conn:
+            conn.execute(insert(artists).values(key="k" * 22, name="Kept", name_norm="kept"))
+            revision = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        first.dispose()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        again = open_catalog(sqlite_url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    try:
+        assert statements  # the revision was read...
+        assert set(statements) <= {"SELECT", "PRAGMA"}  # ...and nothing else done
+        with again.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == revision
+            assert conn.execute(select(artists.c.name)).scalars().all() == ["Kept"]
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    finally:
+        again.dispose()

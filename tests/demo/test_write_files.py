@@ -15,12 +15,9 @@ from mixtape.demo import DemoCatalog, write_demo_files
 from mixtape.demo.write_files import prepare_folder
 from mixtape.errors import InputError
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
+from tests.csv_data import ARTIST_HEADERS, TRACK_HEADERS
 
-KAGGLE_TRACKS = (
-    "id,name,album,album_id,artists,artist_ids,track_number,disc_number,explicit,danceability,"
-    "energy,key,loudness,mode,speechiness,acousticness,instrumentalness,liveness,valence,tempo,"
-    "duration_ms,time_signature,year,release_date"
-)
+KAGGLE_TRACKS = ",".join(TRACK_HEADERS["kaggle-1.2m"])
 MPD_PLAYLIST = {
     "name",
     "collaborative",
@@ -78,7 +75,7 @@ def test_tracks_csv_has_the_kaggle_layout(small: DemoCatalog, out: Path) -> None
 def test_artists_csv_has_the_kaggle_layout(small: DemoCatalog, out: Path) -> None:
     with (out / "artists.csv").open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
-        assert next(reader) == ["id", "followers", "genres", "name", "popularity"]
+        assert next(reader) == ARTIST_HEADERS["kaggle-artists-600k"]
         rows = list(reader)
     assert len(rows) == len(small.artist_ids)
     genres = ast.literal_eval(rows[0][2])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,42 +13,14 @@ from sqlalchemy import func, select
 
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.catalog import schema as s
-from mixtape.cli.app import main
 from mixtape.errors import IngestError
 from mixtape.ingest.artists_csv import ingest_artists_csv
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
+from tests.cli.conftest import Cli
+from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, aid, tid, write_csv
 
-WITH_GENRES_HEADER = [
-    "genres",
-    "artists",
-    "acousticness",
-    "danceability",
-    "duration_ms",
-    "energy",
-    "instrumentalness",
-    "liveness",
-    "loudness",
-    "speechiness",
-    "tempo",
-    "valence",
-    "popularity",
-    "key",
-    "mode",
-    "count",
-]
+WITH_GENRES_HEADER = ARTIST_HEADERS["artists-with-genres"]
 AVERAGES = [0.59, 0.46, 250318.5556, 0.39, 0.011, 0.29, -14.448, 0.21, 117.5, 0.38]
-
-
-def aid(n: int) -> str:
-    return f"artist{n:016d}"
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -108,7 +81,7 @@ def test_artists_with_genres_by_name(tmp_path: Path, catalog: Catalog) -> None:
 def test_kaggle_artists_with_ids_and_followers(tmp_path: Path, catalog: Catalog) -> None:
     path = write_csv(
         tmp_path / "artists.csv",
-        ["id", "followers", "genres", "name", "popularity"],
+        ARTIST_HEADERS["kaggle-artists-600k"],
         [
             [aid(1), "44.0", "[]", "Uli", 0],
             [
@@ -141,8 +114,8 @@ def test_artists_join_tracks_by_name_and_update_without_deleting(
 ) -> None:
     tracks = write_csv(
         tmp_path / "tracks.csv",
-        ["id", "genre", "name", "artist", "valence", "energy"],
-        [[f"track{1:017d}", "rap", "Sad!", "XXXTENTACION", 0.5, 0.5]],
+        SHORT_GENRE_CRAWL,
+        [[tid(1), "rap", "Sad!", "XXXTENTACION", 0.5, 0.5]],
     )
     ingest_tracks_csv(catalog, tracks)
     ingest_artists_csv(catalog, with_genres_file(tmp_path))
@@ -214,20 +187,17 @@ def test_bad_rows_skipped_or_strict(tmp_path: Path, catalog: Catalog) -> None:
     assert set(artists(catalog)) == {"Good"}
 
 
-def test_cli_artists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_artists(tmp_path: Path, cli: Cli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))])
-    out, _ = capsys.readouterr()
-    assert exit_info.value.code == 0
+    code, out, _ = cli(["--db", db, "ingest", "artists", "--json", str(with_genres_file(tmp_path))])
+    assert code == 0
     assert '"records_loaded": 4' in out
     wrong = write_csv(tmp_path / "wrong.csv", ["foo", "bar"], [["1", "2"]])
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--db", db, "ingest", "artists", str(wrong)])
-    _, err = capsys.readouterr()
-    assert exit_info.value.code == 2
-    assert err.startswith("error: ") and err.count("\n") == 1
-    assert "wrong.csv: no name or id column" in err
+    code, out, err = cli(["--db", db, "ingest", "artists", "--json", str(wrong)])
+    assert code == 1 and "Traceback" not in err
+    (source,) = json.loads(out)["sources"]
+    assert source["status"] == "failed"
+    assert "wrong.csv: no name or id column" in source["message"]
 
 
 @pytest.mark.shared_data

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
 import pytest
 
 from mixtape.errors import IngestError, InputError
 from mixtape.ingest.artists_csv import ARTIST_FIELDS
-from mixtape.ingest.csv_files import count_lines, iter_rows, read_header
 from mixtape.ingest.csv_layouts import (
     ARTIST_LAYOUTS,
     TRACK_LAYOUTS,
@@ -36,146 +32,8 @@ from mixtape.ingest.csv_values import (
     year_value,
 )
 from mixtape.ingest.tracks_csv import TRACK_FIELDS
-
-FEATURES = [
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
-]
-
-HEADERS = {
-    "spotify-songs-30000": [
-        "track_id",
-        "track_name",
-        "track_artist",
-        "track_popularity",
-        "track_album_id",
-        "track_album_name",
-        "track_album_release_date",
-        "playlist_name",
-        "playlist_id",
-        "playlist_genre",
-        "playlist_subgenre",
-        *FEATURES,
-        "duration_ms",
-    ],
-    "genre-crawl": [
-        "id",
-        "genre",
-        "name",
-        "artist",
-        "album",
-        "valence",
-        "energy",
-        "acousticness",
-        "danceability",
-        "duration_ms",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "speechiness",
-        "tempo",
-    ],
-    "kaggle-160k": [
-        "valence",
-        "year",
-        "acousticness",
-        "artists",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "explicit",
-        "id",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "name",
-        "popularity",
-        "release_date",
-        "speechiness",
-        "tempo",
-    ],
-    "kaggle-1.2m": [
-        "id",
-        "name",
-        "album",
-        "album_id",
-        "artists",
-        "artist_ids",
-        "track_number",
-        "disc_number",
-        "explicit",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "duration_ms",
-        "time_signature",
-        "year",
-        "release_date",
-    ],
-    "kaggle-600k": [
-        "id",
-        "name",
-        "popularity",
-        "duration_ms",
-        "explicit",
-        "artists",
-        "id_artists",
-        "release_date",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "time_signature",
-    ],
-    "spotify-features": [
-        "genre",
-        "artist_name",
-        "track_name",
-        "track_id",
-        "popularity",
-        "acousticness",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "speechiness",
-        "tempo",
-        "time_signature",
-        "valence",
-    ],
-}
+from tests.csv_data import ARTIST_HEADERS, FEATURES, SHORT_GENRE_CRAWL
+from tests.csv_data import TRACK_HEADERS as HEADERS
 
 
 @pytest.mark.parametrize("layout", sorted(HEADERS))
@@ -190,9 +48,7 @@ def test_each_track_layout_is_detected_and_every_feature_mapped(layout: str) -> 
 
 
 def test_short_genre_crawl_and_genre_columns() -> None:
-    plan = plan_columns(
-        "f.csv", ["id", "genre", "name", "artist", "valence", "energy"], TRACK_FIELDS, TRACK_LAYOUTS
-    )
+    plan = plan_columns("f.csv", SHORT_GENRE_CRAWL, TRACK_FIELDS, TRACK_LAYOUTS)
     assert plan.layout == "genre-crawl"
     assert set(plan.columns) == {"id", "name", "artists", "valence", "energy"}
     assert plan.multi["genre"] == (1,)
@@ -245,14 +101,14 @@ def test_unusable_headers_name_the_file_and_the_expected_columns() -> None:
 
 
 def test_a_file_of_the_other_kind_is_refused() -> None:
-    kaggle_artists = ["id", "followers", "genres", "name", "popularity"]
+    kaggle_artists = ARTIST_HEADERS["kaggle-artists-600k"]
     with pytest.raises(IngestError) as err:
         plan_columns("artists.csv", kaggle_artists, TRACK_FIELDS, TRACK_LAYOUTS)
     assert str(err.value) == (
         "artists.csv: not a track file: its header is the kaggle-artists-600k layout "
         "(load it with `mixtape ingest artists`)"
     )
-    crawl = ["id", "genre", "name", "artist", "valence", "energy"]
+    crawl = SHORT_GENRE_CRAWL
     with pytest.raises(IngestError, match=r"not an artist file.*mixtape ingest tracks"):
         plan_columns("crawl.csv", crawl, ARTIST_FIELDS, ARTIST_LAYOUTS)
     # naming the columns says the user means it
@@ -261,11 +117,11 @@ def test_a_file_of_the_other_kind_is_refused() -> None:
 
 
 def test_artist_layouts() -> None:
-    with_genres = ["genres", "artists", "acousticness", "popularity", "key", "mode", "count"]
+    with_genres = ARTIST_HEADERS["artists-with-genres"]
     plan = plan_columns("a.csv", with_genres, ARTIST_FIELDS, ARTIST_LAYOUTS)
     assert plan.layout == "artists-with-genres"
-    assert plan.columns == {"name": 1, "popularity": 3}
-    kaggle = ["id", "followers", "genres", "name", "popularity"]
+    assert plan.columns == {"name": 1, "popularity": 12}
+    kaggle = ARTIST_HEADERS["kaggle-artists-600k"]
     plan = plan_columns("a.csv", kaggle, ARTIST_FIELDS, ARTIST_LAYOUTS)
     assert plan.layout == "kaggle-artists-600k"
     assert plan.columns == {"id": 0, "name": 3, "popularity": 4, "followers": 1}
@@ -344,42 +200,3 @@ def test_split_genres() -> None:
     assert split_genres("['show tunes', 'broadway']", commas=True) == ["show tunes", "broadway"]
     assert split_genres("Children's Music, Kids", commas=False) == ["Children's Music, Kids"]
     assert split_genres("x" * 256 + ", rock", commas=True) == ["rock"]  # too long for a genre
-
-
-def test_read_header_refuses_what_is_not_csv(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
-        read_header(tmp_path / "missing.csv")
-    with pytest.raises(InputError, match="is a folder"):
-        read_header(tmp_path)
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    with pytest.raises(IngestError, match="empty file"):
-        read_header(empty)
-    binary = tmp_path / "blob.csv"
-    binary.write_bytes(b"id,energy\n\x00\x01\x02\xff")
-    with pytest.raises(IngestError, match="binary data"):
-        read_header(binary)
-    packed = tmp_path / "tracks.csv.gz"
-    packed.write_bytes(gzip.compress(b"id,energy\n"))
-    with pytest.raises(IngestError, match="gzip"):
-        read_header(packed)
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("id,énergie\n".encode("latin-1"))
-    with pytest.raises(IngestError, match="not UTF-8"):
-        read_header(latin)
-
-
-def test_header_dialects_and_line_numbers(tmp_path: Path) -> None:
-    path = tmp_path / "semi.csv"
-    path.write_text('\ufeffid;name\n1;"two\nlines"\n\n3;x\n', encoding="utf-8")
-    header = read_header(path)
-    assert header.delimiter == ";" and header.columns == ["id", "name"]
-    assert list(iter_rows(header)) == [(2, ["1", "two\nlines"]), (5, ["3", "x"])]
-    assert count_lines(path) == 4
-
-
-def test_undecodable_row_fails_with_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_bytes(b"id,name\n1,ok\n2,\xff\xfe\n")
-    with pytest.raises(IngestError, match="not UTF-8"):
-        list(iter_rows(read_header(path)))

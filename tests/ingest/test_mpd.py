@@ -3,14 +3,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from mixtape.catalog import open_catalog
 from mixtape.catalog import schema as s
-from mixtape.errors import IngestError, InputError
+from mixtape.errors import IngestError, InputError, Interrupted
+from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
+from mixtape.records import IngestSummary
+from tests.cli.conftest import Cli
 from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
 
 TABLES = (
@@ -186,3 +190,131 @@ def test_real_mpd_slices_load_with_independently_counted_totals(
         assert (playlists, entries, len(uris)) == (5336, 527707, 168684)
     assert set(ingest(url, files)) == {"ok"}
     assert counts(url) == c
+
+
+def playlist_tracks(url: str, key: str) -> list[str]:
+    catalog = open_catalog(url)
+    try:
+        with catalog.connect() as conn:
+            return list(
+                conn.execute(
+                    select(s.tracks.c.key)
+                    .join(s.playlist_tracks, s.playlist_tracks.c.track_id == s.tracks.c.id)
+                    .join(s.playlists, s.playlists.c.id == s.playlist_tracks.c.playlist_id)
+                    .where(s.playlists.c.key == key)
+                    .order_by(s.playlist_tracks.c.position)
+                ).scalars()
+            )
+    finally:
+        catalog.dispose()
+
+
+def test_another_file_reusing_a_pid_is_refused_and_named(tmp_path: Path, any_db_url: str) -> None:
+    first = write_slice(tmp_path, 0, [playlist(0, list(range(1, 121))), playlist(1, [1])])
+    other = tmp_path / "other"
+    other.mkdir()
+    clash = write_slice(other, 1, [playlist(1, [1, 2, 3]), playlist(5, [4])])
+    clash = clash.rename(other / "mine.json")
+    catalog = open_catalog(any_db_url)
+    try:
+        list(ingest_mpd(catalog, [first]))
+        (summary,) = ingest_mpd(catalog, [clash])
+    finally:
+        catalog.dispose()
+    assert (summary.status, summary.records_read, summary.records_loaded) == ("ok", 2, 1)
+    assert (summary.conflicts, summary.records_skipped) == (1, 1)
+    assert summary.warnings == (
+        f"pid 1: kept the playlist loaded from {first}; "
+        f"{clash} has another playlist with this pid, not loaded",
+    )
+    assert summary.as_dict()["conflicts"] == 1
+    assert playlist_tracks(any_db_url, "mpd:1") == [fake_id("track", 1)]  # the stored one
+    assert len(playlist_tracks(any_db_url, "mpd:0")) == 120
+    assert len(playlist_tracks(any_db_url, "mpd:5")) == 1  # the rest of the file loads
+
+
+def test_the_same_slice_again_replaces_even_from_another_folder(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    path = write_slice(tmp_path, 0, [playlist(0, [1, 2, 3])])
+    catalog = open_catalog(sqlite_url)
+    try:
+        list(ingest_mpd(catalog, [path]))
+        moved = tmp_path / "moved"
+        moved.mkdir()
+        # the same file name: the same slice, corrected
+        write_slice(moved, 0, [playlist(0, [3, 2])])
+        (again,) = ingest_mpd(catalog, [moved])
+        # another name but identical content: nothing changes, nothing to refuse
+        copy = (moved / "mpd.slice.0-0.json").rename(moved / "copy.json")
+        (same,) = ingest_mpd(catalog, [copy])
+    finally:
+        catalog.dispose()
+    assert (again.conflicts, again.records_loaded, same.conflicts) == (0, 1, 0)
+    assert playlist_tracks(sqlite_url, "mpd:0") == [fake_id("track", n) for n in (3, 2)]
+
+
+def test_a_pid_twice_in_one_slice_fails_the_slice(tmp_path: Path, sqlite_url: str) -> None:
+    path = write_slice(tmp_path, 0, [playlist(4, [1]), playlist(9, [2]), playlist(4, [3])])
+    with pytest.raises(IngestError) as err:
+        parse_slice(path)
+    assert str(err.value) == (
+        f"{path}, playlist #2: pid 4 is used twice in this file, by playlists #0 and #2"
+    )
+    assert ingest(sqlite_url, [path]) == ["failed"]
+    assert counts(sqlite_url)["playlists"] == 0
+
+
+def test_ctrl_c_keeps_the_committed_slices_and_says_so(slices: Path, sqlite_url: str) -> None:
+    write_slice(slices, 3, [playlist(3, [1])])
+    seen: list[str] = []
+
+    def stop_after_two(path: Path, summary: IngestSummary) -> None:
+        seen.append(path.name)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    catalog = open_catalog(sqlite_url)
+    try:
+        with pytest.raises(Interrupted) as err:
+            list(ingest_mpd(catalog, [slices], on_file=stop_after_two))
+    finally:
+        catalog.dispose()
+    done = err.value.done
+    assert (
+        [Path(d.source).name for d in done] == seen == ["mpd.slice.0-1.json", "mpd.slice.2-2.json"]
+    )
+    assert str(err.value).startswith("stopped after 2 file(s) (3 records) were committed")
+    assert err.value.exit_code == 130
+    assert counts(sqlite_url)["playlists"] == 3  # the third slice never loaded
+
+
+def test_cli_names_conflicts_and_reports_ctrl_c(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    first = write_slice(tmp_path, 0, [playlist(0, [1, 2, 3])])
+    other = tmp_path / "other"
+    other.mkdir()
+    clash = write_slice(other, 0, [playlist(0, [4])]).rename(other / "mine.json")
+    assert cli(["--db", db, "ingest", "mpd", str(first)])[0] == 0
+    code, out, err = cli(["--db", db, "ingest", "mpd", "--json", str(clash)])
+    assert code == 0
+    report = json.loads(out)
+    assert report["conflicts"] == 1 and report["sources"][0]["conflicts"] == 1
+    assert f"warning: pid 0: kept the playlist loaded from {first}; {clash} has another" in err
+
+    calls = []
+    load = mpd.load_slice
+
+    def stop_on_the_second_slice(*args: Any) -> IngestSummary:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return load(*args)
+
+    more = write_slice(tmp_path, 1, [playlist(1, [1])])
+    monkeypatch.setattr(mpd, "load_slice", stop_on_the_second_slice)
+    code, _, err = cli(["--db", db, "ingest", "mpd", str(first), str(more)])
+    assert code == 130
+    assert "interrupted: 1 files (1 rows) committed; re-run the same command to resume" in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,35 +13,14 @@ from sqlalchemy import func, select
 
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.catalog import schema as s
-from mixtape.cli.app import main
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
-from tests.ingest.test_csv_layouts import FEATURES as LAYOUT_FEATURES
-from tests.ingest.test_csv_layouts import HEADERS
+from tests.cli.conftest import Cli
+from tests.csv_data import FEATURES, SHORT_GENRE_CRAWL, aid, alid, tid, write_csv
+from tests.csv_data import TRACK_HEADERS as HEADERS
 
-FEATURES = LAYOUT_FEATURES
 COUNTED = ("tracks", "artists", "albums", "audio_features", "artist_track", "track_genres")
-
-
-def tid(n: int) -> str:
-    return f"track{n:017d}"
-
-
-def aid(n: int) -> str:
-    return f"artist{n:016d}"
-
-
-def alid(n: int) -> str:
-    return f"album{n:017d}"
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -96,21 +75,7 @@ def track(catalog: Catalog, key: str) -> dict[str, Any]:
     return out
 
 
-SONGS_HEADER = [
-    "track_id",
-    "track_name",
-    "track_artist",
-    "track_popularity",
-    "track_album_id",
-    "track_album_name",
-    "track_album_release_date",
-    "playlist_name",
-    "playlist_id",
-    "playlist_genre",
-    "playlist_subgenre",
-    *FEATURES,
-    "duration_ms",
-]
+SONGS_HEADER = HEADERS["spotify-songs-30000"]
 FEATS = ["0.748", "0.916", "6", "-2.634", "1", "0.0583", "0.102", "0", "0.0653", "0.518", "122.036"]
 
 
@@ -175,25 +140,7 @@ def test_every_engine_loads_and_reloads(tmp_path: Path, any_db_url: str) -> None
         catalog.dispose()
 
 
-GENRE_CRAWL_HEADER = [
-    "id",
-    "genre",
-    "name",
-    "artist",
-    "album",
-    "valence",
-    "energy",
-    "acousticness",
-    "danceability",
-    "duration_ms",
-    "instrumentalness",
-    "key",
-    "liveness",
-    "loudness",
-    "mode",
-    "speechiness",
-    "tempo",
-]
+GENRE_CRAWL_HEADER = HEADERS["genre-crawl"]
 
 
 def test_genre_crawl_full_with_list_artists(tmp_path: Path, catalog: Catalog) -> None:
@@ -227,7 +174,7 @@ def test_genre_crawl_full_with_list_artists(tmp_path: Path, catalog: Catalog) ->
 def test_short_genre_crawl_loads_only_its_features(tmp_path: Path, catalog: Catalog) -> None:
     path = write_csv(
         tmp_path / "dataset_11k.csv",
-        ["id", "genre", "name", "artist", "valence", "energy"],
+        SHORT_GENRE_CRAWL,
         [[tid(1), "acoustic", "Lego House", "Ed Sheeran", 0.565, 0.637]],
     )
     load(catalog, path)
@@ -237,27 +184,7 @@ def test_short_genre_crawl_loads_only_its_features(tmp_path: Path, catalog: Cata
 
 
 def test_kaggle_160k_layout(tmp_path: Path, catalog: Catalog) -> None:
-    header = [
-        "valence",
-        "year",
-        "acousticness",
-        "artists",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "explicit",
-        "id",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "name",
-        "popularity",
-        "release_date",
-        "speechiness",
-        "tempo",
-    ]
+    header = HEADERS["kaggle-160k"]
     path = write_csv(
         tmp_path / "data.csv",
         header,
@@ -305,28 +232,7 @@ def test_kaggle_1_2m_layout_pairs_artist_ids(tmp_path: Path, catalog: Catalog) -
 
 
 def test_kaggle_600k_layout_with_uri_ids(tmp_path: Path, catalog: Catalog) -> None:
-    header = [
-        "id",
-        "name",
-        "popularity",
-        "duration_ms",
-        "explicit",
-        "artists",
-        "id_artists",
-        "release_date",
-        "danceability",
-        "energy",
-        "key",
-        "loudness",
-        "mode",
-        "speechiness",
-        "acousticness",
-        "instrumentalness",
-        "liveness",
-        "valence",
-        "tempo",
-        "time_signature",
-    ]
+    header = HEADERS["kaggle-600k"]
     path = write_csv(
         tmp_path / "tracks.csv",
         header,
@@ -349,26 +255,7 @@ def test_kaggle_600k_layout_with_uri_ids(tmp_path: Path, catalog: Catalog) -> No
 def test_spotify_features_layout_maps_notes_modes_and_bars(
     tmp_path: Path, catalog: Catalog
 ) -> None:
-    header = [
-        "genre",
-        "artist_name",
-        "track_name",
-        "track_id",
-        "popularity",
-        "acousticness",
-        "danceability",
-        "duration_ms",
-        "energy",
-        "instrumentalness",
-        "key",
-        "liveness",
-        "loudness",
-        "mode",
-        "speechiness",
-        "tempo",
-        "time_signature",
-        "valence",
-    ]
+    header = HEADERS["spotify-features"]
     path = write_csv(
         tmp_path / "SpotifyFeatures.csv",
         header,
@@ -483,7 +370,7 @@ def test_later_file_updates_only_what_it_provides(tmp_path: Path, catalog: Catal
         catalog,
         write_csv(
             tmp_path / "short.csv",
-            ["id", "genre", "name", "artist", "valence", "energy"],
+            SHORT_GENRE_CRAWL,
             [[tid(1), "pop", "", "Justin Bieber", 0.3, ""]],
         ),
     )
@@ -514,56 +401,55 @@ def test_map_names_what_cannot_be_guessed(tmp_path: Path, catalog: Catalog) -> N
     assert (one["name"], one["valence"], one["tempo"], one["energy"]) == ("Tune", 0.9, 99.5, None)
 
 
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), out, err
-
-
-def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_end_to_end(tmp_path: Path, cli: Cli) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     songs, bad = songs_30000(tmp_path), bad_rows_file(tmp_path)
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", str(songs), str(bad)], capsys)
+    code, out, err = cli(["--db", db, "ingest", "tracks", str(songs), str(bad)])
     assert code == 0, err
     assert "2 source(s): 2 ok, 0 failed; 11 records read, 6 loaded, 5 skipped" in out
     assert "bad.csv: skipped lines 3, 4, 5, 6, 7" in err
     assert "energy '1.7' is outside [0, 1]" in err
 
-    code, out, _ = run_cli(["--db", db, "ingest", "tracks", "--json", str(songs)], capsys)
+    code, out, _ = cli(["--db", db, "ingest", "tracks", "--json", str(songs)])
     report = json.loads(out)
     assert code == 0 and report["ok"] == 1
     assert report["sources"][0]["records_loaded"] == 4
 
-    code, out, err = run_cli(["--db", db, "ingest", "tracks", "--strict", str(bad)], capsys)
+    code, out, err = cli(["--db", db, "ingest", "tracks", "--strict", str(bad)])
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and "line 3" in err
+
+    code, _, err = cli(["--db", db, "ingest", "tracks", str(tmp_path / "missing.csv")])
+    assert code == 2 and err == f"error: {tmp_path / 'missing.csv'}: no such file\n"
 
     header_only = write_csv(tmp_path / "wrong.csv", ["foo", "bar"], [])
     binary = tmp_path / "binary.csv"
     binary.write_bytes(bytes(range(256)))
     for path, expected in [
         (header_only, "wrong.csv: no id column in the header"),
-        (tmp_path / "missing.csv", "missing.csv: no such file"),
         (Path(__file__), "no id column"),
         (binary, "binary.csv: not a CSV file: it holds binary data"),
     ]:
-        code, out, err = run_cli(["--db", db, "ingest", "tracks", str(path)], capsys)
-        assert code == 2, (path, err)
-        assert err.startswith("error: ") and err.count("\n") == 1 and expected in err
+        code, out, err = cli(["--db", db, "ingest", "tracks", "--json", str(path)])
+        assert code == 1, (path, err)
+        (source,) = json.loads(out)["sources"]
+        assert source["status"] == "failed" and expected in source["message"]
         assert "Traceback" not in err
 
-    code, _, err = run_cli(["--db", db, "ingest", "tracks", "--map", "x", str(songs)], capsys)
+    code, _, err = cli(["--db", db, "ingest", "tracks", "--map", "x", str(songs)])
     assert code == 2 and "not COLUMN=FIELD" in err
 
-    # Every header is checked first: a wrong second file means nothing is loaded.
+    # With --strict every header is checked first: a wrong second file means nothing loads.
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
-    code, _, err = run_cli(
-        ["--db", fresh, "ingest", "tracks", str(songs), str(header_only)], capsys
+    code, _, err = cli(
+        ["--db", fresh, "ingest", "tracks", "--strict", str(songs), str(header_only)]
     )
     assert code == 2 and "wrong.csv" in err
-    assert not (tmp_path / "fresh.db").exists()
+    catalog = open_catalog(fresh)
+    try:
+        assert counts(catalog)["tracks"] == 0
+    finally:
+        catalog.dispose()
 
 
 def distinct(path: Path, column: str) -> int:

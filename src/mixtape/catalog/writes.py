@@ -1,247 +1,38 @@
 """Batched, idempotent writes into the catalog.
 
 One :class:`BatchWriter` lives inside one transaction (one MPD slice, one CSV
-file).  It resolves natural keys to surrogate ids in chunks, inserts what is
-missing with driver-level ``executemany`` and updates existing rows only with
-values the source provides (``COALESCE(new, old)``), so a later file never
+file).  It resolves natural keys to surrogate ids in chunks (see
+:mod:`mixtape.catalog.ids`), inserts what is missing with driver-level
+``executemany`` (:mod:`mixtape.catalog.bulk`) and updates existing rows only
+with values the source provides (``COALESCE(new, old)``), so a later file never
 erases what an earlier one said.
-
-Ids learned inside the transaction are kept in ``pending`` and merged into the
-shared :class:`IdCache` only after the transaction commits, so a rolled-back
-batch never leaves stale ids behind.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import operator
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, bindparam, func, select
+from sqlalchemy import bindparam
 
 from mixtape.batches import chunks
 from mixtape.catalog import schema as s
+from mixtape.catalog.bulk import (
+    CHUNK,
+    bulk_insert,
+    coalesce_update,
+    insert_tuples,
+    paused_gc,
+    select_in,
+)
+from mixtape.catalog.ids import IdCache, KeyResolver
 from mixtape.keys import LOCAL_PREFIX
 from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
 
-CHUNK = 500
-LOOKUP_CHUNK = 5000  # keys per IN (...) look-up; under every engine's bind limit
 
-TRACK_COLUMNS = (
-    "name",
-    "album_id",
-    "duration_ms",
-    "explicit",
-    "popularity",
-    "release_date",
-    "release_year",
-    "track_number",
-    "disc_number",
-    "isrc",
-)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one bounded bulk load.
-
-    A slice creates a few hundred thousand short-lived, acyclic objects
-    (records, tuples, row dicts) that reference counting frees anyway; the
-    collector's passes over them were measured at ~40% of parsing time.
-    Restored (and any cycles collected later as usual) on the way out.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows (dicts with the same keys) at once."""
-    if not rows:
-        return
-    cols = list(rows[0].keys())
-    get = operator.itemgetter(*cols)  # one C call per row (a generator per row costs 4x)
-    tuples = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
-    insert_tuples(conn, table, cols, tuples)
-
-
-def insert_tuples(
-    conn: Connection, table: Table, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Insert many rows given as tuples in ``cols`` order, via the driver's executemany."""
-    if not rows:
-        return
-    if conn.dialect.name == "sqlite":
-        quote = conn.dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) "
-            f"VALUES ({', '.join('?' for _ in cols)})"
-        )
-        conn.exec_driver_sql(sql, list(rows))
-    else:
-        conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
-
-
-def select_in(
-    conn: Connection,
-    table: Table,
-    columns: Sequence[str],
-    where: str,
-    values: Sequence[Any],
-) -> list[tuple[Any, ...]]:
-    """``SELECT columns FROM table WHERE where IN (values)``, chunked, through the driver.
-
-    Compiling a large ``IN`` with SQLAlchemy costs more than running it, so
-    this one portable statement is rendered once per chunk size as plain SQL.
-    """
-    if not values:
-        return []
-    quote = conn.dialect.identifier_preparer.quote
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    head = (
-        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} "
-        f"WHERE {quote(where)} IN "
-    )
-    out: list[tuple[Any, ...]] = []
-    for part in chunks(values, LOOKUP_CHUNK):
-        sql = head + "(" + ", ".join([mark] * len(part)) + ")"
-        out.extend(tuple(r) for r in conn.exec_driver_sql(sql, tuple(part)).all())
-    return out
-
-
-def coalesce_update(
-    conn: Connection, table: Table, id_col: str, rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """``SET col = COALESCE(:new, col)`` for every column the rows carry."""
-    if not rows:
-        return
-    cols = [c for c in rows[0] if c != id_col]
-    if not cols:
-        return
-    stmt = (
-        table.update()
-        .where(table.c[id_col] == bindparam("_id"))
-        .values({c: func.coalesce(bindparam("_v_" + c), table.c[c]) for c in cols})
-    )
-    params = [{"_id": r[id_col], **{"_v_" + c: r[c] for c in cols}} for r in rows]
-    conn.execute(stmt, params)
-
-
-class IdCache:
-    """Committed natural-key → id maps, shared by the batches of one run."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, dict[str, int]] = {
-            "artists": {},
-            "albums": {},
-            "tracks": {},
-            "genres": {},
-            "playlists": {},
-        }
-
-
-#: Link-table column → the entity table its ids come from.
-_LINKED = {"artist_id": "artists", "track_id": "tracks", "album_id": "albums"}
-
-
-class BatchWriter:
+class BatchWriter(KeyResolver):
     """Writes records inside one open transaction (``conn``)."""
 
-    def __init__(self, conn: Connection, cache: IdCache | None = None) -> None:
-        self.conn = conn
-        self.cache = cache or IdCache()
-        self.pending: dict[str, dict[str, int]] = {name: {} for name in self.cache.ids}
-        # Ids created in this transaction: they cannot have link rows yet, except
-        # the ones this writer inserted (kept per link table), so their links
-        # need no existence look-up.
-        self.created: dict[str, set[int]] = {name: set() for name in self.cache.ids}
-        self.linked: dict[str, set[tuple[int, int]]] = {}
-
-    # -- key resolution -------------------------------------------------------
-    def commit_to_cache(self) -> None:
-        """Call after the transaction committed."""
-        for name, ids in self.pending.items():
-            self.cache.ids[name].update(ids)
-            ids.clear()
-
-    def _split_known(self, table: str, keys: Iterable[str]) -> tuple[dict[str, int], list[str]]:
-        """(key → id for keys already resolved, the keys still unknown)."""
-        pending, cached = self.pending[table], self.cache.ids[table]
-        out: dict[str, int] = {}
-        unknown = []
-        for key in keys:
-            known = pending.get(key) or cached.get(key)
-            if known is None:
-                unknown.append(key)
-            else:
-                out[key] = known
-        return out, unknown
-
-    def _select_ids(self, table: Table, col: Column[Any], keys: Sequence[str]) -> dict[str, int]:
-        return dict(select_in(self.conn, table, (col.name, "id"), col.name, keys))
-
-    def _insert_ids(
-        self, table: Table, key_col: str, rows: Sequence[Mapping[str, Any]]
-    ) -> dict[str, int]:
-        """Insert ``rows`` (all new) and return their key → id.
-
-        On SQLite the ids are known without a look-up: one ``executemany``
-        inside a transaction that holds the write lock gives consecutive
-        rowids past the largest, in row order.  That is checked (count, lowest
-        and highest new id) and any surprise falls back to selecting by key,
-        as the other engines always do.
-        """
-        keys = [r[key_col] for r in rows]
-        ids: dict[str, int] | None = None
-        if self.conn.dialect.name == "sqlite":
-            before = int(self.conn.execute(select(func.max(table.c.id))).scalar() or 0)
-            bulk_insert(self.conn, table, rows)
-            span = self.conn.execute(
-                select(func.count(), func.min(table.c.id), func.max(table.c.id)).where(
-                    table.c.id > before
-                )
-            ).one()
-            if tuple(span) == (len(rows), before + 1, before + len(rows)):
-                ids = {key: before + 1 + i for i, key in enumerate(keys)}
-        else:
-            bulk_insert(self.conn, table, rows)
-        if ids is None:
-            ids = self._select_ids(table, table.c[key_col], keys)
-        self.created[table.name].update(ids.values())
-        return ids
-
-    def _ensure(
-        self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
-    ) -> dict[str, int]:
-        """Ids for every key in ``rows``, inserting the missing rows."""
-        return self._resolve(table, key_col, rows)[0]
-
-    def _resolve(
-        self, table: Table, key_col: str, rows: Mapping[str, dict[str, Any]]
-    ) -> tuple[dict[str, int], set[str], set[str]]:
-        """(key → id for every key in ``rows``, the keys this run already knew, the keys
-        found in the database); the rest are inserted (and land in ``self.created``)."""
-        name = table.name
-        out, unknown = self._split_known(name, rows)
-        known = set(out)
-        in_db: set[str] = set()
-        if unknown:
-            found = self._select_ids(table, table.c[key_col], unknown)
-            in_db = set(found)
-            missing = [k for k in unknown if k not in found]
-            if missing:
-                found.update(self._insert_ids(table, key_col, [rows[k] for k in missing]))
-            self.pending[name].update(found)
-            out.update(found)
-        return out, known, in_db
-
-    # -- entities -------------------------------------------------------------
     def artist_ids(self, refs: Iterable[ArtistRef]) -> dict[str, int]:
         """Map each ref's key to an artist id, creating artists as needed.
 
@@ -402,15 +193,6 @@ class BatchWriter:
             self.upsert_features(features)
         return ids
 
-    def _grouped_update(
-        self, table: Table, updates: list[tuple[tuple[str, ...], dict[str, Any]]]
-    ) -> None:
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for cols, row in updates:
-            groups.setdefault(cols, []).append(row)
-        for rows in groups.values():
-            coalesce_update(self.conn, table, "id", rows)
-
     def upsert_features(self, features: Mapping[int, Mapping[str, Any]]) -> None:
         """Insert feature rows; for existing rows overwrite only the values given."""
         track_ids = list(features)
@@ -429,23 +211,6 @@ class BatchWriter:
         for rows in updates.values():
             coalesce_update(self.conn, af, "track_id", rows)
 
-    def _existing_links(
-        self, table: Table, left: str, right: str, lefts: Iterable[int]
-    ) -> set[tuple[int, int]]:
-        """(left, right) link rows already there for these lefts: in the database for
-        ids older than this transaction, from this writer's own inserts for new ones."""
-        created = self.created[_LINKED[left]]
-        old = sorted({a for a in lefts if a not in created})
-        found = {(a, b) for a, b in select_in(self.conn, table, (left, right), left, old)}
-        return found | self.linked.get(table.name, set())
-
-    def _insert_links(
-        self, table: Table, rows: Sequence[Mapping[str, Any]], cols: Sequence[str]
-    ) -> None:
-        bulk_insert(self.conn, table, rows)
-        left, right = cols
-        self.linked.setdefault(table.name, set()).update((r[left], r[right]) for r in rows)
-
     def _insert_artist_track(self, triples: set[tuple[int, int, int]]) -> None:
         if not triples:
             return
@@ -457,17 +222,6 @@ class BatchWriter:
                 seen.add((t, a))
                 rows.append({"track_id": t, "artist_id": a, "position": pos})
         self._insert_links(at, rows, ("track_id", "artist_id"))
-
-    def insert_missing_pairs(
-        self, table: Table, left: str, right: str, pairs: set[tuple[int, int]]
-    ) -> int:
-        """Insert (left, right) link rows that are not there yet."""
-        if not pairs:
-            return 0
-        existing = self._existing_links(table, left, right, (p[0] for p in pairs))
-        rows = [{left: a, right: b} for a, b in sorted(pairs - existing)]
-        self._insert_links(table, rows, (left, right))
-        return len(rows)
 
     def upsert_artists(self, records: Sequence[ArtistRecord]) -> dict[str, int]:
         """Artist popularity/followers (overwrite when given) and genres (added)."""
@@ -555,4 +309,11 @@ class BatchWriter:
         return len(entries)
 
 
-__all__ = ["BatchWriter", "IdCache", "bulk_insert", "coalesce_update", "paused_gc"]
+__all__ = [
+    "BatchWriter",
+    "IdCache",
+    "bulk_insert",
+    "coalesce_update",
+    "paused_gc",
+    "select_in",
+]

@@ -32,6 +32,8 @@ FLAGS: dict[str, str] = {
     "recent": "--recent",
     "per_genre": "--per-genre",
     "paths": "PATHS",
+    "encoding": "--encoding",
+    "into_existing": "--into-existing",
 }
 
 NO_CATALOG_HINT = "run `mixtape demo-data` or `mixtape ingest …` first, or check --db"

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.progress import TaskID
 
-from mixtape.cli.context import print_json, state
+from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import progress_bar
+from mixtape.errors import InputError
 from mixtape.library import DEMO_PLAYLISTS, DEMO_SEED, DEMO_TRACKS
 
 app = typer.Typer()
@@ -36,35 +37,55 @@ def demo_data(
     overwrite: bool = typer.Option(
         False, "--overwrite", help="With --out: replace demo files already in DIR."
     ),
+    into_existing: bool = typer.Option(
+        False,
+        "--into-existing",
+        help="Load the demo into a catalog that already holds other data (mixing them).",
+    ),
+    remove: bool = typer.Option(
+        False, "--remove", help="Delete the demo's rows from the catalog; other data stays."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Generate the demo catalog (artists, albums, tracks with audio features, playlists).
 
     By default it is loaded into the catalog database; loading it again
-    changes nothing.  With --out the same data is written as files in the
-    layouts of the Kaggle track/artist CSVs and the Million Playlist Dataset,
-    e.g. for benchmarks: --out big --tracks 1200000 --playlists 100000.
+    changes nothing.  A catalog that holds other data is refused unless
+    --into-existing is given, and --remove deletes exactly the demo's rows
+    again.  With --out the same data is written as files in the layouts of the
+    Kaggle track/artist CSVs and the Million Playlist Dataset, e.g. for
+    benchmarks: --out big --tracks 1200000 --playlists 100000.
     """
     st = state(ctx)
-    with progress_bar(st.err) as bar:
-        tasks: dict[str, TaskID] = {}
+    if remove:
+        _remove(st, as_json, out)
+        return
+    # The bar starts with the first phase: a refusal before any work reads as one line.
+    bar = progress_bar(st.err)
+    tasks: dict[str, TaskID] = {}
 
-        def step(name: str, n: int) -> None:
-            bar.advance(tasks[name], n)
+    def step(name: str, n: int) -> None:
+        bar.advance(tasks[name], n)
 
-        def phase(verb: str, steps: dict[str, int]) -> None:
-            tasks.clear()
-            tasks.update({k: bar.add_task(f"{verb} {k}", total=v) for k, v in steps.items()})
+    def phase(verb: str, steps: dict[str, int]) -> None:
+        bar.start()
+        tasks.clear()
+        tasks.update({k: bar.add_task(f"{verb} {k}", total=v) for k, v in steps.items()})
 
+    try:
         result = st.mx.demo_data(
             seed=seed,
             tracks=tracks,
             playlists=playlists,
             out=out,
             overwrite=overwrite,
+            into_existing=into_existing,
             on_phase=phase,
             on_step=step,
         )
+    finally:
+        if bar.live.is_started:
+            bar.stop()
     if as_json:
         print_json(result.as_dict())
         return
@@ -81,3 +102,19 @@ def demo_data(
         f"{where} in {result.seconds:.1f} s",
         highlight=False,
     )
+
+
+def _remove(st: AppState, as_json: bool, out: Path | None) -> None:
+    if out is not None:
+        raise InputError(
+            "removing the demo deletes rows from the catalog database; it writes no files",
+            field="out",
+        )
+    removal = st.mx.remove_demo()
+    if as_json:
+        print_json(removal.as_dict())
+    elif not removal.removed:
+        st.out.print(f"no demo data in {removal.target}", highlight=False)
+    else:
+        what = ", ".join(f"{n:,} {table}" for table, n in removal.removed.items())
+        st.out.print(f"removed the demo from {removal.target}: {what}", highlight=False)

@@ -12,32 +12,46 @@ from rich.table import Table
 
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import LazyBar, progress_bar
+from mixtape.errors import IngestError, Interrupted
 from mixtape.records import IngestSummary
 
 app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the summary as JSON.")
 STRICT_OPT = typer.Option(False, "--strict", help="Stop at the first bad record or file.")
+SHOWN_ROWS = 20  # more sources than this: the table lists only the ones that need a look
 
 
-def report(st: AppState, summaries: list[IngestSummary], as_json: bool, title: str) -> None:
-    """Print per-source summaries (or JSON) and exit non-zero if any source failed."""
+def report(
+    st: AppState,
+    summaries: list[IngestSummary],
+    as_json: bool,
+    title: str,
+    *,
+    stopped: bool = False,
+) -> None:
+    """Print per-source summaries (or JSON); exit 1 if a source failed (unless ``stopped``)."""
     failed = [s for s in summaries if s.status != "ok"]
+    conflicts = sum(s.conflicts for s in summaries)
     if as_json:
         print_json(
             {
                 "sources": [s.as_dict() for s in summaries],
                 "ok": len(summaries) - len(failed),
                 "failed": len(failed),
+                "conflicts": conflicts,
+                "stopped": stopped,
             }
         )
     else:
         table = Table(title=title)
-        for col in ("source", "status", "read", "loaded", "skipped"):
+        for col in ("source", "status", "read", "loaded", "skipped", "note"):
             table.add_column(
                 col, justify="right" if col in ("read", "loaded", "skipped") else "left"
             )
-        shown = summaries if len(summaries) <= 20 else failed
+        shown = summaries
+        if len(summaries) > SHOWN_ROWS:
+            shown = [s for s in summaries if s.status != "ok" or s.conflicts]
         for s in shown:
             table.add_row(
                 Path(s.source).name,
@@ -45,6 +59,7 @@ def report(st: AppState, summaries: list[IngestSummary], as_json: bool, title: s
                 str(s.records_read),
                 str(s.records_loaded),
                 str(s.records_skipped),
+                _note(s),
             )
         if shown:
             st.out.print(table)
@@ -54,38 +69,64 @@ def report(st: AppState, summaries: list[IngestSummary], as_json: bool, title: s
         st.out.print(
             f"{len(summaries)} source(s): {len(summaries) - len(failed)} ok, {len(failed)} failed; "
             f"{read} records read, {loaded} loaded, {skipped} skipped"
+            + (f"; {conflicts} conflict(s)" if conflicts else "")
         )
-        for s in failed:
-            st.err.print(f"[red]failed:[/red] {s.message}", highlight=False)
         for s in summaries:
             if s.skipped_lines:
                 lines = ", ".join(map(str, s.skipped_lines[:20]))
                 more = " …" if len(s.skipped_lines) > 20 else ""
                 st.err.print(f"{Path(s.source).name}: skipped lines {lines}{more}", highlight=False)
-    if failed:
+    st.warn([w for s in summaries for w in s.warnings])
+    if failed and not stopped:
         raise typer.Exit(1)
 
 
-def stopped_line(summaries: list[IngestSummary]) -> str:
+def _note(summary: IngestSummary) -> str:
+    """One line for the table: why a source failed, or how many records were refused."""
+    if summary.status != "ok":
+        reason = summary.message or ""
+        for prefix in (f"{summary.source}: ", f"{summary.source}, "):  # the row names the file
+            reason = reason.removeprefix(prefix)
+        return reason.splitlines()[0] if reason else ""
+    if summary.conflicts:
+        return f"{summary.conflicts} refused: their key is held by another source"
+    return ""
+
+
+def stopped_line(summaries: tuple[IngestSummary, ...] | list[IngestSummary]) -> str:
     """What an interrupted ingest kept: each source is committed whole or not at all."""
     ok = [s for s in summaries if s.status == "ok"]
-    loaded = sum(s.records_loaded for s in ok)
+    rows = sum(s.records_loaded for s in ok)
     return (
-        f"interrupted: {len(ok)} source(s) committed ({loaded} records loaded) before the stop; "
-        "the source being read was rolled back. Running the same command again resumes: "
-        "what was committed is replaced, not duplicated."
+        f"interrupted: {len(ok)} files ({rows:,} rows) committed; re-run the same command to resume"
     )
 
 
 @contextlib.contextmanager
-def committed(st: AppState) -> Iterator[Callable[[IngestSummary], None]]:
-    """``on_summary`` for the facade; on Ctrl-C, says what was kept and exits 130."""
+def committed(st: AppState, as_json: bool, title: str) -> Iterator[Callable[[IngestSummary], None]]:
+    """``on_summary`` for the facade; what was committed is reported when the run stops early.
+
+    Ctrl-C: the table of the committed sources, the line saying so, exit 130.
+    ``--strict`` stopping at a bad source: the table, then the error as usual.
+    """
     summaries: list[IngestSummary] = []
     try:
         yield summaries.append
-    except KeyboardInterrupt:
-        st.err.print(stopped_line(summaries), markup=False, highlight=False)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Inside the library the interrupt arrives as Interrupted with what was done;
+        # between two sources it may still be a bare KeyboardInterrupt.
+        done = (
+            [s for s in exc.done if isinstance(s, IngestSummary)]
+            if isinstance(exc, Interrupted)
+            else summaries
+        )
+        report(st, done, as_json, title, stopped=True)
+        st.err.print(stopped_line(done), markup=False, highlight=False)
         raise typer.Exit(130) from None
+    except IngestError:
+        if summaries:
+            report(st, summaries, as_json, title, stopped=True)
+        raise
 
 
 @app.command("mpd")
@@ -98,15 +139,19 @@ def mpd(
     """Load Million Playlist Dataset slices (full or reduced schema).
 
     Each slice is one transaction: a bad slice is reported with its file and
-    playlist index and leaves nothing behind; the others still load.  The MPD
-    is licensed for research, non-commercial use only.
+    playlist index and leaves nothing behind; the others still load.  Loading
+    a slice again changes nothing; a playlist whose pid the catalog already
+    holds from another file (with other content) is refused with a warning
+    and the stored one kept.  Ctrl-C keeps the slices already loaded.  The
+    MPD is licensed for research, non-commercial use only.
     """
     st = state(ctx)
-    with LazyBar(st.err, "slices") as bar, committed(st) as on_summary:
+    title = "MPD ingest"
+    with LazyBar(st.err, "slices") as bar, committed(st, as_json, title) as on_summary:
         summaries = st.mx.ingest_mpd(
             paths, strict=strict, on_summary=on_summary, progress=bar.update
         )
-    report(st, summaries, as_json, "MPD ingest")
+    report(st, summaries, as_json, title)
 
 
 MAP_OPT = typer.Option(
@@ -114,6 +159,12 @@ MAP_OPT = typer.Option(
     "--map",
     metavar="COLUMN=FIELD",
     help="Read COLUMN as FIELD (e.g. --map bpm=tempo; COLUMN= ignores a column). Repeatable.",
+)
+ENCODING_OPT = typer.Option(
+    "utf-8",
+    "--encoding",
+    metavar="NAME",
+    help="Text encoding of the files, e.g. latin-1 or cp1252 (default utf-8).",
 )
 
 
@@ -123,6 +174,7 @@ def _ingest_csv(
     paths: list[Path],
     maps: list[str] | None,
     strict: bool,
+    encoding: str,
     as_json: bool,
     title: str,
 ) -> None:
@@ -131,7 +183,10 @@ def _ingest_csv(
     # Only on a terminal, and transient: an error mid-file then reads as one line.
     shown = st.err.is_terminal
     bar = progress_bar(st.err, transient=True)
-    with bar if shown else contextlib.nullcontext(bar), committed(st) as on_summary:
+    with (
+        bar if shown else contextlib.nullcontext(bar),
+        committed(st, as_json, title) as on_summary,
+    ):
         tasks: dict[Path, TaskID] = {}
 
         def progress(path: Path, rows: int, total: int | None) -> None:
@@ -143,6 +198,7 @@ def _ingest_csv(
             paths,
             maps=maps or (),
             strict=strict,
+            encoding=encoding,
             on_summary=on_summary,
             progress=progress,
             count_rows=shown,
@@ -159,6 +215,7 @@ def tracks(
     paths: list[Path] = typer.Argument(..., help="Track CSV files; each is one transaction."),
     maps: list[str] | None = MAP_OPT,
     strict: bool = STRICT_OPT,
+    encoding: str = ENCODING_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Load track catalogs with audio features from CSV files.
@@ -171,8 +228,10 @@ def tracks(
     (fractions in [0, 1], key -1..11, mode 0/1, ...): a bad row is skipped and
     its line shown, or with --strict fails the file, which then leaves nothing.
     Genres on a row (seed genre, playlist genre) are kept as track genres.
+    A bad file (another encoding, a wrong header, malformed CSV) is reported
+    as failed and the other files still load; --strict stops at the first.
     """
-    _ingest_csv(ctx, "tracks", paths, maps, strict, as_json, "Tracks ingest")
+    _ingest_csv(ctx, "tracks", paths, maps, strict, encoding, as_json, "Tracks ingest")
 
 
 @app.command("artists")
@@ -181,6 +240,7 @@ def artists(
     paths: list[Path] = typer.Argument(..., help="Artist CSV files; each is one transaction."),
     maps: list[str] | None = MAP_OPT,
     strict: bool = STRICT_OPT,
+    encoding: str = ENCODING_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Load artist genres, popularity and followers from CSV files, one row per artist.
@@ -189,6 +249,7 @@ def artists(
     are matched by name; genres "a, b", "[]" or "['a', 'b']") and the Kaggle
     artists.csv (id, followers, genres, name, popularity), or any CSV with an
     artist name or id column.  Later files update popularity and add genres;
-    nothing is deleted.
+    nothing is deleted.  A bad file is reported as failed and the other files
+    still load; --strict stops at the first.
     """
-    _ingest_csv(ctx, "artists", paths, maps, strict, as_json, "Artists ingest")
+    _ingest_csv(ctx, "artists", paths, maps, strict, encoding, as_json, "Artists ingest")

@@ -2,8 +2,9 @@
 
 ``generate()`` draws artists, albums, tracks (with genre-dependent audio
 features) and themed playlists from one seed; ``load_demo()`` writes them into
-a catalog database, ``write_demo_files()`` writes the same data as a Kaggle-style
-tracks CSV, an artists CSV and MPD slices for benchmarks.
+a catalog database (refusing one that holds other data unless asked) and
+``remove_demo()`` takes it out again; ``write_demo_files()`` writes the same data
+as a Kaggle-style tracks CSV, an artists CSV and MPD slices for benchmarks.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from mixtape.demo.generate import (
 )
 from mixtape.demo.load import DemoSummary, Step, load_demo, load_steps, summarize
 from mixtape.demo.playlists import build_playlists
+from mixtape.demo.rows import DemoRemoval, check_demo_target, remove_demo
 from mixtape.demo.write_files import file_steps, prepare_folder, write_demo_files
 
 
@@ -45,14 +47,17 @@ __all__ = [
     "DEFAULT_TRACKS",
     "DemoCatalog",
     "DemoPlaylists",
+    "DemoRemoval",
     "DemoSummary",
     "Step",
+    "check_demo_target",
     "file_steps",
     "generate",
     "generate_steps",
     "load_demo",
     "load_steps",
     "prepare_folder",
+    "remove_demo",
     "summarize",
     "write_demo_files",
 ]

@@ -4,6 +4,8 @@ Everything goes through :class:`~mixtape.catalog.writes.BatchWriter`, like a
 real ingest, in one transaction recorded in ``ingests`` (kind ``demo``).
 Loading the same catalog again changes no counts: artists, albums and
 tracks are upserted by id, and playlists (keys ``demo:<pid>``) replaced.
+A catalog that holds other data is refused unless the caller asks for the
+mix (see :mod:`mixtape.demo.rows`, which also removes the demo again).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from mixtape.catalog.db import Catalog, record_failure, record_ingest
 from mixtape.catalog.schema import AUDIO_FEATURES
 from mixtape.catalog.writes import BatchWriter
 from mixtape.demo.generate import DemoCatalog
+from mixtape.demo.rows import check_demo_target
 from mixtape.errors import MixtapeError
 from mixtape.records import (
     AlbumRef,
@@ -218,8 +221,21 @@ def _batches(total: int, size: int) -> Iterator[range]:
         yield range(start, min(start + size, total))
 
 
-def load_demo(catalog: Catalog, cat: DemoCatalog, on_step: Step | None = None) -> DemoSummary:
-    """Write ``cat`` into ``catalog`` in one transaction; returns what was loaded."""
+def load_demo(
+    catalog: Catalog,
+    cat: DemoCatalog,
+    on_step: Step | None = None,
+    *,
+    into_existing: bool = False,
+) -> DemoSummary:
+    """Write ``cat`` into ``catalog`` in one transaction; returns what was loaded.
+
+    Unless ``into_existing``, a catalog holding anything but demo data is
+    refused (:class:`InputError`, field ``into_existing``) before anything is
+    written: mixed in, synthetic tracks and playlists would pass for real ones.
+    """
+    if not into_existing:
+        check_demo_target(catalog)
     step = on_step or (lambda _name, _n: None)
     started = datetime.now(UTC)
     summary = summarize(cat, catalog.url)

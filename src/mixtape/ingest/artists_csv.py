@@ -24,6 +24,7 @@ from mixtape.catalog.db import Catalog
 from mixtape.catalog.writes import BatchWriter, IdCache
 from mixtape.ingest.csv_files import BATCH_ROWS, CsvKind, ingest_csv, ingest_csv_files
 from mixtape.ingest.csv_layouts import ARTIST_LAYOUTS, TRACK_LAYOUTS, ColumnPlan, FieldSet
+from mixtape.ingest.csv_read import DEFAULT_ENCODING
 from mixtape.ingest.csv_values import BadValue, CellReader, split_genres, split_list
 from mixtape.keys import parse_spotify_ref
 from mixtape.records import ArtistRecord, ArtistRef, IngestSummary
@@ -116,6 +117,7 @@ def ingest_artists_csv(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[int], None] | None = None,
     cache: IdCache | None = None,
     batch_rows: int = BATCH_ROWS,
@@ -127,6 +129,7 @@ def ingest_artists_csv(
         path,
         mapping=mapping,
         strict=strict,
+        encoding=encoding,
         on_progress=on_progress,
         cache=cache,
         batch_rows=batch_rows,
@@ -139,9 +142,16 @@ def ingest_artists_csv_files(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[Path, int], None] | None = None,
 ) -> Iterator[IngestSummary]:
-    """Check every header, then load each file in its own transaction."""
+    """Load each file in its own transaction; see :func:`csv_files.ingest_csv_files`."""
     yield from ingest_csv_files(
-        catalog, ARTISTS, paths, mapping=mapping, strict=strict, on_progress=on_progress
+        catalog,
+        ARTISTS,
+        paths,
+        mapping=mapping,
+        strict=strict,
+        encoding=encoding,
+        on_progress=on_progress,
     )

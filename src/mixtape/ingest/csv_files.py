@@ -1,15 +1,15 @@
-"""Reading CSV files as a stream of rows, and loading one file in one transaction.
+"""Loading CSV files, each in one transaction, with a summary per file.
 
-``read_header`` refuses what is not a CSV file before anything is written;
-``iter_rows`` is a generator of ``(line number, cells)``; ``ingest_csv``
-parses rows with a kind-specific parser (tracks, artists), skips bad rows (or
-fails the whole file when ``strict``) and writes batches through one
+``ingest_csv`` parses one file's rows (see :mod:`mixtape.ingest.csv_read`)
+with a kind-specific parser (tracks, artists), skips bad rows (or fails the
+whole file when ``strict``) and writes batches through one
 :class:`BatchWriter` inside one transaction, with its provenance row.
+``ingest_csv_files`` loads several files the way ``ingest_mpd`` loads slices:
+a bad file is rolled back and reported in its summary, the others load.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,109 +20,25 @@ from sqlalchemy import Connection, Table, func, select
 
 from mixtape.catalog.db import Catalog, record_failure, record_ingest
 from mixtape.catalog.writes import BatchWriter, IdCache
-from mixtape.errors import IngestError, InputError
+from mixtape.errors import IngestError
 from mixtape.ingest.csv_layouts import ColumnPlan, FieldSet, Layout, plan_columns
+from mixtape.ingest.csv_read import (
+    DEFAULT_ENCODING,
+    CsvHeader,
+    check_file,
+    codec_for,
+    count_lines,
+    iter_rows,
+    read_header,
+)
 from mixtape.ingest.csv_values import BadValue
+from mixtape.ingest.runs import interruptible
 from mixtape.records import IngestSummary
 
 BATCH_ROWS = 5000
 MAX_SKIPPED_LINES = 1000  # line numbers kept in the summary; the count is always exact
-SNIFF_BYTES = 64 * 1024
-
-_MAGIC = {
-    b"\x1f\x8b": "it is gzip-compressed; decompress it first",
-    b"PK\x03\x04": "it is a zip archive (or a spreadsheet); unzip it or export it as CSV",
-    b"%PDF": "it is a PDF document",
-    b"\x89PNG": "it is a PNG image",
-    b"SQLite format 3\x00": "it is a SQLite database",
-    b"\xff\xfe": "it is UTF-16 text; save it as UTF-8",
-    b"\xfe\xff": "it is UTF-16 text; save it as UTF-8",
-}
 
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class CsvHeader:
-    path: Path
-    columns: list[str]
-    delimiter: str
-
-
-def read_header(path: Path) -> CsvHeader:
-    """Check that ``path`` is a readable text CSV file and return its header."""
-    source = str(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the CSV file itself")
-    try:
-        with path.open("rb") as f:
-            head = f.read(SNIFF_BYTES)
-    except OSError as exc:
-        raise IngestError(exc.strerror or str(exc), source=source) from exc
-    if not head.strip():
-        raise IngestError("empty file; expected a CSV header line", source=source)
-    for magic, what in _MAGIC.items():
-        if head.startswith(magic):
-            raise IngestError(f"not a CSV file: {what}", source=source)
-    if b"\x00" in head:
-        raise IngestError(
-            "not a CSV file: it holds binary data", source=source, hint="export it as UTF-8 CSV"
-        )
-    first, newline, _ = head.partition(b"\n")
-    if not newline and len(head) == SNIFF_BYTES:
-        raise IngestError("not a CSV file: no line break in its first 64 KiB", source=source)
-    try:
-        text = first.decode("utf-8-sig").rstrip("\r")
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            "not a CSV file: the header is not UTF-8 text", source=source, hint="save it as UTF-8"
-        ) from exc
-    delimiter = ","
-    if "," not in text:
-        delimiter = max((";", "\t", "|"), key=text.count) if text.strip() else ","
-    columns = next(csv.reader([text], delimiter=delimiter), [])
-    return CsvHeader(path=path, columns=columns, delimiter=delimiter)
-
-
-def iter_rows(header: CsvHeader) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line number, cells)`` for each data row; blank lines are passed over."""
-    source = str(header.path)
-    line = 2
-    try:
-        with header.path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f, delimiter=header.delimiter)
-            next(reader, None)
-            line = reader.line_num + 1
-            for row in reader:
-                if row:
-                    yield line, row
-                line = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            "the file is not UTF-8 text", source=source, location=f"near line {line}"
-        ) from exc
-    except csv.Error as exc:
-        raise IngestError(
-            f"malformed CSV ({exc})",
-            source=source,
-            location=f"line {line}",
-            hint="is a quote left open?",
-        ) from exc
-    except OSError as exc:
-        raise IngestError(exc.strerror or str(exc), source=source) from exc
-
-
-def count_lines(path: Path) -> int:
-    """Lines after the header (a cheap total for progress bars; quoted newlines count too)."""
-    total = 0
-    last = b"\n"
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            total += chunk.count(b"\n")
-            last = chunk[-1:]
-    return max(total + (last != b"\n") - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -140,10 +56,13 @@ class CsvKind(Generic[R]):
 
 
 def plan_file(
-    spec: CsvKind[R], path: Path, mapping: Mapping[str, str] | None = None
+    spec: CsvKind[R],
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    encoding: str = DEFAULT_ENCODING,
 ) -> tuple[CsvHeader, ColumnPlan]:
     """Read and check a file's header; raises before anything is written."""
-    header = read_header(path)
+    header = read_header(path, encoding)
     plan = plan_columns(str(path), header.columns, spec.fields, spec.layouts, mapping)
     return header, plan
 
@@ -219,6 +138,7 @@ def ingest_csv(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[int], None] | None = None,
     cache: IdCache | None = None,
     batch_rows: int = BATCH_ROWS,
@@ -230,11 +150,31 @@ def ingest_csv(
     nothing but a ``failed`` provenance row, and its :class:`IngestError`
     propagates.  ``on_progress`` gets the number of rows read so far.
     """
+    summary, error = _load_file(
+        catalog, spec, path, mapping, strict, encoding, on_progress, cache, batch_rows
+    )
+    if error is not None:
+        raise error
+    return summary
+
+
+def _load_file(
+    catalog: Catalog,
+    spec: CsvKind[R],
+    path: Path,
+    mapping: Mapping[str, str] | None,
+    strict: bool,
+    encoding: str,
+    on_progress: Callable[[int], None] | None,
+    cache: IdCache | None,
+    batch_rows: int,
+) -> tuple[IngestSummary, IngestError | None]:
+    """(summary, None) for a loaded file; (failed summary, its error) for a bad one."""
     started = datetime.now(UTC)
     source = str(path)
     load: _Load[R] | None = None
     try:
-        header, plan = plan_file(spec, path, mapping)
+        header, plan = plan_file(spec, path, mapping, encoding)
         load = _Load(spec, header, plan)
         with catalog.begin() as conn:
             writer = BatchWriter(conn, cache)
@@ -267,9 +207,9 @@ def ingest_csv(
             message=str(exc),
         )
         record_failure(catalog, failed, started)
-        raise
+        return failed, exc
     writer.commit_to_cache()
-    return summary
+    return summary, None
 
 
 def ingest_csv_files(
@@ -279,20 +219,55 @@ def ingest_csv_files(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[Path, int], None] | None = None,
 ) -> Iterator[IngestSummary]:
-    """Check every header first (nothing is written if one is wrong), then load each file."""
+    """Load each file in its own transaction, yielding one summary per file.
+
+    A path that is not a file raises :class:`InputError` before anything is
+    written.  A bad file (not text in ``encoding``, an unusable header,
+    malformed CSV, ...) is rolled back, recorded as failed and yielded with
+    status ``failed`` and the reason; the other files load.  With ``strict``
+    every header is checked before anything is written, a bad row fails its
+    file, and the first failed file raises its :class:`IngestError` (the files
+    before it stay committed).  A ``KeyboardInterrupt`` (Ctrl-C) becomes
+    :class:`~mixtape.errors.Interrupted` carrying the summaries of the files
+    done so far.
+    """
+    codec_for(encoding)  # an unknown encoding is a usage error, not a bad file
     for path in paths:
-        plan_file(spec, path, mapping)
+        check_file(path)
+    if strict:
+        for path in paths:
+            plan_file(spec, path, mapping, encoding)
     cache = IdCache()
-    for path in paths:
-        progress = None
-        if on_progress is not None:
-            progress = _bind(on_progress, path)
-        yield ingest_csv(
-            catalog, spec, path, mapping=mapping, strict=strict, on_progress=progress, cache=cache
-        )
+    done: list[IngestSummary] = []
+    with interruptible(done):
+        for path in paths:
+            progress = None
+            if on_progress is not None:
+                progress = _bind(on_progress, path)
+            summary, error = _load_file(
+                catalog, spec, path, mapping, strict, encoding, progress, cache, BATCH_ROWS
+            )
+            if error is not None and strict:
+                raise error
+            done.append(summary)
+            yield summary
 
 
 def _bind(callback: Callable[[Path, int], None], path: Path) -> Callable[[int], None]:
     return lambda rows: callback(path, rows)
+
+
+__all__ = [
+    "BATCH_ROWS",
+    "CsvHeader",
+    "CsvKind",
+    "count_lines",
+    "ingest_csv",
+    "ingest_csv_files",
+    "iter_rows",
+    "plan_file",
+    "read_header",
+]

@@ -4,6 +4,12 @@ A slice is ``{"info": {...}, "playlists": [{..., "tracks": [{...}]}]}``.  Any
 field but ``pid`` and a track's ``track_uri`` may be missing; missing fields
 stay null and a track's position is its order in the list (``pos`` is checked
 against it when present).  Each slice is loaded in one transaction.
+
+A pid names one playlist: loading a slice again replaces its playlists (so
+counts do not change), but a playlist whose pid the catalog already holds from
+another source (another file name, different content; see
+:mod:`mixtape.catalog.playlists`) is refused, counted in the summary's
+``conflicts`` and named in a warning, and the stored playlist is kept.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from pathlib import Path
 
 import msgspec
 
+from mixtape.catalog.bulk import paused_gc
 from mixtape.catalog.db import Catalog, record_failure, record_ingest
-from mixtape.catalog.writes import BatchWriter, IdCache, paused_gc
+from mixtape.catalog.playlists import clashing_playlists
+from mixtape.catalog.writes import BatchWriter, IdCache
 from mixtape.errors import IngestError, InputError
+from mixtape.ingest.runs import interruptible
 from mixtape.keys import parse_spotify_ref
 from mixtape.records import AlbumRef, ArtistRef, IngestSummary, PlaylistRecord, TrackRecord
 
@@ -95,6 +104,15 @@ def parse_slice(path: Path) -> list[PlaylistRecord]:
         raise IngestError(
             f"corrupt JSON ({exc})", source=str(path), hint="is the file truncated?"
         ) from exc
+    first_at: dict[int, int] = {}
+    for index, p in enumerate(data.playlists):
+        earlier = first_at.setdefault(p.pid, index)
+        if earlier != index:
+            raise IngestError(
+                f"pid {p.pid} is used twice in this file, by playlists #{earlier} and #{index}",
+                source=str(path),
+                location=f"playlist #{index}",
+            )
     seen: dict[tuple[object, ...], TrackRecord] = {}
     return [_playlist(p, index, path, seen) for index, p in enumerate(data.playlists)]
 
@@ -175,21 +193,40 @@ def _load_slice(
     catalog: Catalog, path: Path, cache: IdCache | None, started: datetime
 ) -> IngestSummary:
     playlists = parse_slice(path)
-    entries = sum(len(p.tracks) for p in playlists)
-    summary = IngestSummary(
-        kind=KIND,
-        source=str(path),
-        status="ok",
-        records_read=len(playlists),
-        records_loaded=len(playlists),
-        message=f"{entries} playlist entries",
-    )
     with catalog.begin() as conn:
+        clashes = clashing_playlists(conn, playlists, str(path))
+        kept = [p for p in playlists if p.key not in clashes]
+        entries = sum(len(p.tracks) for p in kept)
+        message = f"{entries} playlist entries"
+        if clashes:
+            message += (
+                f"; {len(clashes)} playlist(s) refused: their pid is in the catalog "
+                "from another source"
+            )
+        summary = IngestSummary(
+            kind=KIND,
+            source=str(path),
+            status="ok",
+            records_read=len(playlists),
+            records_loaded=len(kept),
+            records_skipped=len(clashes),
+            message=message,
+            conflicts=len(clashes),
+            warnings=tuple(_clash_warning(key, other, path) for key, other in clashes.items()),
+        )
         ingest_id = record_ingest(conn, summary, started)
         writer = BatchWriter(conn, cache)
-        writer.replace_playlists(playlists, ingest_id=ingest_id)
+        writer.replace_playlists(kept, ingest_id=ingest_id)
     writer.commit_to_cache()
     return summary
+
+
+def _clash_warning(key: str, other: str | None, path: Path) -> str:
+    pid = key.removeprefix("mpd:")
+    return (
+        f"pid {pid}: kept the playlist loaded from {other or 'an unknown source'}; "
+        f"{path} has another playlist with this pid, not loaded"
+    )
 
 
 def ingest_mpd(
@@ -202,16 +239,26 @@ def ingest_mpd(
     """Load slices one by one, yielding a summary per file.
 
     A bad slice is rolled back and recorded as failed; the others go on,
-    unless ``strict``, where the first bad slice raises.
+    unless ``strict``, where the first bad slice raises.  ``on_file`` is called
+    after each file (committed or failed).  A ``KeyboardInterrupt`` (Ctrl-C)
+    becomes :class:`~mixtape.errors.Interrupted` carrying the summaries of the
+    files done so far; the slice under way is rolled back.
     """
     cache = IdCache()
-    for path in expand_paths(paths):
-        started = datetime.now(UTC)
-        try:
-            summary = load_slice(catalog, path, cache)
-        except IngestError as exc:
-            if strict:
-                raise
-            summary = IngestSummary(kind=KIND, source=str(path), status="failed", message=str(exc))
-            record_failure(catalog, summary, started)
-        yield summary
+    done: list[IngestSummary] = []
+    with interruptible(done):
+        for path in expand_paths(paths):
+            started = datetime.now(UTC)
+            try:
+                summary = load_slice(catalog, path, cache)
+            except IngestError as exc:
+                if strict:
+                    raise
+                summary = IngestSummary(
+                    kind=KIND, source=str(path), status="failed", message=str(exc)
+                )
+                record_failure(catalog, summary, started)
+            done.append(summary)
+            if on_file is not None:
+                on_file(path, summary)
+            yield summary

@@ -34,6 +34,7 @@ from mixtape.ingest.csv_layouts import (
     FieldSet,
     normalize_column,
 )
+from mixtape.ingest.csv_read import DEFAULT_ENCODING
 from mixtape.ingest.csv_values import BadValue, CellReader, date_value, split_genres, split_list
 from mixtape.keys import parse_spotify_ref
 from mixtape.records import AlbumRef, ArtistRef, IngestSummary, TrackRecord
@@ -218,6 +219,7 @@ def ingest_tracks_csv(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[int], None] | None = None,
     cache: IdCache | None = None,
     batch_rows: int = BATCH_ROWS,
@@ -229,6 +231,7 @@ def ingest_tracks_csv(
         path,
         mapping=mapping,
         strict=strict,
+        encoding=encoding,
         on_progress=on_progress,
         cache=cache,
         batch_rows=batch_rows,
@@ -241,9 +244,16 @@ def ingest_tracks_csv_files(
     *,
     mapping: Mapping[str, str] | None = None,
     strict: bool = False,
+    encoding: str = DEFAULT_ENCODING,
     on_progress: Callable[[Path, int], None] | None = None,
 ) -> Iterator[IngestSummary]:
-    """Check every header, then load each file in its own transaction."""
+    """Load each file in its own transaction; see :func:`csv_files.ingest_csv_files`."""
     yield from ingest_csv_files(
-        catalog, TRACKS, paths, mapping=mapping, strict=strict, on_progress=on_progress
+        catalog,
+        TRACKS,
+        paths,
+        mapping=mapping,
+        strict=strict,
+        encoding=encoding,
+        on_progress=on_progress,
     )

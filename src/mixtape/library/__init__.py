@@ -18,6 +18,7 @@ from mixtape.catalog.reads import RECENT_INGESTS, TOP, CatalogStats
 from mixtape.demo.generate import DEFAULT_PLAYLISTS as DEMO_PLAYLISTS
 from mixtape.demo.generate import DEFAULT_SEED as DEMO_SEED
 from mixtape.demo.generate import DEFAULT_TRACKS as DEMO_TRACKS
+from mixtape.demo.rows import DemoRemoval
 from mixtape.evaluation.harness import Evaluation
 from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt
 from mixtape.evaluation.runner import DEFAULT_MODELS as DEFAULT_EVALUATION_MODELS
@@ -65,6 +66,7 @@ __all__ = [
     "CatalogStats",
     "CrawlResult",
     "CurationOutcome",
+    "DemoRemoval",
     "DemoResult",
     "Evaluation",
     "EvaluationRun",

@@ -1,8 +1,9 @@
 """Ingest of each kind and the demo catalog: the facade's writing side.
 
 Each source is its own transaction; ``on_summary`` hears each committed
-source's summary as soon as it is committed, so a front end that is stopped
-half-way (Ctrl-C) can still say what was kept.
+source's summary as soon as it is committed, and a run stopped half-way
+(Ctrl-C) raises :class:`~mixtape.errors.Interrupted` carrying the summaries of
+the committed sources, so a front end can say what was kept.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mixtape.demo.rows import DemoRemoval
 from mixtape.library.core import Core, Progress, about
 from mixtape.library.results import DemoResult
 from mixtape.records import IngestSummary
@@ -74,21 +76,28 @@ class Ingesting(Core):
         *,
         maps: Sequence[str] = (),
         strict: bool = False,
+        encoding: str = "utf-8",
         on_summary: OnSummary | None = None,
         progress: RowProgress | None = None,
         count_rows: bool = False,
     ) -> list[IngestSummary]:
         """Load track catalogs with audio features from CSV files (layout from the header).
 
-        ``maps``: ``COLUMN=FIELD`` pairs for columns the header cannot name;
-        every header is checked before the catalog is touched.  A bad row is
+        ``maps``: ``COLUMN=FIELD`` pairs for columns the header cannot name.
+        Each file is one transaction: a bad file (not text in ``encoding``, a
+        header that does not fit, malformed CSV) is rolled back and returned as
+        a ``failed`` summary with its reason, and the others load.  A bad row is
         skipped (its line kept in the summary) or, with ``strict``, fails its
-        file, which then leaves nothing.  ``progress`` hears rows read per
-        file (``count_rows`` counts each file's lines first, for a total).
+        file; ``strict`` also checks every header first and raises at the first
+        bad file.  ``progress`` hears rows read per file (``count_rows`` counts
+        each file's lines first, for a total).  Ctrl-C raises
+        :class:`~mixtape.errors.Interrupted` carrying the committed summaries.
         """
         from mixtape.ingest.tracks_csv import TRACKS
 
-        return self._ingest_csv(TRACKS, paths, maps, strict, on_summary, progress, count_rows)
+        return self._ingest_csv(
+            TRACKS, paths, maps, strict, encoding, on_summary, progress, count_rows
+        )
 
     def ingest_artists(
         self,
@@ -96,6 +105,7 @@ class Ingesting(Core):
         *,
         maps: Sequence[str] = (),
         strict: bool = False,
+        encoding: str = "utf-8",
         on_summary: OnSummary | None = None,
         progress: RowProgress | None = None,
         count_rows: bool = False,
@@ -106,7 +116,9 @@ class Ingesting(Core):
         """
         from mixtape.ingest.artists_csv import ARTISTS
 
-        return self._ingest_csv(ARTISTS, paths, maps, strict, on_summary, progress, count_rows)
+        return self._ingest_csv(
+            ARTISTS, paths, maps, strict, encoding, on_summary, progress, count_rows
+        )
 
     def _ingest_csv(
         self,
@@ -114,26 +126,33 @@ class Ingesting(Core):
         paths: Sequence[Path],
         maps: Sequence[str],
         strict: bool,
+        encoding: str,
         on_summary: OnSummary | None,
         progress: RowProgress | None,
         count_rows: bool,
     ) -> list[IngestSummary]:
-        from mixtape.ingest.csv_files import count_lines, ingest_csv_files, plan_file
+        from mixtape.ingest.csv_files import count_lines, ingest_csv_files
         from mixtape.ingest.csv_layouts import parse_map_options
 
         with about("map"):
             mapping = parse_map_options(list(maps), spec.fields)
-            for path in paths:  # every header is checked before the catalog is touched
-                plan_file(spec, path, mapping)
         catalog = self.catalog
-        totals = {path: count_lines(path) if count_rows else None for path in paths}
+        totals = {
+            path: count_lines(path) if count_rows and path.is_file() else None for path in paths
+        }
 
         def rows(path: Path, done: int) -> None:
             if progress is not None:
                 progress(path, done, totals[path])
 
         summaries = ingest_csv_files(
-            catalog, spec, list(paths), mapping=mapping, strict=strict, on_progress=rows
+            catalog,
+            spec,
+            list(paths),
+            mapping=mapping,
+            strict=strict,
+            encoding=encoding,
+            on_progress=rows,
         )
         return _collect(summaries, on_summary)
 
@@ -145,12 +164,16 @@ class Ingesting(Core):
         playlists: int | None = None,
         out: Path | None = None,
         overwrite: bool = False,
+        into_existing: bool = False,
         on_phase: OnPhase | None = None,
         on_step: OnStep | None = None,
     ) -> DemoResult:
         """Generate the demo catalog and load it into the catalog, or write it to ``out``.
 
-        With ``out`` the same data is written as a Kaggle-layout tracks CSV, an
+        A catalog that already holds other data is refused (:class:`InputError`,
+        field ``into_existing``, before anything is generated) unless
+        ``into_existing``; :meth:`remove_demo` takes the demo out again.  With
+        ``out`` the same data is written as a Kaggle-layout tracks CSV, an
         artists CSV and MPD slices (``overwrite`` replaces demo files already
         there) and no database is touched.  ``on_phase(verb, steps)`` and
         ``on_step(step, n)`` report progress.
@@ -165,13 +188,15 @@ class Ingesting(Core):
             with about("out"):
                 demo.prepare_folder(out, overwrite=overwrite)
         catalog = self.catalog if out is None else None
+        if catalog is not None and not into_existing:  # before minutes of generating
+            demo.check_demo_target(catalog)
         phase = on_phase or (lambda _verb, _steps: None)
         phase("generate", demo.generate_steps(playlists))
         cat = demo.generate(seed, tracks, playlists, on_step=on_step)
         files: list[Path] = []
         if catalog is not None:
             phase("load", demo.load_steps(cat))
-            summary = demo.load_demo(catalog, cat, on_step=on_step)
+            summary = demo.load_demo(catalog, cat, on_step=on_step, into_existing=into_existing)
         else:
             assert out is not None
             phase("write", demo.file_steps(cat))
@@ -179,3 +204,14 @@ class Ingesting(Core):
             summary = demo.summarize(cat, str(out))
         seconds = round(time.perf_counter() - started, 2)
         return DemoResult(summary=summary, files=tuple(files), seconds=seconds)
+
+    def remove_demo(self) -> DemoRemoval:
+        """Delete the demo's rows from the catalog (other data stays); see ``demo.rows``.
+
+        Removes nothing (and says so in the result) where there is no catalog or no demo.
+        """
+        from mixtape.demo import remove_demo
+
+        if not self.exists():
+            return DemoRemoval(removed={}, target=self.url)
+        return remove_demo(self.catalog)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy.spatial import cKDTree
 
-from mixtape.errors import InputError, shown
+from mixtape.errors import InputError, SeedError, shown
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
@@ -87,6 +87,12 @@ class MoodModel(Recommender):
         return np.asarray(self.has_mood_[rows], dtype=bool)
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        if not len(self.rows_):  # checked first: filters and seeds are not the reason
+            raise SeedError(
+                "no track in the catalog has valence and energy, so the mood model has "
+                "nothing to recommend",
+                hint="ingest a track catalog with audio features (`mixtape ingest tracks`)",
+            )
         refuse_unservable(
             self,
             seeds,
