@@ -135,3 +135,13 @@ def test_many_candidates_at_once_match_one_by_one(dist: FeatureDistribution) -> 
     ]
     assert distinctive_reasons(dist, seed, rows)[2] == FALLBACK
     assert distinctive_reasons(dist, seed, rows[:0]) == []
+
+
+def test_constant_unknown_and_out_of_range_values() -> None:
+    values = _catalog()
+    values[:, COL["liveness"]] = np.nan  # a feature nobody has
+    dist = FeatureDistribution.of(values)
+    z = dist.z(np.stack([_track(time_signature=4, tempo=300), _track(time_signature=3, tempo=10)]))
+    assert z[:, COL["time_signature"]].tolist() == [0.0, 0.0]  # constant: never far
+    assert z[:, COL["liveness"]].tolist() == [0.0, 0.0]
+    assert z[0, COL["tempo"]] > 1.5 and z[1, COL["tempo"]] < -1.5  # beyond the catalog's range

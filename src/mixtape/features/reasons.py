@@ -18,6 +18,7 @@ and "similar overall sound" stands in when none is distinctive.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -104,6 +105,29 @@ class FeatureDistribution:
                 quantiles[j] = np.quantile(column, probs)
         return cls(names, mean, std, quantiles)
 
+    @functools.cached_property
+    def _table(self) -> tuple[np.ndarray, ...]:
+        """Every feature's quantiles as keys in one sorted array (see :meth:`_keys`); the
+        maps from values to keys (low end, span, offset); which features are known; the
+        spread with 0 (a constant or unknown feature) as infinity."""
+        known = ~np.isnan(self.quantiles[:, 0])
+        low = np.where(known, self.quantiles[:, 0], 0.0)
+        span = np.where(known, self.quantiles[:, -1], 1.0) - low
+        span[span <= 0] = 1.0
+        offset = 4.0 * np.arange(len(self.names))
+        table = np.where(known[:, None], self.quantiles, low[:, None])
+        keys = self._keys(table.T, low, span, offset).T.ravel()
+        std = np.where(self.std > 0, self.std, np.inf)
+        return keys, low, span, offset, known, std
+
+    @staticmethod
+    def _keys(
+        values: np.ndarray, low: np.ndarray, span: np.ndarray, offset: np.ndarray
+    ) -> np.ndarray:
+        """Values of feature ``j`` (columns) mapped in order into ``[4j - 1, 4j + 2]``: one
+        ``searchsorted`` then ranks every feature of every row at once."""
+        return np.clip((values - low) / span, -1.0, 2.0) + offset
+
     def z(self, values: np.ndarray) -> np.ndarray:
         """Signed distance from the usual value per feature: the smaller of the rank and
         spread measures, 0 where they disagree on the side or the value is unknown.
@@ -111,28 +135,18 @@ class FeatureDistribution:
         ``values`` is (features,) or (rows, features) in ``names`` order.
         """
         values = np.asarray(values, dtype=np.float64)
-        by_spread = np.divide(
-            values - self.mean,
-            self.std,
-            out=np.zeros(np.broadcast(values, self.std).shape),
-            where=self.std > 0,
-        )
-        by_rank = np.zeros_like(by_spread)
+        table, low, span, offset, known, std = self._table
+        by_spread = (values - self.mean) / std
         q = self.quantiles.shape[1]
-        flat_values = values.reshape(-1, len(self.names))
-        flat_rank = by_rank.reshape(-1, len(self.names))
-        for j in range(len(self.names)):
-            table = self.quantiles[j]
-            if np.isnan(table[0]):
-                continue
-            left = np.searchsorted(table, flat_values[:, j], side="left")
-            right = np.searchsorted(table, flat_values[:, j], side="right")
-            # Mid-rank: a value many tracks share sits in the middle of its tie.
-            p = ((left + right - 1) / 2) / (q - 1)
-            flat_rank[:, j] = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1)))
+        keys = self._keys(values, low, span, offset)
+        # Mid-rank: a value many tracks share sits in the middle of its tie.
+        mid = np.searchsorted(table, keys, side="left") + np.searchsorted(table, keys, "right")
+        p = ((mid - 1) / 2 - (q / 4) * offset) / (q - 1)
+        p = np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1))
+        by_rank = np.where(known, ndtri(p), 0.0)
+        # NaN (an unknown value) is on no side: sign(NaN) equals nothing, so it gives 0.
         same_side = np.sign(by_rank) == np.sign(by_spread)
-        out = np.where(same_side, np.sign(by_rank) * np.minimum(abs(by_rank), abs(by_spread)), 0.0)
-        return np.nan_to_num(out, nan=0.0)
+        return np.where(same_side, np.sign(by_rank) * np.minimum(abs(by_rank), abs(by_spread)), 0.0)
 
 
 def feature_distribution(data: TrackArrays) -> FeatureDistribution:
@@ -162,21 +176,24 @@ def _traits_of(
     threshold: float,
 ) -> list[list[str]]:
     """Per candidate row, its shared traits with ``seed`` (one z pass for all rows)."""
-    z = dist.z(np.vstack([seed[None, :], candidates]))
+    columns = [dist.names.index(name) for name in TRAITS if name in dist.names]
+    z = dist.z(np.vstack([seed[None, :], candidates]))[:, columns]
     zs, zc = z[0], z[1:]
-    columns = [
-        (rank, name, dist.names.index(name))
-        for rank, name in enumerate(TRAITS)
-        if name in dist.names
-    ]
-    out = []
-    for c, zrow in zip(candidates, zc, strict=True):
-        found = []
-        for rank, name, j in columns:
-            strength = min(abs(zs[j]), abs(zrow[j]))
-            if strength >= threshold and np.sign(zs[j]) == np.sign(zrow[j]):
-                found.append((-strength, rank, _phrase(TRAITS[name], zs[j] > 0, seed[j], c[j])))
-        out.append([phrase for *_, phrase in sorted(found)[:limit]])
+    strength = np.minimum(abs(zs), abs(zc))
+    shared = (strength >= threshold) & (np.sign(zs) == np.sign(zc))
+    traits = [TRAITS[dist.names[j]] for j in columns]
+    high = (zs > 0).tolist()
+    out: list[list[str]] = [[] for _ in range(len(candidates))]
+    # Few (row, trait) pairs are shared: plain Python over those alone.
+    rows, found = np.nonzero(shared)
+    by_row: dict[int, list[tuple[float, int]]] = {}
+    for i, t, s in zip(rows.tolist(), found.tolist(), strength[rows, found].tolist(), strict=True):
+        by_row.setdefault(i, []).append((-s, t))  # the strongest first; ties: TRAITS order
+    for i, pairs in by_row.items():
+        out[i] = [
+            _phrase(traits[t], high[t], seed[columns[t]], candidates[i, columns[t]])
+            for _, t in sorted(pairs)[:limit]
+        ]
     return out
 
 
