@@ -107,26 +107,32 @@ class FeatureDistribution:
 
     @functools.cached_property
     def _table(self) -> tuple[np.ndarray, ...]:
-        """Every feature's quantiles as keys in one sorted array (see :meth:`_keys`); the
-        maps from values to keys (low end, span, offset); which features are known; the
-        spread with 0 (a constant or unknown feature) as infinity."""
+        """What :meth:`z` needs, computed once: every feature's quantiles as keys in one
+        sorted array (see :meth:`_keys`) and the map from values to keys (low end, 1 /
+        span, offset); where each feature starts in ``keys``; 1 where a feature is
+        known (0 where nobody has it); the spread (infinite for a constant or unknown
+        feature: never far by spread)."""
         known = ~np.isnan(self.quantiles[:, 0])
         low = np.where(known, self.quantiles[:, 0], 0.0)
         span = np.where(known, self.quantiles[:, -1], 1.0) - low
-        span[span <= 0] = 1.0
+        inv_span = 1.0 / np.where(span > 0, span, 1.0)
         offset = 4.0 * np.arange(len(self.names))
         table = np.where(known[:, None], self.quantiles, low[:, None])
-        keys = self._keys(table.T, low, span, offset).T.ravel()
+        keys = self._keys(table.T, low, inv_span, offset).T.ravel()
+        # Positions in ``keys`` of feature j start at q * j.
+        start = float(self.quantiles.shape[1]) * np.arange(len(self.names))
         std = np.where(self.std > 0, self.std, np.inf)
-        return keys, low, span, offset, known, std
+        return keys, low, inv_span, offset, start, known.astype(np.float64), std
 
     @staticmethod
     def _keys(
-        values: np.ndarray, low: np.ndarray, span: np.ndarray, offset: np.ndarray
+        values: np.ndarray, low: np.ndarray, inv_span: np.ndarray, offset: np.ndarray
     ) -> np.ndarray:
         """Values of feature ``j`` (columns) mapped in order into ``[4j - 1, 4j + 2]``: one
         ``searchsorted`` then ranks every feature of every row at once."""
-        return np.clip((values - low) / span, -1.0, 2.0) + offset
+        keys = np.clip((values - low) * inv_span, -1.0, 2.0)
+        keys += offset
+        return keys
 
     def z(self, values: np.ndarray) -> np.ndarray:
         """Signed distance from the usual value per feature: the smaller of the rank and
@@ -135,18 +141,25 @@ class FeatureDistribution:
         ``values`` is (features,) or (rows, features) in ``names`` order.
         """
         values = np.asarray(values, dtype=np.float64)
-        table, low, span, offset, known, std = self._table
-        by_spread = (values - self.mean) / std
+        table, low, inv_span, offset, start, known, std = self._table
+        keys = self._keys(values, low, inv_span, offset)
         q = self.quantiles.shape[1]
-        keys = self._keys(values, low, span, offset)
         # Mid-rank: a value many tracks share sits in the middle of its tie.
-        mid = np.searchsorted(table, keys, side="left") + np.searchsorted(table, keys, "right")
-        p = ((mid - 1) / 2 - (q / 4) * offset) / (q - 1)
-        p = np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1))
-        by_rank = np.where(known, ndtri(p), 0.0)
-        # NaN (an unknown value) is on no side: sign(NaN) equals nothing, so it gives 0.
-        same_side = np.sign(by_rank) == np.sign(by_spread)
-        return np.where(same_side, np.sign(by_rank) * np.minimum(abs(by_rank), abs(by_spread)), 0.0)
+        p = (table.searchsorted(keys, "left") + table.searchsorted(keys, "right") - 1) * 0.5
+        p -= start
+        p /= q - 1
+        by_rank = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1), out=p)) * known
+        by_spread = (values - self.mean) / std
+        # Both on one side (NaN, an unknown value, is on none): the smaller distance.
+        both = by_rank * by_spread > 0
+        return np.where(both, np.copysign(np.minimum(abs(by_rank), abs(by_spread)), by_rank), 0.0)
+
+    @functools.cached_property
+    def named(self) -> tuple[np.ndarray, tuple[Trait, ...]]:
+        """The columns of the features a reason may name, in ``TRAITS`` order, and theirs."""
+        names = [name for name in TRAITS if name in self.names]
+        columns = np.array([self.names.index(name) for name in names], dtype=np.int64)
+        return columns, tuple(TRAITS[name] for name in names)
 
 
 def feature_distribution(data: TrackArrays) -> FeatureDistribution:
@@ -176,16 +189,17 @@ def _traits_of(
     threshold: float,
 ) -> list[list[str]]:
     """Per candidate row, its shared traits with ``seed`` (one z pass for all rows)."""
-    columns = [dist.names.index(name) for name in TRAITS if name in dist.names]
+    columns, traits = dist.named
     z = dist.z(np.vstack([seed[None, :], candidates]))[:, columns]
     zs, zc = z[0], z[1:]
     strength = np.minimum(abs(zs), abs(zc))
-    shared = (strength >= threshold) & (np.sign(zs) == np.sign(zc))
-    traits = [TRAITS[dist.names[j]] for j in columns]
-    high = (zs > 0).tolist()
+    shared = (strength >= threshold) & (zs * zc > 0)
     out: list[list[str]] = [[] for _ in range(len(candidates))]
-    # Few (row, trait) pairs are shared: plain Python over those alone.
     rows, found = np.nonzero(shared)
+    if not len(rows):
+        return out
+    high = (zs > 0).tolist()
+    # Few (row, trait) pairs are shared: plain Python over those alone.
     by_row: dict[int, list[tuple[float, int]]] = {}
     for i, t, s in zip(rows.tolist(), found.tolist(), strength[rows, found].tolist(), strict=True):
         by_row.setdefault(i, []).append((-s, t))  # the strongest first; ties: TRAITS order
