@@ -54,6 +54,18 @@ def test_the_shared_extreme_is_named_and_the_constant_never(
             assert not any(word in r.reason for word in INSTRUMENTAL_WORDS), r.reason
 
 
+@pytest.mark.parametrize("model_class", [AudioModel, ContentModel])
+def test_with_several_seeds_a_row_is_compared_with_the_seed_most_like_it(
+    model_class: type[CosineModel], flat: TrackArrays
+) -> None:
+    model = model_class(index="exact").fit(flat)
+    seeds = Seeds.tracks([0, ACOUSTIC[0]])
+    acoustic, dance = model.explain(seeds, [ACOUSTIC[1], 5])
+    assert "both very acoustic, like 'Metal Song 90'" in acoustic
+    assert "both very danceable" in dance and dance.endswith(", like 'Dance Pop Song 0'")
+    assert model.explain(Seeds.tracks([ACOUSTIC[0]]), [ACOUSTIC[1]])[0].count("like") == 0
+
+
 def test_a_typical_match_falls_back_to_an_honest_phrase(flat: TrackArrays) -> None:
     model = AudioModel(index="exact").fit(flat)
     reasons = {r.reason for r in model.recommend(Seeds.tracks([0]), 30)}

@@ -11,7 +11,7 @@ import numpy as np
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import audio_block
 from mixtape.features.reasons import FALLBACK
-from mixtape.models.cosine import CosineModel
+from mixtape.models.cosine import CosineModel, like
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 
@@ -36,5 +36,5 @@ class AudioModel(CosineModel):
         return ExactIndex(dense_t, n_threads=self._threads()), rows
 
     def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
-        words = self._trait_words(self.rows_[seed_positions], rows)
-        return [w or FALLBACK for w in words]
+        words, seeds = self._trait_words(seed_positions, rows)
+        return [like(w or FALLBACK, seed) for w, seed in zip(words, seeds, strict=True)]

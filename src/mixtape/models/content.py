@@ -56,7 +56,7 @@ from mixtape.models.base import Seeds
 from mixtape.models.candidates import best_allowed, select_candidates
 from mixtape.models.content_index import block_index
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.cosine import CosineModel
+from mixtape.models.cosine import CosineModel, like
 from mixtape.search import kernels
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
@@ -64,7 +64,7 @@ from mixtape.search.topk import top_k
 
 AGGREGATES = ("mean", "agreement")
 #: The reason when nothing distinctive is shared and the audio played no part.
-_ERA_POPULARITY = "similar era and popularity"
+_OTHERWISE = "similar era and popularity"
 #: Genre columns the HNSW embedding holds as they are; above this many genres they
 #: are projected to this many dimensions (Gaussian random projection).
 ANN_GENRE_DIMS = 64
@@ -195,25 +195,27 @@ class _ContentBase(CosineModel):
     def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
         seed_rows = self.rows_[seed_positions]
         genres = self._shared_genres(query, rows)
-        traits = [""] * len(rows)
+        traits, seeds = [""] * len(rows), [""] * len(rows)
         if self.audio_weight > 0:
-            traits = self._trait_words(seed_rows, rows)
+            traits, seeds = self._trait_words(seed_positions, rows)
         era = self._era_words(seed_rows, rows)
         # Nothing distinctive shared: the audio block (when both have audio) or else era
         # and popularity made the match.
         sound = self.audio_weight > 0 and bool(self.has_audio_[seed_rows].any())
-        fallback = [FALLBACK if sound and a else _ERA_POPULARITY for a in self.has_audio_[rows]]
+        has_audio = self.has_audio_[rows].tolist()
         reasons = []
-        for shared, words, era_word, other in zip(genres, traits, era, fallback, strict=True):
+        for i, (shared, words, era_word) in enumerate(zip(genres, traits, era, strict=True)):
             parts = []
             if shared:
                 plural = "s" if len(shared) > 1 else ""
                 parts.append(f"shares genre{plural} {', '.join(shared)}")
             if words:
-                parts.append(words)
+                parts.append(like(words, seeds[i]))
             if len(parts) < 2 and era_word:
                 parts.append(f"also from the {era_word}")
-            reasons.append("; ".join(parts) or other)
+            if not parts:
+                parts.append(like(FALLBACK, seeds[i]) if sound and has_audio[i] else _OTHERWISE)
+            reasons.append("; ".join(parts))
         return reasons
 
     def _shared_genres(self, query: Query, rows: np.ndarray, top: int = 2) -> list[list[str]]:

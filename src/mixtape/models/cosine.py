@@ -32,7 +32,7 @@ from mixtape.models.feature_words import (
     shared_trait_words,
     trait_distribution,
 )
-from mixtape.models.seeding import refuse_unservable
+from mixtape.models.seeding import refuse_unservable, track_label
 from mixtape.search.embedding import embedding, query_embedding
 from mixtape.search.exact import ExactIndex
 from mixtape.search.hnsw import HNSWIndex
@@ -356,13 +356,28 @@ class CosineModel(Recommender):
     def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
         """One short reason per recommended row (``rows``: not empty, this model's only)."""
 
-    def _trait_words(self, seed_rows: np.ndarray, rows: np.ndarray) -> list[str]:
-        """Per row, the audio traits it shares with the seeds that set both apart from the
-        catalog ("both very acoustic"); "" where none does or either lacks audio."""
-        seed_rows = seed_rows[self.has_audio_[seed_rows]]
-        if len(seed_rows) == 0:
-            return [""] * len(rows)
-        return shared_trait_words(self.traits_, self.data_, seed_rows, rows)
+    def _trait_words(
+        self, seed_positions: np.ndarray, rows: np.ndarray
+    ) -> tuple[list[str], list[str]]:
+        """Per row, the audio traits it shares with a seed that set both apart from the
+        catalog ("both very acoustic"; "" where none does or either lacks audio), and that
+        seed's label when there are several: the seed most like the row in sound, not their
+        mean (a playlist's mean is a track nobody chose)."""
+        seeds = seed_positions[self.has_audio_[self.rows_[seed_positions]]]
+        if len(seeds) == 0:
+            return [""] * len(rows), [""] * len(rows)
+        seed_rows = self.rows_[seeds]
+        if len(seeds) == 1:
+            return shared_trait_words(self.traits_, self.data_, seed_rows, rows), [""] * len(rows)
+        dense = self.exact_.dense_t
+        nearest = np.argmax(dense[:, seeds].T @ dense[:, self.position_[rows]], axis=0)
+        words = shared_trait_words(self.traits_, self.data_, seed_rows, rows, nearest)
+        return words, [track_label(self.data_, int(seed_rows[j])) for j in nearest.tolist()]
+
+
+def like(text: str, seed: str) -> str:
+    """``text`` with the seed it compares with, when one is named ("…, like 'Song A'")."""
+    return f"{text}, like {seed}" if seed else text
 
 
 def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:

@@ -64,22 +64,31 @@ def distribution_from_state(state: dict[str, np.ndarray]) -> FeatureDistribution
 
 
 def shared_trait_words(
-    dist: FeatureDistribution, data: TrackArrays, seed_rows: np.ndarray, rows: np.ndarray
+    dist: FeatureDistribution,
+    data: TrackArrays,
+    seed_rows: np.ndarray,
+    rows: np.ndarray,
+    nearest: np.ndarray | None = None,
 ) -> list[str]:
-    """Per row, the traits it shares with the seeds (their mean where there are several)
-    that set both apart from the catalog; "" where none does."""
+    """Per row, the traits it shares with its seed (``seed_rows[nearest[i]]``, the first
+    when ``nearest`` is None) that set both apart from the catalog; "" where none does."""
     named = _columns(dist.names)
-    seeds = np.asarray(data.audio[np.ix_(seed_rows, named)], dtype=np.float64)
-    known = ~np.isnan(seeds)
-    counts = known.sum(axis=0)
-    seed = np.divide(
-        np.where(known, seeds, 0.0).sum(axis=0),
-        counts,
-        out=np.full(len(named), np.nan),
-        where=counts > 0,
-    )
-    words = distinctive_reasons(dist, seed, data.audio[np.ix_(rows, named)])
-    return ["" if w == FALLBACK else w for w in words]
+    seeds = data.audio[seed_rows][:, named].astype(np.float64)
+    values = data.audio[rows][:, named]
+    if nearest is None or len(seed_rows) == 1:
+        return [_or_nothing(w) for w in distinctive_reasons(dist, seeds[0], values)]
+    out = [""] * len(rows)
+    for seed in np.unique(nearest).tolist():  # one pass per seed
+        at = np.flatnonzero(nearest == seed)
+        for i, w in zip(
+            at.tolist(), distinctive_reasons(dist, seeds[seed], values[at]), strict=True
+        ):
+            out[i] = _or_nothing(w)
+    return out
+
+
+def _or_nothing(words: str) -> str:
+    return "" if words == FALLBACK else words
 
 
 def describe(
