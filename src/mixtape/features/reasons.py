@@ -109,9 +109,9 @@ class FeatureDistribution:
     def _table(self) -> tuple[np.ndarray, ...]:
         """What :meth:`z` needs, computed once: every feature's quantiles as keys in one
         sorted array (see :meth:`_keys`) and the map from values to keys (low end, 1 /
-        span, offset); where each feature starts in ``keys``; 1 where a feature is
-        known (0 where nobody has it); the spread (infinite for a constant or unknown
-        feature: never far by spread)."""
+        span, offset); twice where each feature starts in ``keys``; the normal score of
+        each summed rank; 1 where a feature is known (0 where nobody has it); the spread
+        (infinite for a constant or unknown feature: never far by spread)."""
         known = ~np.isnan(self.quantiles[:, 0])
         low = np.where(known, self.quantiles[:, 0], 0.0)
         span = np.where(known, self.quantiles[:, -1], 1.0) - low
@@ -119,10 +119,15 @@ class FeatureDistribution:
         offset = 4.0 * np.arange(len(self.names))
         table = np.where(known[:, None], self.quantiles, low[:, None])
         keys = self._keys(table.T, low, inv_span, offset).T.ravel()
-        # Positions in ``keys`` of feature j start at q * j.
-        start = float(self.quantiles.shape[1]) * np.arange(len(self.names))
+        q = self.quantiles.shape[1]
+        # left + right positions in ``keys`` count feature j's start (q * j) twice; what
+        # is left, m, makes the mid-rank percentile (m - 1) / 2 / (q - 1): a value many
+        # tracks share sits in the middle of its tie.
+        starts = 2 * q * np.arange(len(self.names))
+        p = ((np.arange(2 * q + 1) - 1) * 0.5) / (q - 1)
+        rank_z = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1)))
         std = np.where(self.std > 0, self.std, np.inf)
-        return keys, low, inv_span, offset, start, known.astype(np.float64), std
+        return keys, low, inv_span, offset, starts, rank_z, known.astype(np.float64), std
 
     @staticmethod
     def _keys(
@@ -141,16 +146,14 @@ class FeatureDistribution:
         ``values`` is (features,) or (rows, features) in ``names`` order.
         """
         values = np.asarray(values, dtype=np.float64)
-        table, low, inv_span, offset, start, known, std = self._table
+        table, low, inv_span, offset, starts, rank_z, known, std = self._table
         keys = self._keys(values, low, inv_span, offset)
-        q = self.quantiles.shape[1]
-        # Mid-rank: a value many tracks share sits in the middle of its tie.
-        p = (table.searchsorted(keys, "left") + table.searchsorted(keys, "right") - 1) * 0.5
-        p -= start
-        p /= q - 1
-        by_rank = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1), out=p)) * known
+        summed = table.searchsorted(keys, "left") + table.searchsorted(keys, "right")
+        summed -= starts
+        # (An unknown value, NaN, sorts last: clipped to the top rank, and cancelled below.)
+        by_rank = rank_z.take(summed, mode="clip") * known
         by_spread = (values - self.mean) / std
-        # Both on one side (NaN, an unknown value, is on none): the smaller distance.
+        # Both on one side (NaN is on none): the smaller distance.
         both = by_rank * by_spread > 0
         return np.where(both, np.copysign(np.minimum(abs(by_rank), abs(by_spread)), by_rank), 0.0)
 
