@@ -110,8 +110,8 @@ class FeatureDistribution:
         """What :meth:`z` needs, computed once: every feature's quantiles as keys in one
         sorted array (see :meth:`_keys`) and the map from values to keys (low end, 1 /
         span, offset); twice where each feature starts in ``keys``; the normal score of
-        each summed rank; 1 where a feature is known (0 where nobody has it); the spread
-        (infinite for a constant or unknown feature: never far by spread)."""
+        each summed rank; the spread (infinite for a constant feature: never far by
+        spread)."""
         known = ~np.isnan(self.quantiles[:, 0])
         low = np.where(known, self.quantiles[:, 0], 0.0)
         span = np.where(known, self.quantiles[:, -1], 1.0) - low
@@ -127,7 +127,7 @@ class FeatureDistribution:
         p = ((np.arange(2 * q + 1) - 1) * 0.5) / (q - 1)
         rank_z = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1)))
         std = np.where(self.std > 0, self.std, np.inf)
-        return keys, low, inv_span, offset, starts, rank_z, known.astype(np.float64), std
+        return keys, low, inv_span, offset, starts, rank_z, std
 
     @staticmethod
     def _keys(
@@ -146,14 +146,16 @@ class FeatureDistribution:
         ``values`` is (features,) or (rows, features) in ``names`` order.
         """
         values = np.asarray(values, dtype=np.float64)
-        table, low, inv_span, offset, starts, rank_z, known, std = self._table
+        table, low, inv_span, offset, starts, rank_z, std = self._table
         keys = self._keys(values, low, inv_span, offset)
         summed = table.searchsorted(keys, "left") + table.searchsorted(keys, "right")
         summed -= starts
         # (An unknown value, NaN, sorts last: clipped to the top rank, and cancelled below.)
-        by_rank = rank_z.take(summed, mode="clip") * known
+        by_rank = rank_z.take(summed, mode="clip")
+        # Unknown (NaN) for an unknown value or a feature nobody has (mean NaN), and NaN
+        # is on no side: 0 below.
         by_spread = (values - self.mean) / std
-        # Both on one side (NaN is on none): the smaller distance.
+        # Both on one side: the smaller distance.
         both = by_rank * by_spread > 0
         return np.where(both, np.copysign(np.minimum(abs(by_rank), abs(by_spread)), by_rank), 0.0)
 
@@ -193,24 +195,22 @@ def _traits_of(
 ) -> list[list[str]]:
     """Per candidate row, its shared traits with ``seed`` (one z pass for all rows)."""
     columns, traits = dist.named
-    z = dist.z(np.vstack([seed[None, :], candidates]))[:, columns]
-    zs, zc = z[0], z[1:]
-    strength = np.minimum(abs(zs), abs(zc))
-    shared = (strength >= threshold) & (zs * zc > 0)
-    out: list[list[str]] = [[] for _ in range(len(candidates))]
-    rows, found = np.nonzero(shared)
-    if not len(rows):
-        return out
-    high = (zs > 0).tolist()
-    # Few (row, trait) pairs are shared: plain Python over those alone.
-    by_row: dict[int, list[tuple[float, int]]] = {}
-    for i, t, s in zip(rows.tolist(), found.tolist(), strength[rows, found].tolist(), strict=True):
-        by_row.setdefault(i, []).append((-s, t))  # the strongest first; ties: TRAITS order
-    for i, pairs in by_row.items():
-        out[i] = [
-            _phrase(traits[t], high[t], seed[columns[t]], candidates[i, columns[t]])
-            for _, t in sorted(pairs)[:limit]
-        ]
+    values = np.vstack([seed[None, :], candidates])
+    z = dist.z(values)[:, columns].tolist()
+    # Plain Python from here: a few rows of ten traits, where numpy's per-call cost
+    # would dominate.
+    zs, (seed_values, *rows) = z[0], values[:, columns].tolist()
+    picked = [(t, a) for t, a in enumerate(zs) if abs(a) >= threshold]
+    out: list[list[str]] = []
+    for zc, row in zip(z[1:], rows, strict=True):
+        found = sorted(  # the strongest first; ties: TRAITS order
+            (-min(abs(a), abs(b)), t)
+            for t, a in picked
+            if a * (b := zc[t]) > 0 and abs(b) >= threshold
+        )
+        out.append(
+            [_phrase(traits[t], zs[t] > 0, seed_values[t], row[t]) for _, t in found[:limit]]
+        )
     return out
 
 
