@@ -18,7 +18,7 @@ from mixtape.models.base import Seeds
 from mixtape.models.content import ContentModel
 from mixtape.models.cooccurrence import CooccurrenceModel
 from mixtape.models.cosine import CosineModel
-from mixtape.models.feature_words import NAMED, describe, trait_distribution
+from mixtape.models.feature_words import describe, trait_distribution
 from mixtape.models.hybrid import HybridModel
 from mixtape.models.mood import MoodModel, mood_word
 from tests.models.conftest import Tiny
@@ -141,11 +141,13 @@ def test_mood_reasons_name_the_quadrant_and_the_distance(tiny_data: TrackArrays)
 
 def test_describe_names_the_furthest_traits_by_rank(tiny_data: TrackArrays) -> None:
     dist = trait_distribution(tiny_data)
-    assert dist.names == NAMED
-    median = np.nanmedian(tiny_data.audio[:, [COL[n] for n in NAMED]], axis=0)
+    assert dist.names == AUDIO_COLUMNS
+    median = np.nanmedian(tiny_data.audio, axis=0)
     assert describe(dist, median) == "close to the catalog average"
     loud_acoustic = median.copy()
-    loud_acoustic[[NAMED.index("energy"), NAMED.index("acousticness")]] = [0.99, 0.99]
+    loud_acoustic[[COL["energy"], COL["acousticness"]]] = [0.99, 0.99]
     assert describe(dist, loud_acoustic) == "high energy, very acoustic"  # the furthest first
     assert describe(dist, loud_acoustic, most=1) == "high energy"
-    assert describe(dist, np.full(len(NAMED), np.nan), average="typical") == "typical"
+    loud_acoustic[COL["key"]] = 11  # a category, never named
+    assert describe(dist, loud_acoustic) == "high energy, very acoustic"
+    assert describe(dist, np.full(len(AUDIO_COLUMNS), np.nan), average="typical") == "typical"

@@ -12,7 +12,6 @@ of the tracks with audio, and save it with the model.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,23 +25,24 @@ from mixtape.features.reasons import (
     distinctive_reasons,
 )
 
-#: The features a reason may name, in ``TRAITS`` order.
-NAMED = tuple(TRAITS)
 #: Rows of a group read to find its typical track.
 _GROUP_SAMPLE = 1000
 
 
-@functools.cache
-def _columns(names: tuple[str, ...]) -> np.ndarray:
-    """The audio columns of ``names``."""
-    return np.array([AUDIO_COLUMNS.index(name) for name in names], dtype=np.int64)
-
-
-def trait_distribution(data: TrackArrays, names: tuple[str, ...] = NAMED) -> FeatureDistribution:
-    """The catalog's distribution of ``names`` (tracks with audio)."""
+def trait_distribution(data: TrackArrays) -> FeatureDistribution:
+    """The catalog's distribution of every audio column (tracks with audio): rows of
+    ``data.audio`` go to it as they are, with no gather per query."""
     rows = np.flatnonzero(data.has_audio)
     rows = rows[:: max(1, len(rows) // SAMPLE)]  # no full copy: percentiles need no more
-    return FeatureDistribution.of(data.audio[np.ix_(rows, _columns(names))], names)
+    return FeatureDistribution.of(data.audio[rows], AUDIO_COLUMNS)
+
+
+def _audio(dist: FeatureDistribution, data: TrackArrays, rows: np.ndarray) -> np.ndarray:
+    """``rows`` of the audio in ``dist.names`` order."""
+    values = data.audio[rows]
+    if dist.names == AUDIO_COLUMNS:
+        return values
+    return values[:, [AUDIO_COLUMNS.index(name) for name in dist.names]]
 
 
 def distribution_state(dist: FeatureDistribution) -> dict[str, np.ndarray]:
@@ -72,9 +72,7 @@ def shared_trait_words(
 ) -> list[str]:
     """Per row, the traits it shares with its seed (``seed_rows[nearest[i]]``, the first
     when ``nearest`` is None) that set both apart from the catalog; "" where none does."""
-    named = _columns(dist.names)
-    seeds = data.audio[seed_rows][:, named].astype(np.float64)
-    values = data.audio[rows][:, named]
+    seeds, values = _audio(dist, data, seed_rows), _audio(dist, data, rows)
     if nearest is None or len(seed_rows) == 1:
         return [_or_nothing(w) for w in distinctive_reasons(dist, seeds[0], values)]
     out = [""] * len(rows)
@@ -124,13 +122,13 @@ def describe_groups(
 ) -> list[str]:
     """What each group of rows (a cluster) sounds like: :func:`describe` of its typical
     track (the median of each of ``features``, on at most a thousand of its rows)."""
-    names = tuple(n for n in NAMED if n in features)
-    dist = trait_distribution(data, names)
-    columns = _columns(names)
+    dist = trait_distribution(data)
+    ignored = [j for j, name in enumerate(dist.names) if name not in features]
     out = []
     for rows in groups:
-        rows = rows[:: max(1, len(rows) // _GROUP_SAMPLE)]
-        out.append(describe(dist, _median(data.audio[np.ix_(rows, columns)]), average=average))
+        typical = _median(_audio(dist, data, rows[:: max(1, len(rows) // _GROUP_SAMPLE)]))
+        typical[ignored] = np.nan  # never named
+        out.append(describe(dist, typical, average=average))
     return out
 
 
