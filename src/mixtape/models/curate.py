@@ -2,10 +2,10 @@
 
 ``curate(model, seeds, n)`` asks a fitted ``clusters`` model for ``n`` tracks
 drawn from each of the seeds' clusters in proportion to its share of the
-seeds, and says what each cluster sounds like ("high energy, danceable, low
-acousticness", from the z-scores of its centre).  ``mixtape curate --seeds
-FILE -n 50`` is a veneer over this function; ``CurationResult.as_dict()`` is
-what it prints as JSON.
+seeds, and says what each cluster sounds like ("high energy, very danceable,
+electric": its median track against the catalog, ``ClustersModel.descriptions_``).
+``mixtape curate --seeds FILE -n 50`` is a veneer over this function;
+``CurationResult.as_dict()`` is what it prints as JSON.
 """
 
 from __future__ import annotations
