@@ -151,7 +151,11 @@ def test_seed_shares_decide_the_counts(model: ClustersModel, groups: TrackArrays
     assert per_group.tolist() == [4, 3, 3]
     assert not {r.row for r in recs} & set(seeds.rows)
     dance = next(r for r in recs if group_of(r.row) == 0)
-    assert dance.reason.startswith(f"cluster {model.labels_[0]} (43% of your seeds): close to ")
+    label = model.labels_[0]
+    assert "danceable" in model.descriptions_[label]  # what the cluster sounds like
+    assert dance.reason.startswith(
+        f"cluster {label} ({model.descriptions_[label]}; 43% of your seeds): close to "
+    )
 
 
 def test_short_cluster_gives_its_seats_to_the_others(model: ClustersModel) -> None:

@@ -110,6 +110,18 @@ def test_recommendations_are_ranked_rows_with_reasons(fitted: Recommender, tiny:
         assert all(isinstance(r.reason, str) and r.reason.strip() for r in recs)
 
 
+def test_every_row_has_its_own_reason_single_or_batch(fitted: Recommender) -> None:
+    queries = [*QUERIES, Seeds.at(0.2, 0.3)] if fitted.accepts_point else QUERIES
+    batch = fitted.recommend_batch(queries, 40)
+    for seeds, together in zip(queries, batch, strict=True):
+        alone = fitted.recommend(seeds, 40)
+        assert alone, seeds
+        for rec in alone:
+            assert isinstance(rec.reason, str) and rec.reason.strip(), (seeds, rec)
+            assert "\n" not in rec.reason
+        assert [r.reason for r in alone] == [r.reason for r in together]
+
+
 def test_seeds_are_excluded_by_default(fitted: Recommender) -> None:
     for seeds in (SEED, PLAYLIST):
         rows = {r.row for r in fitted.recommend(seeds, 30)}

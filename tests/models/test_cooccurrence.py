@@ -100,7 +100,7 @@ def test_scores_are_implicits_recommend_normalized(model: CooccurrenceModel) -> 
 
 def test_reason_counts_shared_playlists(model: CooccurrenceModel) -> None:
     recs = model.recommend(Seeds.tracks([0]), 2)
-    assert all(r.reason == "appears with 'Song 0' in 10 playlists" for r in recs)
+    assert all(r.reason == "in 10 playlists with 'Song 0'" for r in recs)
 
 
 def test_controls_are_honoured(data: TrackArrays, model: CooccurrenceModel) -> None:

@@ -11,9 +11,9 @@ import scipy.sparse as sp
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
-from mixtape.models.clusters import CLUSTER_FEATURES, ClustersModel
+from mixtape.models.clusters import ClustersModel
 from mixtape.models.controls import Controls
-from mixtape.models.curate import curate, describe_centre
+from mixtape.models.curate import curate
 
 PER = 20
 LIBRARY = [0, 1, 2, 3, 4, 5, 20, 21, 22, 23, 40, 41]  # 6 dance, 4 acoustic, 2 rap
@@ -54,32 +54,6 @@ def library_arrays() -> TrackArrays:
 @pytest.fixture(scope="module")
 def model() -> ClustersModel:
     return ClustersModel(n_clusters=3).fit(library_arrays())
-
-
-def z_of(**values: float) -> np.ndarray:
-    z = np.zeros(len(CLUSTER_FEATURES))
-    for name, value in values.items():
-        z[CLUSTER_FEATURES.index(name)] = value
-    return z
-
-
-@pytest.mark.parametrize(
-    ("z", "words"),
-    [
-        (
-            z_of(energy=1.5, danceability=1.0, acousticness=-0.8, tempo=0.2),
-            "high energy, danceable, low acousticness",
-        ),
-        (z_of(acousticness=2.0, energy=-1.2), "high acousticness, low energy"),
-        (z_of(speechiness=0.3, valence=-0.4), "close to the catalog average"),
-        (
-            z_of(tempo=0.6, instrumentalness=3, liveness=-0.9, loudness=0.7),
-            "instrumental, studio recordings, loud",
-        ),
-    ],
-)
-def test_describe_centre(z: np.ndarray, words: str) -> None:
-    assert describe_centre(z) == words
 
 
 def test_playlist_follows_the_librarys_mix(model: ClustersModel) -> None:

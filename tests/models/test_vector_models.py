@@ -91,11 +91,11 @@ def test_content_weighs_genres_above_audio_and_content_equal_does_not() -> None:
     assert ContentEqualModel(index="exact").fit(data).recommend(seed, 1)[0].row == 2
 
 
-def test_content_reasons_name_shared_genres_and_close_features(content: ContentModel) -> None:
+def test_content_reasons_name_shared_genres_and_distinctive_traits(content: ContentModel) -> None:
     reason = content.recommend(Seeds.tracks([0]), 1)[0].reason
     assert reason.startswith("shares genre")
     assert "dance pop" in reason or "electropop" in reason or "pop" in reason
-    assert "; similar " in reason
+    assert "; both " in reason
 
 
 def agreement_arrays() -> TrackArrays:

@@ -10,7 +10,8 @@ import numpy as np
 
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import audio_block
-from mixtape.models.cosine import CosineModel
+from mixtape.features.reasons import FALLBACK
+from mixtape.models.cosine import CosineModel, like
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 
@@ -38,10 +39,6 @@ class AudioModel(CosineModel):
         del unit
         return ExactIndex(dense_t, n_threads=self._threads()), rows
 
-    def _reasons(
-        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
-    ) -> list[str]:
-        words = self._feature_words(self.rows_[seed_positions], rows, top=3)
-        return [
-            f"similar {w or 'sound'} (cosine {s:.2f})" for w, s in zip(words, scores, strict=True)
-        ]
+    def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
+        words, seeds = self._trait_words(seed_positions, rows)
+        return [like(w or FALLBACK, seed) for w, seed in zip(words, seeds, strict=True)]

@@ -32,6 +32,7 @@ from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask, target_penalty
+from mixtape.models.feature_words import describe_groups
 from mixtape.models.kmeans import (
     CLUSTER_FEATURES,
     audio_features,
@@ -140,6 +141,10 @@ class ClustersModel(NeedsAudioSeeds):
         self.position_[self.members_] = np.arange(len(self.members_))
         counts = np.bincount(self.labels_[labelled], minlength=len(self.centres_))
         self.offsets_ = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        #: What each cluster sounds like ("high energy, very danceable, loud"), for reasons.
+        self.descriptions_ = describe_groups(
+            data, [self.members(c) for c in range(len(self.centres_))], CLUSTER_FEATURES
+        )
 
     def members(self, cluster: int) -> np.ndarray:
         """Rows in ``cluster`` (ascending)."""
@@ -228,7 +233,10 @@ class ClustersModel(NeedsAudioSeeds):
             rows, scores = ranked[i][0][taken.positions[i]], ranked[i][1][taken.positions[i]]
             names = self._nearest_seeds(rows, usable[seed_labels == c])
             for row, score, seed_names in zip(rows, scores, names, strict=True):
-                reason = f"cluster {c} ({share:.0%} of your seeds): close to {seed_names}"
+                reason = (
+                    f"cluster {c} ({self.descriptions_[c]}; {share:.0%} of your seeds): "
+                    f"close to {seed_names}"
+                )
                 playlist.append(Scored(int(row), float(score), reason))
                 cluster_of[int(row)] = c
             summary.append(ClusterDraw(c, int(counts[i]), share, int(quotas[i]), len(rows)))

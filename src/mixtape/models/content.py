@@ -51,17 +51,20 @@ import numpy as np
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import content_blocks
+from mixtape.features.reasons import FALLBACK
 from mixtape.models.base import Seeds
 from mixtape.models.candidates import best_allowed, select_candidates
 from mixtape.models.content_index import block_index
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.cosine import CosineModel
+from mixtape.models.cosine import CosineModel, like
 from mixtape.search import kernels
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 from mixtape.search.topk import top_k
 
 AGGREGATES = ("mean", "agreement")
+#: The reason when nothing distinctive is shared and the audio played no part.
+_OTHERWISE = "similar era and popularity"
 #: Genre columns the HNSW embedding holds as they are; above this many genres they
 #: are projected to this many dimensions (Gaussian random projection).
 ANN_GENRE_DIMS = 64
@@ -143,11 +146,10 @@ class _ContentBase(CosineModel):
         positions: list[np.ndarray],
         queries: list[Query],
         n: int,
-        depth: int,
         controls: Controls,
     ) -> list[list[tuple[int, float]]]:
         if self.aggregate == "mean":
-            return super()._rank(seeds, positions, queries, n, depth, controls)
+            return super()._rank(seeds, positions, queries, n, controls)
         data = self.data_
         k = max(1, self.neighbours)  # the neighbourhood size, widened only if too few are left
         per_seed = [[self.exact_.query([p]) for p in pos] for pos in positions]
@@ -190,38 +192,38 @@ class _ContentBase(CosineModel):
             k *= 4
 
     # -- reasons ----------------------------------------------------------------------
-    def _reasons(
-        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
-    ) -> list[str]:
+    def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
         seed_rows = self.rows_[seed_positions]
-        genre_words = self._shared_genres(query, rows)
-        seeds_have_audio = self.has_audio_[seed_rows]
-        feature_words = [""] * len(rows)
-        if self.audio_weight > 0 and seeds_have_audio.any():
-            feature_words = self._feature_words(seed_rows[seeds_have_audio], rows, top=2)
+        genres = self._shared_genres(query, rows)
+        traits, seeds = [""] * len(rows), [""] * len(rows)
+        if self.audio_weight > 0:
+            traits, seeds = self._trait_words(seed_positions, rows)
         era = self._era_words(seed_rows, rows)
+        # Nothing distinctive shared: the audio block (when both have audio) or else era
+        # and popularity made the match.
+        sound = self.audio_weight > 0 and bool(self.has_audio_[seed_rows].any())
+        has_audio = self.has_audio_[rows].tolist()
         reasons = []
-        for genres, features, era_word, score in zip(
-            genre_words, feature_words, era, scores, strict=True
-        ):
+        for i, (shared, words, era_word) in enumerate(zip(genres, traits, era, strict=True)):
             parts = []
-            if genres:
-                parts.append(
-                    f"shares genres {genres}" if "," in genres else f"shares genre {genres}"
-                )
-            if features:
-                parts.append(f"similar {features}")
+            if shared:
+                plural = "s" if len(shared) > 1 else ""
+                parts.append(f"shares genre{plural} {', '.join(shared)}")
+            if words:
+                parts.append(like(words, seeds[i]))
             if len(parts) < 2 and era_word:
                 parts.append(f"also from the {era_word}")
             if not parts:
-                parts.append(f"similar overall (cosine {score:.2f})")
+                parts.append(like(FALLBACK, seeds[i]) if sound and has_audio[i] else _OTHERWISE)
             reasons.append("; ".join(parts))
         return reasons
 
-    def _shared_genres(self, query: Query, rows: np.ndarray, top: int = 2) -> list[str]:
+    def _shared_genres(self, query: Query, rows: np.ndarray, top: int = 2) -> list[list[str]]:
+        """Per row, its ``top`` genres that the seeds have too, the heaviest in the seeds'
+        genre vector first (rare genres, and genres many of the seeds have)."""
         data = self.data_
         if query.sparse is None or len(query.sparse[0]) == 0:
-            return [""] * len(rows)
+            return [[] for _ in range(len(rows))]
         # Plain Python: a few genres per row, where numpy's per-call cost would dominate.
         weight = dict(zip(query.sparse[0].tolist(), query.sparse[1].tolist(), strict=True))
         genres, indptr = data.track_genres.indices, data.track_genres.indptr
@@ -229,7 +231,7 @@ class _ContentBase(CosineModel):
         for row in rows.tolist():
             shared = [c for c in genres[indptr[row] : indptr[row + 1]].tolist() if c in weight]
             best = sorted(shared, key=lambda c: -weight[c])[:top]
-            out.append(", ".join(str(data.genre_names[c]) for c in best))
+            out.append([str(data.genre_names[c]) for c in best])
         return out
 
     def _era_words(self, seed_rows: np.ndarray, rows: np.ndarray) -> list[str]:

@@ -20,6 +20,8 @@ is the expensive part on a full MPD.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -158,20 +160,44 @@ class CooccurrenceModel(Recommender):
         return rows.astype(np.int64), raw
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
-        data = self.data_
-        usable = [r for r in unique_rows(seeds.rows) if self.playlist_counts_[r] > 0]
-        rows, raw = self.scores(usable)
+        usable = self._usable(seeds)
+        mask = allowed_mask(self.data_, controls, seeds.rows)
+        picked = self._rank(usable, n, controls, mask)
+        reasons = self._explain(usable, [row for row, _ in picked])
+        out = [Scored(r, s, why) for (r, s), why in zip(picked, reasons, strict=True)]
+        if self.backfill and len(out) < n:
+            out += self._fill(n - len(out), mask, {r for r, _ in picked}, controls)
+        return out
+
+    def ranked(
+        self, seeds: Seeds, n: int = 10, controls: Controls | None = None
+    ) -> list[tuple[int, float]]:
+        """:meth:`recommend` without the reasons and without the popular tracks that fill a
+        short list: (row, score) pairs, best first (for a model that blends this ranking
+        with another and explains only what it keeps)."""
+        data = self._check_fitted()
+        self._validate(seeds, data)
+        controls = controls or Controls()
         mask = allowed_mask(data, controls, seeds.rows)
+        return self._rank(self._usable(seeds), n, controls, mask)
+
+    def explain(self, seeds: Seeds, rows: Sequence[int]) -> list[str]:
+        """The reasons :meth:`recommend` gives ``rows`` (tracks it found) for ``seeds``."""
+        return self._explain(self._usable(seeds), rows)
+
+    def _usable(self, seeds: Seeds) -> list[int]:
+        return [r for r in unique_rows(seeds.rows) if self.playlist_counts_[r] > 0]
+
+    def _rank(
+        self, usable: list[int], n: int, controls: Controls, mask: np.ndarray
+    ) -> list[tuple[int, float]]:
+        rows, raw = self.scores(usable)
         keep = mask[rows] & (raw > 0)
         rows, raw = rows[keep], raw[keep]
         if len(rows) == 0:
             return []
-        scores = apply_targets(rows, raw / raw.max(), data, controls)
-        picked = select(rows, scores, n, data, controls, mask)
-        out = self._explain(picked, usable)
-        if self.backfill and len(out) < n:
-            out += self._fill(n - len(out), mask, {r for r, _ in picked}, controls)
-        return out
+        scores = apply_targets(rows, raw / raw.max(), self.data_, controls)
+        return select(rows, scores, n, self.data_, controls, mask)
 
     def _fill(self, k: int, mask: np.ndarray, taken: set[int], controls: Controls) -> list[Scored]:
         """Complete a short list with the tracks in most playlists, scored below every match.
@@ -194,18 +220,20 @@ class CooccurrenceModel(Recommender):
             for row, score in picked
         ]
 
-    def _explain(self, picked: list[tuple[int, float]], seeds: list[int]) -> list[Scored]:
-        """Scored rows with "appears with 'Song A' in 37 playlists" (its strongest seed)."""
-        if not picked:
+    def _explain(self, seeds: list[int], rows: Sequence[int]) -> list[str]:
+        """Per row, "in 37 playlists with 'Song A'": the playlists it shares with the seed
+        that added most to its score (the largest similarity), for these rows alone."""
+        if not len(rows):
             return []
-        rows = np.array([r for r, _ in picked], dtype=np.int64)
-        together = (self.track_playlists_[rows] @ self.track_playlists_[seeds].T).toarray()
-        best = np.argmax(together, axis=1)
-        out = []
-        for i, (row, score) in enumerate(picked):
-            count = int(together[i, best[i]])
-            seed = seeds[int(best[i])]
-            times = "playlist" if count == 1 else "playlists"
-            reason = f"appears with {track_label(self.data_, seed)} in {count:,} {times}"
-            out.append(Scored(row, score, reason))
-        return out
+        found = np.asarray(rows, dtype=np.int64)
+        if len(seeds) == 1:
+            best = np.full(len(found), seeds[0], dtype=np.int64)
+        else:
+            added = self.similarity_[np.asarray(seeds, dtype=np.int64)][:, found].toarray()
+            best = np.asarray(seeds, dtype=np.int64)[np.argmax(added, axis=0)]
+        together = self.track_playlists_[found].multiply(self.track_playlists_[best])
+        counts = np.asarray(together.sum(axis=1)).ravel().astype(np.int64).tolist()
+        return [
+            f"in {count:,} playlist{'' if count == 1 else 's'} with {track_label(self.data_, seed)}"
+            for count, seed in zip(counts, best.tolist(), strict=True)
+        ]

@@ -22,12 +22,17 @@ import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
-from mixtape.features.blocks import column_stats
+from mixtape.features.reasons import FeatureDistribution
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.feature_words import mean_z, similar_features
-from mixtape.models.seeding import refuse_unservable
+from mixtape.models.feature_words import (
+    distribution_from_state,
+    distribution_state,
+    shared_trait_words,
+    trait_distribution,
+)
+from mixtape.models.seeding import refuse_unservable, track_label
 from mixtape.search.embedding import embedding, query_embedding
 from mixtape.search.exact import ExactIndex
 from mixtape.search.hnsw import HNSWIndex
@@ -41,8 +46,9 @@ INDEXES = ("auto", "exact", "hnsw", "ivf")
 #: ``content`` stays exact).
 AUTO_ANN_ABOVE = 200_000
 #: Version of the arrays ``_state`` saves (2: genres as signatures, approximate indexes
-#: as ``ann``); a saved model of another version is refitted, not misread.
-STATE_FORMAT = 2
+#: as ``ann``; 3: the catalog's feature distribution for the reasons, ``trait_*``); a
+#: saved model of another version is refitted, not misread.
+STATE_FORMAT = 3
 _RECALL_QUERIES = 200
 _RECALL_K = 10
 
@@ -62,9 +68,8 @@ class CosineModel(Recommender):
     ann_: HNSWIndex | IVFIndex | None  # the approximate index, if any
     projection_: np.ndarray | None  # sparse part -> HNSW embedding (None: dense as is)
     ann_recall_: float | None  # its recall@10 against exact search, measured at fit
-    mean_: np.ndarray  # audio standardization, for reasons
+    traits_: FeatureDistribution  # the catalog's audio, for the reasons
     has_audio_: np.ndarray  # data.has_audio, computed once
-    std_: np.ndarray
 
     # -- building ---------------------------------------------------------------------
     @abstractmethod
@@ -91,7 +96,7 @@ class CosineModel(Recommender):
     def _fit(self, data: TrackArrays) -> None:
         if self.index not in INDEXES:
             raise InputError(f"unknown index {self.index!r}", hint="use " + ", ".join(INDEXES))
-        self.mean_, self.std_ = column_stats(data.audio)
+        self.traits_ = trait_distribution(data)
         self.has_audio_ = data.has_audio
         exact, rows = self._build(data)
         # No tracks to index (none has the features): exact search only, whose seed
@@ -177,8 +182,7 @@ class CosineModel(Recommender):
             "group_buckets": exact.group_buckets,
             "group_scale": exact.group_scale,
             "n_buckets": np.asarray(exact.n_buckets, dtype=np.int64),
-            "mean": self.mean_,
-            "std": self.std_,
+            **distribution_state(self.traits_),
         }
         if not self._shares_vectors():
             state["dense_t"] = exact.dense_t
@@ -205,7 +209,8 @@ class CosineModel(Recommender):
         found = int(state["format"]) if "format" in state else 1
         if found != STATE_FORMAT:
             # e.g. format 1 kept genres per track, which this code would not read: the
-            # model would load without them.  The model cache refits on this error.
+            # model would load without them; format 2 lacks what the reasons need.  The
+            # model cache refits on this error.
             raise InputError(
                 f"the saved {self.name} model has state format {found}, not {STATE_FORMAT}",
                 hint="refit the model (the model cache does this by itself)",
@@ -232,7 +237,7 @@ class CosineModel(Recommender):
             signatures=signatures,
             n_threads=self._threads(),
         )
-        self.mean_, self.std_ = state["mean"], state["std"]
+        self.traits_ = distribution_from_state(state)
         self.has_audio_ = data.has_audio
         self._attach(exact, state["rows"], state.get("projection"), data.n_tracks)
         if "ivf_centroids" in state:
@@ -289,23 +294,36 @@ class CosineModel(Recommender):
     def _recommend_many(self, seeds: list[Seeds], n: int, controls: Controls) -> list[list[Scored]]:
         positions = [self._positions(s) for s in seeds]
         queries = [self.exact_.query(p) for p in positions]
-        depth = candidate_depth(n, controls, max(len(s.rows) for s in seeds))
-        picked = self._rank(seeds, positions, queries, n, depth, controls)
-        return [
-            [
-                Scored(row, score, reason)
-                for (row, score), reason in zip(p, self._reasons_for(pos, q, p), strict=True)
-            ]
-            for pos, q, p in zip(positions, queries, picked, strict=True)
-        ]
+        picked = self._rank(seeds, positions, queries, n, controls)
+        out = []
+        for pos, query, found in zip(positions, queries, picked, strict=True):
+            # Reasons for the returned rows only, never for the candidates.
+            reasons = self._reasons_for(pos, query, [row for row, _ in found])
+            out.append([Scored(r, s, why) for (r, s), why in zip(found, reasons, strict=True)])
+        return out
+
+    def ranked(
+        self, seeds: Seeds, n: int = 10, controls: Controls | None = None
+    ) -> list[tuple[int, float]]:
+        """:meth:`recommend` without the reasons: (row, score) pairs, best first (for a
+        model that blends this ranking with another and explains only what it keeps)."""
+        data = self._check_fitted()
+        self._validate(seeds, data)
+        positions = self._positions(seeds)
+        query = self.exact_.query(positions)
+        return self._rank([seeds], [positions], [query], n, controls or Controls())[0]
+
+    def explain(self, seeds: Seeds, rows: Sequence[int]) -> list[str]:
+        """The reasons :meth:`recommend` gives ``rows`` for ``seeds``."""
+        positions = self._positions(seeds)
+        return self._reasons_for(positions, self.exact_.query(positions), rows)
 
     def _reasons_for(
-        self, seed_positions: np.ndarray, query: Query, picked: list[tuple[int, float]]
+        self, seed_positions: np.ndarray, query: Query, rows: Sequence[int]
     ) -> list[str]:
-        if not picked:
+        if not len(rows):
             return []
-        rows = np.array([r for r, _ in picked], dtype=np.int64)
-        return self._reasons(seed_positions, query, rows, [s for _, s in picked])
+        return self._reasons(seed_positions, query, np.asarray(rows, dtype=np.int64))
 
     def _rank(
         self,
@@ -313,11 +331,11 @@ class CosineModel(Recommender):
         positions: list[np.ndarray],
         queries: list[Query],
         n: int,
-        depth: int,
         controls: Controls,
     ) -> list[list[tuple[int, float]]]:
         """Mean-vector ranking: cosine between the seeds' mean vector and every track."""
         data = self.data_
+        depth = candidate_depth(n, controls, max(len(s.rows) for s in seeds))
         out: list[list[tuple[int, float]] | None] = [None] * len(queries)
         if not controls.has_targets and depth < self.exact_.size:
             for i, (pos, scores) in enumerate(self._search(queries, depth)):
@@ -335,22 +353,31 @@ class CosineModel(Recommender):
         return [o or [] for o in out]
 
     @abstractmethod
-    def _reasons(
-        self, seed_positions: np.ndarray, query: Query, rows: np.ndarray, scores: list[float]
-    ) -> list[str]:
-        """One short reason per recommended row (``rows``, not empty, with ``scores``)."""
+    def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
+        """One short reason per recommended row (``rows``: not empty, this model's only)."""
 
-    def _feature_words(self, seed_rows: np.ndarray, rows: np.ndarray, top: int) -> list[str]:
-        """Per row, the ``top`` readable features closest to the seeds' mean (as words)."""
-        z, known = self._z(np.concatenate([seed_rows, rows]))  # one pass for both
-        k = len(seed_rows)
-        known = known[k:] & self.has_audio_[rows][:, None]
-        return similar_features(mean_z(z[:k]), z[k:], known, top)
+    def _trait_words(
+        self, seed_positions: np.ndarray, rows: np.ndarray
+    ) -> tuple[list[str], list[str]]:
+        """Per row, the audio traits it shares with a seed that set both apart from the
+        catalog ("both very acoustic"; "" where none does or either lacks audio), and that
+        seed's label when there are several: the seed most like the row in sound, not their
+        mean (a playlist's mean is a track nobody chose)."""
+        seeds = seed_positions[self.has_audio_[self.rows_[seed_positions]]]
+        if len(seeds) == 0:
+            return [""] * len(rows), [""] * len(rows)
+        seed_rows = self.rows_[seeds]
+        if len(seeds) == 1:
+            return shared_trait_words(self.traits_, self.data_, seed_rows, rows), [""] * len(rows)
+        dense = self.exact_.dense_t
+        nearest = np.argmax(dense[:, seeds].T @ dense[:, self.position_[rows]], axis=0)
+        words = shared_trait_words(self.traits_, self.data_, seed_rows, rows, nearest)
+        return words, [track_label(self.data_, int(seed_rows[j])) for j in nearest.tolist()]
 
-    def _z(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Standardized audio of ``rows`` (NaN where unknown) and which values are known."""
-        audio = self.data_.audio[rows]
-        return (audio - self.mean_) / self.std_, ~np.isnan(audio)
+
+def like(text: str, seed: str) -> str:
+    """``text`` with the seed it compares with, when one is named ("…, like 'Song A'")."""
+    return f"{text}, like {seed}" if seed else text
 
 
 def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:

@@ -2,10 +2,10 @@
 
 ``curate(model, seeds, n)`` asks a fitted ``clusters`` model for ``n`` tracks
 drawn from each of the seeds' clusters in proportion to its share of the
-seeds, and says what each cluster sounds like ("high energy, danceable, low
-acousticness", from the z-scores of its centre).  ``mixtape curate --seeds
-FILE -n 50`` is a veneer over this function; ``CurationResult.as_dict()`` is
-what it prints as JSON.
+seeds, and says what each cluster sounds like ("high energy, very danceable,
+electric": its median track against the catalog, ``ClustersModel.descriptions_``).
+``mixtape curate --seeds FILE -n 50`` is a veneer over this function;
+``CurationResult.as_dict()`` is what it prints as JSON.
 """
 
 from __future__ import annotations
@@ -14,47 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from mixtape.errors import InputError
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.clusters import ClustersModel
 from mixtape.models.controls import Controls
-from mixtape.models.kmeans import CLUSTER_FEATURES
-
-#: Words for a high and a low z-score of each feature.
-WORDS: dict[str, tuple[str, str]] = {
-    "danceability": ("danceable", "hard to dance to"),
-    "energy": ("high energy", "low energy"),
-    "loudness": ("loud", "quiet"),
-    "speechiness": ("lots of speech or rap", "little speech"),
-    "acousticness": ("high acousticness", "low acousticness"),
-    "instrumentalness": ("instrumental", "vocal"),
-    "liveness": ("live recordings", "studio recordings"),
-    "valence": ("upbeat", "sombre"),
-    "tempo": ("fast", "slow"),
-}
-
-
-def describe_centre(
-    z: Sequence[float] | np.ndarray,
-    features: Sequence[str] = CLUSTER_FEATURES,
-    threshold: float = 0.5,
-    most: int = 3,
-) -> str:
-    """The ``most`` features furthest from the catalog average, in words.
-
-    Only features at least ``threshold`` standard deviations from the mean
-    count; a centre near the average everywhere is "close to the catalog average".
-    """
-    z = np.asarray(z, dtype=np.float64)
-    order = np.argsort(-np.abs(z), kind="stable")
-    words = [
-        WORDS[features[i]][0 if z[i] > 0 else 1]
-        for i in order[:most]
-        if abs(z[i]) >= threshold and features[i] in WORDS
-    ]
-    return ", ".join(words) if words else "close to the catalog average"
 
 
 @dataclass(frozen=True)
@@ -140,7 +103,7 @@ def curate(
             c.share,
             c.quota,
             c.drawn,
-            describe_centre(model.centres_[c.cluster]),
+            model.descriptions_[c.cluster],
         )
         for c in sorted(draw.clusters, key=lambda c: (-c.seeds, c.cluster))
     ]

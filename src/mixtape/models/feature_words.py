@@ -1,47 +1,142 @@
-"""The audio features a recommendation shares with its seeds, in words ("similar energy
-and valence"), for the reasons of the cosine models."""
+"""Audio in words for the reasons: the traits a recommendation shares with its seeds
+("both very acoustic and both slow (68 BPM)", the cosine models) and what a cluster
+sounds like ("high energy, very danceable, loud", the cluster models).
+
+A trait is named only where the seeds and the track are both far from the
+catalog's usual value on the same side (:mod:`mixtape.features.reasons`), so
+a value nearly every track has (instrumentalness 0) never is; a cluster is
+described by its typical (median) track measured the same way.  The cosine
+models measure the catalog's distribution once at fit, on a regular sample
+of the tracks with audio, and save it with the model.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from mixtape.features.arrays import AUDIO_COLUMNS
-
-#: Features a reason may name, in the order they are preferred on a tie.
-READABLE = (
-    "energy",
-    "danceability",
-    "valence",
-    "acousticness",
-    "tempo",
-    "instrumentalness",
-    "speechiness",
+from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.reasons import (
+    FALLBACK,
+    SAMPLE,
+    TRAITS,
+    FeatureDistribution,
+    distinctive_reasons,
 )
-_READABLE_COLS = np.array([AUDIO_COLUMNS.index(c) for c in READABLE])
+
+#: Rows of a group read to find its typical track.
+_GROUP_SAMPLE = 1000
 
 
-def similar_features(
-    z_query: np.ndarray, z_rows: np.ndarray, known: np.ndarray, top: int = 2
+def trait_distribution(data: TrackArrays) -> FeatureDistribution:
+    """The catalog's distribution of every audio column (tracks with audio): rows of
+    ``data.audio`` go to it as they are, with no gather per query."""
+    rows = np.flatnonzero(data.has_audio)
+    rows = rows[:: max(1, len(rows) // SAMPLE)]  # no full copy: percentiles need no more
+    return FeatureDistribution.of(data.audio[rows], AUDIO_COLUMNS)
+
+
+def _audio(dist: FeatureDistribution, data: TrackArrays, rows: np.ndarray) -> np.ndarray:
+    """``rows`` of the audio in ``dist.names`` order."""
+    values = data.audio[rows]
+    if dist.names == AUDIO_COLUMNS:
+        return values
+    return values[:, [AUDIO_COLUMNS.index(name) for name in dist.names]]
+
+
+def distribution_state(dist: FeatureDistribution) -> dict[str, np.ndarray]:
+    """``dist`` as arrays to save (the names as a Unicode array: no pickle)."""
+    return {
+        "trait_names": np.array(dist.names, dtype=str),
+        "trait_mean": dist.mean,
+        "trait_std": dist.std,
+        "trait_quantiles": dist.quantiles,
+    }
+
+
+def distribution_from_state(state: dict[str, np.ndarray]) -> FeatureDistribution:
+    """The distribution :func:`distribution_state` saved."""
+    names = tuple(str(n) for n in state["trait_names"])
+    return FeatureDistribution(
+        names, state["trait_mean"], state["trait_std"], state["trait_quantiles"]
+    )
+
+
+def shared_trait_words(
+    dist: FeatureDistribution,
+    data: TrackArrays,
+    seed_rows: np.ndarray,
+    rows: np.ndarray,
+    nearest: np.ndarray | None = None,
 ) -> list[str]:
-    """Per row, the ``top`` readable features closest to the query's (as words)."""
-    gaps = np.abs(z_rows[:, _READABLE_COLS] - z_query[_READABLE_COLS])
-    gaps[~known[:, _READABLE_COLS] | np.isnan(gaps)] = np.inf
-    order = np.argsort(gaps, axis=1, kind="stable")[:, :top]
-    out = []
-    for picks, row in zip(order.tolist(), gaps.tolist(), strict=True):
-        out.append(_and([READABLE[j] for j in picks if row[j] != np.inf]))
+    """Per row, the traits it shares with its seed (``seed_rows[nearest[i]]``, the first
+    when ``nearest`` is None) that set both apart from the catalog; "" where none does."""
+    seeds, values = _audio(dist, data, seed_rows), _audio(dist, data, rows)
+    if nearest is None or len(seed_rows) == 1:
+        return [_or_nothing(w) for w in distinctive_reasons(dist, seeds[0], values)]
+    out = [""] * len(rows)
+    for seed in np.unique(nearest).tolist():  # one pass per seed
+        at = np.flatnonzero(nearest == seed)
+        for i, w in zip(
+            at.tolist(), distinctive_reasons(dist, seeds[seed], values[at]), strict=True
+        ):
+            out[i] = _or_nothing(w)
     return out
 
 
-def mean_z(z: np.ndarray) -> np.ndarray:
-    """Column means over the known (non-NaN) values; NaN where a column is all unknown."""
-    if len(z) == 1:
-        return np.asarray(z[0], dtype=np.float64)
-    known = ~np.isnan(z)
-    counts = known.sum(axis=0)
-    sums = np.where(known, z, 0.0).sum(axis=0)
-    return np.divide(sums, counts, out=np.full(z.shape[1], np.nan), where=counts > 0)
+def _or_nothing(words: str) -> str:
+    return "" if words == FALLBACK else words
 
 
-def _and(names: list[str]) -> str:
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+def describe(
+    dist: FeatureDistribution,
+    values: np.ndarray,
+    *,
+    most: int = 3,
+    threshold: float = 0.5,
+    average: str = "close to the catalog average",
+) -> str:
+    """The ``most`` traits on which ``values`` (``dist.names`` order, NaN unknown) stand
+    furthest from the catalog's usual value, at least ``threshold`` away, in words ("high
+    energy, very danceable"); ``average`` when none does."""
+    z = dist.z(values)
+    far = sorted(
+        (-abs(float(z[j])), rank, j)
+        for rank, j in enumerate(dist.names.index(n) for n in TRAITS if n in dist.names)
+        if abs(z[j]) >= threshold
+    )
+    words = [
+        TRAITS[dist.names[j]].high if z[j] > 0 else TRAITS[dist.names[j]].low
+        for *_, j in far[:most]
+    ]
+    return ", ".join(words) or average
+
+
+def describe_groups(
+    data: TrackArrays,
+    groups: Sequence[np.ndarray],
+    features: Sequence[str],
+    *,
+    average: str = "close to the catalog average",
+) -> list[str]:
+    """What each group of rows (a cluster) sounds like: :func:`describe` of its typical
+    track (the median of each of ``features``, on at most a thousand of its rows)."""
+    dist = trait_distribution(data)
+    ignored = [j for j, name in enumerate(dist.names) if name not in features]
+    out = []
+    for rows in groups:
+        typical = _median(_audio(dist, data, rows[:: max(1, len(rows) // _GROUP_SAMPLE)]))
+        typical[ignored] = np.nan  # never named
+        out.append(describe(dist, typical, average=average))
+    return out
+
+
+def _median(values: np.ndarray) -> np.ndarray:
+    """Each column's (lower) median over its known values; NaN for a column with none
+    (numpy's ``nanmedian`` warns there)."""
+    ordered = np.sort(values, axis=0)  # NaN last
+    known = (~np.isnan(ordered)).sum(axis=0)
+    out = ordered[np.maximum(known - 1, 0) // 2, np.arange(values.shape[1])].astype(np.float64)
+    out[known == 0] = np.nan
+    return out

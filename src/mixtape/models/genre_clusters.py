@@ -21,6 +21,7 @@ seats on), so a seed in three families does not crowd out a seed in one.
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 
@@ -31,6 +32,7 @@ from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask, target_penalty
+from mixtape.models.feature_words import describe_groups
 from mixtape.models.kmeans import (
     CLUSTER_FEATURES,
     audio_features,
@@ -168,6 +170,12 @@ class GenreClustersModel(NeedsAudioSeeds):
         self.row_start_ = np.searchsorted(
             self.mem_rows_[self.by_row_], np.arange(data.n_tracks + 1)
         )
+        #: What each cluster sounds like ("fast, loud"), for reasons.
+        self.descriptions_ = describe_groups(
+            data,
+            [self.mem_rows_[a:b] for a, b in itertools.pairwise(self.cluster_start_.tolist())],
+            CLUSTER_FEATURES,
+        )
 
     def memberships(self, row: int) -> np.ndarray:
         """Positions (into the membership arrays) of ``row``, by family."""
@@ -260,10 +268,10 @@ class GenreClustersModel(NeedsAudioSeeds):
             if not at:
                 continue
             drawn, sc = ranking(p)
-            f = int(self.mem_family_[p])
-            cluster = int(self.mem_clusters_[p] - self.centre_offsets_[f])
+            f, g = int(self.mem_family_[p]), int(self.mem_clusters_[p])
             reason = (
-                f"{display(str(self.families_[f]))} family, cluster {cluster} — "
+                f"{display(str(self.families_[f]))} family, cluster "
+                f"{g - int(self.centre_offsets_[f])} ({self.descriptions_[g]}) — "
                 f"like {track_label(data, seed)}"
             )
             out.extend(Scored(int(drawn[i]), float(sc[i]), reason) for i in at)

@@ -8,14 +8,14 @@ list is content alone and every reason says so.  A seed with neither
 history nor content features is ignored; if no seed is usable, SeedError.
 
 Both parts are the ``cooccurrence`` and ``content`` models, used through
-their public ``recommend``: each is asked for a deeper list
-than ``n`` without the per-artist cap and targets, which are applied once,
-to the blend.
+their public ``ranked`` and ``explain``: each ranks a deeper list than ``n``
+without the per-artist cap and targets, which are applied once, to the
+blend, and each explains only the returned rows it found ("in 37 playlists
+with 'Song A'; shares genre indie folk").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,16 +31,16 @@ from mixtape.models.seeding import refuse_unservable, unique_rows
 _COLD = "no playlist history for your seeds, so by sound and genre alone: "
 
 
-def _normalized(recs: list[Scored]) -> dict[int, float]:
+def _normalized(found: list[tuple[int, float]]) -> dict[int, float]:
     """row -> score / best score (scores shifted to start at 0 when some are negative)."""
-    if not recs:
+    if not found:
         return {}
-    scores = np.array([r.score for r in recs], dtype=np.float64)
+    scores = np.array([s for _, s in found], dtype=np.float64)
     low = min(0.0, float(scores.min()))
     top = float(scores.max()) - low
     if top <= 0:
-        return {r.row: 1.0 for r in recs}
-    return {r.row: (s - low) / top for r, s in zip(recs, scores, strict=True)}
+        return {r: 1.0 for r, _ in found}
+    return {r: (s - low) / top for (r, _), s in zip(found, scores, strict=True)}
 
 
 class HybridModel(Recommender):
@@ -136,43 +136,58 @@ class HybridModel(Recommender):
             bounds={k: Bound(min=b.min, max=b.max) for k, b in controls.bounds.items()},
         )
         depth = 2 * n + 100
+        history = Seeds.tracks(with_history) if with_history else None
+        sound = Seeds.tracks(with_content) if with_content else None
         while True:
-            cooc = self._part(self.cooc_, with_history, depth, part_controls)
-            content = self._part(self.content_, with_content, depth, part_controls)
-            picked, reasons = self._blend(cooc, content, bool(with_history), controls, mask, n)
+            cooc = self.cooc_.ranked(history, depth, part_controls) if history else []
+            content = self.content_.ranked(sound, depth, part_controls) if sound else []
+            picked = self._blend(cooc, content, bool(with_history), controls, mask, n)
             if len(picked) >= n or (len(cooc) < depth and len(content) < depth):
                 break
             depth *= 4  # the artist cap threw out too many: look deeper
-        return [Scored(row, score, reasons[row]) for row, score in picked]
+        # Reasons for the returned rows only, each part explaining the rows it found.
+        kept = [row for row, _ in picked]
+        together = self._explained(self.cooc_, history, kept, cooc)
+        alike = self._explained(self.content_, sound, kept, content)
+        out = []
+        for row, score in picked:
+            if row in together:
+                reason = f"{together[row]}; {alike[row]}" if row in alike else together[row]
+            else:
+                reason = alike[row] if with_history else _COLD + alike[row]
+            out.append(Scored(row, score, reason))
+        return out
 
     @staticmethod
-    def _part(
-        model: Recommender, rows: Sequence[int], depth: int, controls: Controls
-    ) -> list[Scored]:
-        return model.recommend(Seeds.tracks(rows), depth, controls) if rows else []
+    def _explained(
+        part: CooccurrenceModel | ContentModel,
+        seeds: Seeds | None,
+        kept: list[int],
+        found: list[tuple[int, float]],
+    ) -> dict[int, str]:
+        """row -> ``part``'s reason, for the kept rows that ``part`` found."""
+        mine = {r for r, _ in found}
+        rows = [r for r in kept if r in mine]
+        if seeds is None or not rows:
+            return {}
+        return dict(zip(rows, part.explain(seeds, rows), strict=True))
 
     def _blend(
         self,
-        cooc: list[Scored],
-        content: list[Scored],
+        cooc: list[tuple[int, float]],
+        content: list[tuple[int, float]],
         has_history: bool,
         controls: Controls,
         mask: np.ndarray,
         n: int,
-    ) -> tuple[list[tuple[int, float]], dict[int, str]]:
+    ) -> list[tuple[int, float]]:
         alpha = self.alpha if has_history else 0.0
         a, b = _normalized(cooc), _normalized(content)
-        reasons: dict[int, str] = {}
-        for rec in content:
-            reasons[rec.row] = rec.reason if has_history else _COLD + rec.reason
-        for rec in cooc:
-            other = reasons.get(rec.row)
-            reasons[rec.row] = f"{rec.reason}; {other}" if other else rec.reason
-        if not reasons:
-            return [], {}
-        cand = np.fromiter(reasons, dtype=np.int64, count=len(reasons))
+        cand = np.array(sorted(a.keys() | b.keys()), dtype=np.int64)
+        if len(cand) == 0:
+            return []
         blend = np.array(
             [alpha * a.get(r, 0.0) + (1.0 - alpha) * b.get(r, 0.0) for r in cand.tolist()]
         )
         blend = apply_targets(cand, blend, self.data_, controls)
-        return select(cand, blend, n, self.data_, controls, mask), reasons
+        return select(cand, blend, n, self.data_, controls, mask)

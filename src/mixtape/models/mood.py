@@ -147,4 +147,12 @@ class MoodModel(Recommender):
         v = float(self.data_.column("valence")[row])
         e = float(self.data_.column("energy")[row])
         gap = float(np.hypot(v - point[0], e - point[1]))
-        return f"valence {v:.2f}, energy {e:.2f} — {gap:.2f} from the seed point"
+        return f"{mood_word(v, e)} (valence {v:.2f}, energy {e:.2f}), {gap:.2f} from the seed point"
+
+
+def mood_word(valence: float, energy: float) -> str:
+    """The mood of the quadrant a point is in ("calm": high valence, low energy)."""
+    return min(
+        MOOD_QUADRANTS,
+        key=lambda m: (MOOD_QUADRANTS[m][0] - valence) ** 2 + (MOOD_QUADRANTS[m][1] - energy) ** 2,
+    )

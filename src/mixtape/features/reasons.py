@@ -1,0 +1,270 @@
+"""Reasons that say something: the audio traits a seed and a candidate share that set them
+apart from the rest of the catalog.
+
+"Similar instrumentalness" is true of almost any two tracks: nearly every track
+has none.  A trait is worth naming when both tracks are far from the catalog's
+usual value *on the same side*: both very acoustic, both fast.  "Far" is
+measured twice and the smaller of the two counts:
+
+* by rank: the track's mid-rank percentile in the catalog, as a normal score
+  (``Φ⁻¹(p)``), so a value most tracks share (instrumentalness 0: mid-rank
+  ~0.4) is never far however small the spread;
+* by spread: ``(value - mean) / std``, so a value just above a big tie (0.01
+  instrumentalness when 80% of tracks have 0) is not called "instrumental".
+
+Traits are ranked by ``min(|z_seed|, |z_candidate|)``; at most two are named,
+and "similar overall sound" stands in when none is distinctive.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+
+FALLBACK = "similar overall sound"
+#: How far (in standard deviations, both ways of measuring) a value must be to be named.
+THRESHOLD = 1.0
+#: Values kept per feature to compute percentiles (every k-th track past this many).
+SAMPLE = 200_000
+#: Quantiles kept per feature (0.1% resolution).
+N_QUANTILES = 1001
+
+
+def _bpm(v: float) -> str:
+    return f"{round(v)} BPM"
+
+
+def _db(v: float) -> str:
+    return f"{round(v)} dB"
+
+
+def _minutes(ms: float) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class Trait:
+    """How a feature reads when both tracks are high or low on it; ``unit`` formats values."""
+
+    high: str
+    low: str
+    unit: Callable[[float], str] | None = None
+
+
+#: Features a reason may name, in the order preferred on a tie.  Key, mode and time
+#: signature are categories, not scales: never named.
+TRAITS: dict[str, Trait] = {
+    "energy": Trait("high energy", "low energy"),
+    "acousticness": Trait("very acoustic", "electric"),
+    "tempo": Trait("fast", "slow", _bpm),
+    "danceability": Trait("very danceable", "hard to dance to"),
+    "valence": Trait("upbeat", "dark"),
+    "instrumentalness": Trait("instrumental", "sung"),
+    "speechiness": Trait("full of speech or rap", "without speech"),
+    "loudness": Trait("loud", "quiet", _db),
+    "liveness": Trait("live-sounding", "studio-clean"),
+    "duration_ms": Trait("long", "short", _minutes),
+}
+
+
+@dataclass(frozen=True)
+class FeatureDistribution:
+    """The catalog's distribution of each audio feature: mean, std and quantiles.
+
+    ``names`` are the features (columns of ``mean``/``std``, rows of
+    ``quantiles``); ``quantiles[j]`` holds feature ``j`` at evenly spaced
+    probabilities from 0 to 1 (NaN rows for a feature nobody has).
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray  # (f,)
+    std: np.ndarray  # (f,)
+    quantiles: np.ndarray  # (f, q)
+
+    @classmethod
+    def of(cls, values: np.ndarray, names: tuple[str, ...] = AUDIO_COLUMNS) -> FeatureDistribution:
+        """From a (tracks, features) matrix, NaN where unknown."""
+        values = np.asarray(values, dtype=np.float64)
+        step = max(1, len(values) // SAMPLE)  # a regular sample: percentiles need no more
+        probs = np.linspace(0.0, 1.0, N_QUANTILES)
+        mean = np.full(len(names), np.nan)
+        std = np.full(len(names), np.nan)
+        quantiles = np.full((len(names), N_QUANTILES), np.nan)
+        for j in range(len(names)):
+            column = values[::step, j]
+            column = column[~np.isnan(column)]
+            if len(column):
+                mean[j], std[j] = column.mean(), column.std()
+                quantiles[j] = np.quantile(column, probs)
+        return cls(names, mean, std, quantiles)
+
+    @functools.cached_property
+    def _table(self) -> tuple[np.ndarray, ...]:
+        """What :meth:`z` needs, computed once: every feature's quantiles as keys in one
+        sorted array (see :meth:`_keys`) and the map from values to keys (low end, 1 /
+        span, offset); twice where each feature starts in ``keys``; the normal score of
+        each summed rank; the spread (infinite for a constant feature: never far by
+        spread)."""
+        known = ~np.isnan(self.quantiles[:, 0])
+        low = np.where(known, self.quantiles[:, 0], 0.0)
+        span = np.where(known, self.quantiles[:, -1], 1.0) - low
+        inv_span = 1.0 / np.where(span > 0, span, 1.0)
+        offset = 4.0 * np.arange(len(self.names))
+        table = np.where(known[:, None], self.quantiles, low[:, None])
+        keys = self._keys(table.T, low, inv_span, offset).T.ravel()
+        q = self.quantiles.shape[1]
+        # left + right positions in ``keys`` count feature j's start (q * j) twice; what
+        # is left, m, makes the mid-rank percentile (m - 1) / 2 / (q - 1): a value many
+        # tracks share sits in the middle of its tie.
+        starts = 2 * q * np.arange(len(self.names))
+        p = ((np.arange(2 * q + 1) - 1) * 0.5) / (q - 1)
+        rank_z = ndtri(np.clip(p, 0.5 / (q - 1), 1 - 0.5 / (q - 1)))
+        std = np.where(self.std > 0, self.std, np.inf)
+        return keys, low, inv_span, offset, starts, rank_z, std
+
+    @staticmethod
+    def _keys(
+        values: np.ndarray, low: np.ndarray, inv_span: np.ndarray, offset: np.ndarray
+    ) -> np.ndarray:
+        """Values of feature ``j`` (columns) mapped in order into ``[4j - 1, 4j + 2]``: one
+        ``searchsorted`` then ranks every feature of every row at once."""
+        keys = np.clip((values - low) * inv_span, -1.0, 2.0)
+        keys += offset
+        return keys
+
+    def z(self, values: np.ndarray) -> np.ndarray:
+        """Signed distance from the usual value per feature: the smaller of the rank and
+        spread measures, 0 where they disagree on the side or the value is unknown.
+
+        ``values`` is (features,) or (rows, features) in ``names`` order.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        table, low, inv_span, offset, starts, rank_z, std = self._table
+        keys = self._keys(values, low, inv_span, offset)
+        summed = table.searchsorted(keys, "left") + table.searchsorted(keys, "right")
+        summed -= starts
+        # (An unknown value, NaN, sorts last: clipped to the top rank, and cancelled below.)
+        by_rank = rank_z.take(summed, mode="clip")
+        # Unknown (NaN) for an unknown value or a feature nobody has (mean NaN), and NaN
+        # is on no side: 0 below.
+        by_spread = (values - self.mean) / std
+        # Both on one side: the smaller distance.
+        both = by_rank * by_spread > 0
+        return np.where(both, np.copysign(np.minimum(abs(by_rank), abs(by_spread)), by_rank), 0.0)
+
+    @functools.cached_property
+    def named(self) -> tuple[np.ndarray, tuple[Trait, ...]]:
+        """The columns of the features a reason may name, in ``TRAITS`` order, and theirs."""
+        names = [name for name in TRAITS if name in self.names]
+        columns = np.array([self.names.index(name) for name in names], dtype=np.int64)
+        return columns, tuple(TRAITS[name] for name in names)
+
+
+def feature_distribution(data: TrackArrays) -> FeatureDistribution:
+    """The catalog's :class:`FeatureDistribution` (tracks with features only)."""
+    return FeatureDistribution.of(data.audio[data.has_audio])
+
+
+def _row(dist: FeatureDistribution, values: np.ndarray | Mapping[str, float]) -> np.ndarray:
+    if isinstance(values, Mapping):
+        return np.array([values.get(n, np.nan) for n in dist.names], dtype=np.float64)
+    return np.asarray(values, dtype=np.float64)
+
+
+def _phrase(trait: Trait, high: bool, seed: float, candidate: float) -> str:
+    text = "both " + (trait.high if high else trait.low)
+    if trait.unit is None:
+        return text
+    a, b = trait.unit(seed), trait.unit(candidate)
+    return f"{text} ({a})" if a == b else f"{text} ({a} and {b})"
+
+
+def _traits_of(
+    dist: FeatureDistribution,
+    seed: np.ndarray,
+    candidates: np.ndarray,
+    limit: int,
+    threshold: float,
+) -> list[list[str]]:
+    """Per candidate row, its shared traits with ``seed`` (one z pass for all rows)."""
+    columns, traits = dist.named
+    values = np.vstack([seed[None, :], candidates])
+    z = dist.z(values)[:, columns].tolist()
+    # Plain Python from here: a few rows of ten traits, where numpy's per-call cost
+    # would dominate.
+    zs, (seed_values, *rows) = z[0], values[:, columns].tolist()
+    picked = [(t, a) for t, a in enumerate(zs) if abs(a) >= threshold]
+    out: list[list[str]] = []
+    for zc, row in zip(z[1:], rows, strict=True):
+        found = sorted(  # the strongest first; ties: TRAITS order
+            (-min(abs(a), abs(b)), t)
+            for t, a in picked
+            if a * (b := zc[t]) > 0 and abs(b) >= threshold
+        )
+        out.append(
+            [_phrase(traits[t], zs[t] > 0, seed_values[t], row[t]) for _, t in found[:limit]]
+        )
+    return out
+
+
+def shared_traits(
+    dist: FeatureDistribution,
+    seed: np.ndarray | Mapping[str, float],
+    candidate: np.ndarray | Mapping[str, float],
+    *,
+    limit: int = 2,
+    threshold: float = THRESHOLD,
+) -> list[str]:
+    """Up to ``limit`` phrases ("both very acoustic", "both fast (172 BPM)") for the
+    features where seed and candidate are both at least ``threshold`` from the catalog's
+    usual value on the same side, the most distinctive first; [] when none is.
+
+    ``seed``/``candidate``: values in ``dist.names`` order (NaN unknown) or a mapping
+    from feature name to value (for several seeds, pass their mean).
+    """
+    rows = _row(dist, candidate)[None, :]
+    return _traits_of(dist, _row(dist, seed), rows, limit, threshold)[0]
+
+
+def distinctive_reasons(
+    dist: FeatureDistribution,
+    seed: np.ndarray | Mapping[str, float],
+    candidates: np.ndarray,
+    *,
+    limit: int = 2,
+) -> list[str]:
+    """One reason per row of ``candidates`` ((rows, features) in ``dist.names`` order):
+    its :func:`shared_traits` with ``seed`` joined ("both very acoustic and both slow
+    (68 BPM)"), or "similar overall sound" when nothing shared is distinctive."""
+    rows = np.asarray(candidates, dtype=np.float64).reshape(-1, len(dist.names))
+    found = _traits_of(dist, _row(dist, seed), rows, limit, THRESHOLD)
+    return [" and ".join(traits) or FALLBACK for traits in found]
+
+
+def distinctive_reason(
+    dist: FeatureDistribution,
+    seed: np.ndarray | Mapping[str, float],
+    candidate: np.ndarray | Mapping[str, float],
+    *,
+    limit: int = 2,
+) -> str:
+    """:func:`distinctive_reasons` for one candidate."""
+    return distinctive_reasons(dist, seed, _row(dist, candidate)[None, :], limit=limit)[0]
+
+
+__all__ = [
+    "FALLBACK",
+    "TRAITS",
+    "FeatureDistribution",
+    "distinctive_reason",
+    "distinctive_reasons",
+    "feature_distribution",
+    "shared_traits",
+]
