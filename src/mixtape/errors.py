@@ -7,6 +7,17 @@ and exits non-zero; the web layer maps the class to a status code.
 
 from __future__ import annotations
 
+#: Longest user value an error message repeats (a 100 kB argument is not printed back).
+SHOWN_CHARS = 80
+
+
+def shown(value: object, *, quote: bool = True, limit: int = SHOWN_CHARS) -> str:
+    """A user's value for a message (``repr`` when ``quote``), cut to ``limit`` characters."""
+    text = repr(value) if quote else str(value)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
 
 class MixtapeError(Exception):
     """Base of every error mixtape raises on purpose."""
@@ -34,10 +45,23 @@ class CatalogError(MixtapeError):
     """The catalog database cannot be opened, migrated or queried."""
 
 
+class NoCatalogError(CatalogError):
+    """No catalog exists at the configured URL (and a read-only command will not create one)."""
+
+
 class InputError(MixtapeError):
-    """A user-supplied file or value is unusable."""
+    """A user-supplied file or value is unusable.
+
+    ``field`` names the input it concerns (``"target"``, ``"n"``, ``"track"``,
+    ``"model"``, ...) when one does: each front end renders it its own way
+    (an option in the CLI, a form field on the web).
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
 
 
 class IngestError(InputError):
@@ -50,15 +74,21 @@ class IngestError(InputError):
         source: str | None = None,
         location: str | None = None,
         hint: str | None = None,
+        field: str | None = None,
     ) -> None:
         where = ", ".join(part for part in (source, location) if part)
-        super().__init__(f"{where}: {message}" if where else message, hint=hint)
+        super().__init__(f"{where}: {message}" if where else message, hint=hint, field=field)
         self.source = source
         self.location = location
 
 
 class UnknownTrackError(InputError):
     """A track reference does not match anything in the catalog."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, field: str | None = "track"
+    ) -> None:
+        super().__init__(message, hint=hint, field=field)
 
 
 class NotFittedError(MixtapeError):

@@ -1,15 +1,14 @@
 """User input for recommending: option values, seed files, seeds resolved to rows, controls.
 
-Pure parsing and look-ups over :class:`TrackArrays`; used by :mod:`mixtape.service`
-(and so by the CLI). Nothing prints.
+Pure parsing and look-ups over a :class:`TrackIndex`; used by the facade
+(:mod:`mixtape.library`).  Nothing prints, nothing is cached here.  Errors name
+the input they concern (``field``), never a command-line option.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,53 +17,45 @@ from typing import Any
 from mixtape.errors import (
     InputError,
     UnknownTrackError,
+    shown,
 )
-from mixtape.features.arrays import TrackArrays
 from mixtape.features.index import TrackIndex
 from mixtape.models import mood as mood_model
 from mixtape.models.base import Seeds
-from mixtape.models.controls import Bound, Controls
-
-_index_lock = threading.RLock()
-_indexes: weakref.WeakKeyDictionary[TrackArrays, TrackIndex] = weakref.WeakKeyDictionary()
-
-
-def track_index(data: TrackArrays) -> TrackIndex:
-    """The (cached) reference index of ``data``."""
-    with _index_lock:
-        index = _indexes.get(data)
-        if index is None:
-            index = _indexes[data] = TrackIndex(data)
-        return index
-
+from mixtape.models.controls import ATTRIBUTES, Bound, Controls
 
 # -- parsing user values ----------------------------------------------------------------
 
 
-def parse_number(text: str, what: str) -> float:
+def parse_number(text: str, what: str, field: str | None = None) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InputError(f"bad {what} {text!r}: not a number") from None
+        raise InputError(f"bad {what} {shown(text)}: not a number", field=field) from None
     if not math.isfinite(value):
-        raise InputError(f"bad {what} {text!r}: not a finite number")
+        raise InputError(f"bad {what} {shown(text)}: not a finite number", field=field)
     return value
 
 
-def _split_assignment(item: str, option: str, example: str) -> tuple[str, str]:
+def _split_assignment(item: str, field: str, example: str) -> tuple[str, str]:
     name, sep, value = item.partition("=")
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
-        raise InputError(f"bad {option} {item!r}: expected NAME=VALUE, e.g. {option} {example}")
+        raise InputError(
+            f"bad {field} {shown(item)}: expected NAME=VALUE, e.g. {example}", field=field
+        )
     return name, value
 
 
-def parse_assignments(items: Sequence[str], option: str) -> dict[str, float]:
-    """``["energy=0.8", "tempo=120"]`` → ``{"energy": 0.8, "tempo": 120.0}`` (min/max/target)."""
+def parse_assignments(items: Sequence[str], field: str) -> dict[str, float]:
+    """``["energy=0.8", "tempo=120"]`` → ``{"energy": 0.8, "tempo": 120.0}`` (min/max/target).
+
+    ``field`` names the input in errors (``"min"``, ``"max"`` or ``"target"``).
+    """
     out: dict[str, float] = {}
     for item in items:
-        name, value = _split_assignment(item, option, "energy=0.8")
-        out[name] = parse_number(value, f"{option} {name}")
+        name, value = _split_assignment(item, field, "energy=0.8")
+        out[name] = parse_number(value, f"{field} {name}", field)
     return out
 
 
@@ -86,7 +77,7 @@ def parse_params(items: Sequence[str]) -> dict[str, Any]:
     """``["k=20", "metric=cosine"]`` → ``{"k": 20, "metric": "cosine"}`` (numbers, booleans)."""
     out: dict[str, Any] = {}
     for item in items:
-        name, value = _split_assignment(item, "--param", "n_clusters=8")
+        name, value = _split_assignment(item, "param", "n_clusters=8")
         out[name] = _coerce(value)
     return out
 
@@ -108,7 +99,9 @@ def bounds(
     }
     for name, b in out.items():
         if b.min is not None and b.max is not None and b.min > b.max:
-            raise InputError(f"--min {name}={b.min:g} is above --max {name}={b.max:g}")
+            raise InputError(
+                f"the minimum {name}={b.min:g} is above the maximum {name}={b.max:g}", field="min"
+            )
     return out
 
 
@@ -129,22 +122,27 @@ def read_refs_file(path: Path) -> list[str]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path} is not UTF-8 text: {exc.reason}") from exc
+    return parse_refs(text, str(path))
+
+
+def parse_refs(text: str, source: str = "the list") -> list[str]:
+    """Track references from text: one per line (``#`` comments), or a JSON list."""
     stripped = text.strip()
     if stripped.startswith(("[", "{")):
         try:
             items = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: bad JSON at line {exc.lineno}: {exc.msg}") from exc
+            raise InputError(f"{source}: bad JSON at line {exc.lineno}: {exc.msg}") from exc
         if isinstance(items, dict) and isinstance(items.get("recommendations"), list):
             items = items["recommendations"]
         if not isinstance(items, list):
-            raise InputError(f"{path}: expected a JSON list of track references")
+            raise InputError(f"{source}: expected a JSON list of track references")
         refs = []
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 item = item.get("track_id") or item.get("id") or item.get("uri")
             if not isinstance(item, str | int) or isinstance(item, bool):
-                raise InputError(f"{path}: item {i} is not a track reference")
+                raise InputError(f"{source}: item {i} is not a track reference")
             refs.append(str(item))
         return refs
     refs = []
@@ -160,19 +158,24 @@ def read_refs_file(path: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class SeedSpec:
-    """What to recommend from: exactly one of tracks, a playlist, a seeds file or a mood."""
+    """What to recommend from: exactly one of tracks, a playlist or a mood.
+
+    With ``skip_unknown`` (a list read from a file, say) tracks the catalog
+    lacks are skipped with a warning as long as one resolves; otherwise each
+    must exist.
+    """
 
     tracks: tuple[str, ...] = ()
     playlist: str | None = None
-    seeds_file: Path | None = None
     mood: str | None = None
+    skip_unknown: bool = False
 
     def kinds(self) -> list[str]:
+        """The fields given (``"tracks"``, ``"playlist"``, ``"mood"``)."""
         given = {
-            "--track": bool(self.tracks),
-            "--playlist": self.playlist is not None,
-            "--seeds": self.seeds_file is not None,
-            "--mood": self.mood is not None,
+            "tracks": bool(self.tracks),
+            "playlist": self.playlist is not None,
+            "mood": self.mood is not None,
         }
         return [k for k, v in given.items() if v]
 
@@ -200,38 +203,37 @@ def _resolve_lenient(
     return rows, warnings
 
 
-def resolve_seeds(data: TrackArrays, spec: SeedSpec) -> ResolvedSeeds:
-    """Turn a :class:`SeedSpec` into model :class:`Seeds`.
-
-    Tracks given one by one must all exist; unknown tracks in a seeds file
-    are skipped with a warning as long as one resolves.
-    """
+def resolve_seeds(index: TrackIndex, spec: SeedSpec) -> ResolvedSeeds:
+    """Turn a :class:`SeedSpec` into model :class:`Seeds`."""
     kinds = spec.kinds()
     if not kinds:
-        raise InputError("no seeds given", hint="give --track, --playlist, --seeds FILE or --mood")
+        raise InputError("no seeds given", hint="give seed tracks, a playlist or a mood")
     if len(kinds) > 1:
-        raise InputError(f"give only one kind of seed, not {' and '.join(kinds)}")
-    index = track_index(data)
+        raise InputError(f"give only one kind of seed, not {' and '.join(kinds)}", field=kinds[1])
     warnings: list[str] = []
     if spec.mood is not None:
-        valence, energy = parse_mood(spec.mood)
+        try:
+            valence, energy = parse_mood(spec.mood)
+        except InputError as exc:
+            exc.field = exc.field or "mood"
+            raise
         return ResolvedSeeds(seeds=Seeds.at(valence, energy), mood=(valence, energy))
-    if spec.tracks:
+    if spec.playlist is not None:
+        try:
+            rows = index.playlist_rows(spec.playlist)
+        except InputError as exc:
+            exc.field = exc.field or "playlist"
+            raise
+        if not rows:
+            raise InputError(f"playlist {shown(spec.playlist)} has no tracks", field="playlist")
+    elif not spec.skip_unknown:
         rows = index.rows(spec.tracks)
-    elif spec.playlist is not None:
-        rows = index.playlist_rows(spec.playlist)
-        if not rows:
-            raise InputError(f"playlist {spec.playlist} has no tracks")
     else:
-        assert spec.seeds_file is not None
-        refs = read_refs_file(spec.seeds_file)
-        if not refs:
-            raise InputError(f"{spec.seeds_file} holds no track references")
-        rows, warnings = _resolve_lenient(index, refs, str(spec.seeds_file))
+        rows, warnings = _resolve_lenient(index, spec.tracks, "seeds")
         if not rows:
-            first = index.unknown(refs[0])
+            first = index.unknown(spec.tracks[0])
             raise UnknownTrackError(
-                f"none of the {len(refs)} tracks in {spec.seeds_file} is in the catalog "
+                f"none of the {len(spec.tracks)} seed tracks is in the catalog "
                 f"(first: {first.message})",
                 hint=first.hint,
             )
@@ -244,11 +246,10 @@ def resolve_seeds(data: TrackArrays, spec: SeedSpec) -> ResolvedSeeds:
 
 
 def make_controls(
-    data: TrackArrays,
+    index: TrackIndex,
     *,
     max_per_artist: int | None = None,
     exclude: Sequence[str] = (),
-    exclude_file: Path | None = None,
     minimum: Mapping[str, float] | None = None,
     maximum: Mapping[str, float] | None = None,
     target: Mapping[str, float] | None = None,
@@ -258,11 +259,19 @@ def make_controls(
 
     ``all_versions`` keeps other releases of a song (see ``Controls.one_per_song``).
     """
-    index = track_index(data)
-    refs = list(exclude)
-    if exclude_file is not None:
-        refs += read_refs_file(exclude_file)
-    rows, warnings = _resolve_lenient(index, refs, str(exclude_file or "--exclude"))
+    if max_per_artist is not None and max_per_artist < 1:
+        raise InputError(
+            f"at most {max_per_artist} per artist: give at least 1", field="max_per_artist"
+        )
+    for field, given in (("min", minimum), ("max", maximum), ("target", target)):
+        unknown = [name for name in given or () if name not in ATTRIBUTES]
+        if unknown:
+            raise InputError(
+                f"unknown attribute {shown(unknown[0])} for {field}",
+                hint="use one of " + ", ".join(ATTRIBUTES),
+                field=field,
+            )
+    rows, warnings = _resolve_lenient(index, list(exclude), "exclude")
     controls = Controls(
         exclude=frozenset(rows),
         max_per_artist=max_per_artist,

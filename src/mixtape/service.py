@@ -1,18 +1,10 @@
-"""What the CLI calls (and the planned web app will): arrays, seeds, fitting, recommend, curate.
+"""Recommending and curating over arrays, and the arrays' cache: what the facade builds on.
 
-Everything here takes a :class:`~mixtape.catalog.db.Catalog` (or ready-made
-:class:`TrackArrays`) and plain values, returns records and raises
-:mod:`mixtape.errors` exceptions; nothing prints.
-
-Two caches make repeated calls cheap in a long-lived process (such as a web app):
-
-* arrays, per catalog, in memory (checked against the catalog's fingerprint
-  on every call: a few aggregate queries) and on disk (``cache_dir``);
-* fitted models, per arrays + model name + parameters, in memory, and on disk
-  (``model_cache_dir``) for models that save fitted state (:mod:`mixtape.fitting`).
-
-Parsing user values and resolving seeds live in :mod:`mixtape.inputs`; the
-names the CLI uses from both are re-exported here.
+Everything here takes ready-made :class:`TrackArrays` (with their
+:class:`TrackIndex`) and plain values, returns records and raises
+:mod:`mixtape.errors` exceptions; nothing prints.  :class:`ArrayStore` keeps a
+catalog's arrays in memory and on disk; the facade (:mod:`mixtape.library`)
+owns one, next to its :class:`~mixtape.fitting.FittedModels`.
 """
 
 from __future__ import annotations
@@ -24,32 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from mixtape.catalog.db import Catalog
-from mixtape.errors import (
-    CatalogError,
-    InputError,
-)
+from mixtape.errors import CatalogError, InputError
 from mixtape.features import build, cache
 from mixtape.features.arrays import TrackArrays
-from mixtape.fitting import (  # re-exported: the CLI and web call them through service
-    Status,
-    _quiet,
-    availability,
-    create_model,
-    fitted_model,
-    model_summary,
-)
-from mixtape.inputs import (
-    ResolvedSeeds,
-    SeedSpec,
-    bounds,
-    make_controls,
-    parse_assignments,
-    parse_mood,
-    parse_params,
-    read_refs_file,
-    resolve_seeds,
-    track_index,
-)
+from mixtape.features.index import TrackIndex
+from mixtape.fitting import FittedModels, Status, _quiet, create_model, score_meaning
+from mixtape.inputs import SeedSpec, make_controls, resolve_seeds
 from mixtape.models.base import Scored
 from mixtape.models.curate import CurationResult
 from mixtape.models.curate import curate as curate_playlist
@@ -59,42 +31,51 @@ EMPTY_CATALOG = "the catalog has no tracks; run `mixtape demo-data` or `mixtape 
 
 # -- arrays ---------------------------------------------------------------------------
 
-_lock = threading.RLock()
-_arrays: dict[str, TrackArrays] = {}  # catalog tag → the latest arrays
 
+class ArrayStore:
+    """A catalog's :class:`TrackArrays` and their :class:`TrackIndex`, kept while unchanged.
 
-def load_arrays(
-    catalog: Catalog, cache_dir: Path | None = None, *, status: Status = _quiet
-) -> TrackArrays:
-    """The catalog's :class:`TrackArrays`, from memory or ``cache_dir`` when unchanged.
-
-    Raises :class:`CatalogError` when the catalog holds no tracks.
+    Checked against the catalog's fingerprint on every call (a few aggregate
+    queries); rebuilt, or read from ``folder``, when an ingest changed it.
+    Thread-safe: two threads asking at once build the arrays once.
     """
-    fp = build.fingerprint(catalog)
-    tag = fp.split("-", 1)[0]
-    with _lock:
-        data = _arrays.get(tag)
-        if data is None or data.fingerprint != fp:
-            data = cache.load_cached(cache_dir, fp) if cache_dir is not None else None
-            if data is None:
-                with status("building track arrays from the catalog"):
-                    data = build.build_arrays(catalog)
-                if cache_dir is not None:
-                    cache.store(cache_dir, data)
-            _arrays[tag] = data
-    if data.n_tracks == 0:
-        raise CatalogError(EMPTY_CATALOG)
-    return data
 
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self._lock = threading.RLock()
+        self._data: TrackArrays | None = None
+        self._index: TrackIndex | None = None
 
-def _arrays_of(
-    source: Catalog | TrackArrays, cache_dir: Path | None, status: Status
-) -> TrackArrays:
-    if isinstance(source, TrackArrays):
-        if source.n_tracks == 0:
+    def arrays(self, catalog: Catalog, *, status: Status = _quiet) -> TrackArrays:
+        """The catalog's arrays; :class:`CatalogError` when it holds no tracks."""
+        fp = build.fingerprint(catalog)
+        with self._lock:
+            data = self._data
+            if data is None or data.fingerprint != fp:
+                data = cache.load_cached(self.folder, fp) if self.folder is not None else None
+                if data is None:
+                    with status("building track arrays from the catalog"):
+                        data = build.build_arrays(catalog)
+                    if self.folder is not None:
+                        cache.store(self.folder, data)
+                self._data, self._index = data, None
+        if data.n_tracks == 0:
             raise CatalogError(EMPTY_CATALOG)
-        return source
-    return load_arrays(source, cache_dir, status=status)
+        return data
+
+    def index(self, data: TrackArrays) -> TrackIndex:
+        """The reference index of ``data`` (built once per arrays)."""
+        with self._lock:
+            if self._index is not None and self._index.data is data:
+                return self._index
+            index = TrackIndex(data)
+            if data is self._data:
+                self._index = index
+            return index
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data, self._index = None, None
 
 
 # -- recommending --------------------------------------------------------------------------------
@@ -102,12 +83,15 @@ def _arrays_of(
 
 @dataclass(frozen=True)
 class RecommendationResult:
+    """A ranked list of recommendations and what it was made from."""
+
     model: str
     seeds: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
     params: dict[str, Any] = field(default_factory=dict)
     mood: tuple[float, float] | None = None
     warnings: tuple[str, ...] = ()
+    score_meaning: str = ""  # what the model's scores mean
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -117,14 +101,15 @@ class RecommendationResult:
             "mood": None
             if self.mood is None
             else {"valence": self.mood[0], "energy": self.mood[1]},
+            "score_meaning": self.score_meaning,
             "recommendations": [r.as_dict() for r in self.recommendations],
             "warnings": list(self.warnings),
         }
 
 
-def to_recommendations(data: TrackArrays, scored: Sequence[Scored]) -> list[Recommendation]:
+def to_recommendations(index: TrackIndex, scored: Sequence[Scored]) -> list[Recommendation]:
     """Model output rows → records with the track's key, name and artists."""
-    index = track_index(data)
+    data = index.data
     return [
         Recommendation(
             track_id=index.key(s.row),
@@ -137,58 +122,68 @@ def to_recommendations(data: TrackArrays, scored: Sequence[Scored]) -> list[Reco
     ]
 
 
-def _check_n(n: int) -> None:
+def check_n(n: int) -> None:
+    """How many tracks to ask for: at least one."""
     if n < 1:
-        raise InputError(f"-n must be at least 1, not {n}")
+        raise InputError(f"the number of tracks must be at least 1, not {n}", field="n")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The shaping options recommend and curate share."""
+
+    max_per_artist: int | None = None
+    exclude: Sequence[str] = ()
+    minimum: Mapping[str, float] | None = None
+    maximum: Mapping[str, float] | None = None
+    target: Mapping[str, float] | None = None
+    all_versions: bool = False
+    params: Mapping[str, Any] | None = None
 
 
 def recommend(
-    source: Catalog | TrackArrays,
+    data: TrackArrays,
+    index: TrackIndex,
+    models: FittedModels,
     model: str,
     seeds: SeedSpec,
     *,
     n: int = 10,
-    max_per_artist: int | None = None,
-    exclude: Sequence[str] = (),
-    exclude_file: Path | None = None,
-    minimum: Mapping[str, float] | None = None,
-    maximum: Mapping[str, float] | None = None,
-    target: Mapping[str, float] | None = None,
-    all_versions: bool = False,
-    params: Mapping[str, Any] | None = None,
-    cache_dir: Path | None = None,
-    model_cache_dir: Path | None = None,
+    options: Options | None = None,
     status: Status = _quiet,
 ) -> RecommendationResult:
     """Recommend ``n`` tracks with ``model`` from ``seeds``.
 
     Raises :class:`InputError` subclasses for bad input (unknown track or
     model, bad bounds), :class:`SeedError` when the model cannot use the
-    seeds and :class:`CatalogError` when the catalog is empty.
+    seeds.
     """
-    _check_n(n)
-    create_model(model, params)  # fail on a bad name or parameters before any work
-    data = _arrays_of(source, cache_dir, status)
-    resolved = resolve_seeds(data, seeds)
-    controls, exclude_warnings = make_controls(
-        data,
-        max_per_artist=max_per_artist,
-        exclude=exclude,
-        exclude_file=exclude_file,
-        minimum=minimum,
-        maximum=maximum,
-        target=target,
-        all_versions=all_versions,
-    )
-    fitted = fitted_model(data, model, params, model_cache_dir=model_cache_dir, status=status)
+    check_n(n)
+    options = options or Options()
+    resolved = resolve_seeds(index, seeds)
+    controls, exclude_warnings = _controls(index, options)
+    fitted = models.get(data, model, options.params, status=status)
     scored = fitted.recommend(resolved.seeds, n, controls)
     return RecommendationResult(
         model=model,
         seeds=resolved.track_ids,
-        recommendations=tuple(to_recommendations(data, scored)),
-        params=dict(params or {}),
+        recommendations=tuple(to_recommendations(index, scored)),
+        params=dict(options.params or {}),
         mood=resolved.mood,
         warnings=resolved.warnings + tuple(exclude_warnings),
+        score_meaning=score_meaning(model),
+    )
+
+
+def _controls(index: TrackIndex, options: Options) -> tuple[Any, list[str]]:
+    return make_controls(
+        index,
+        max_per_artist=options.max_per_artist,
+        exclude=options.exclude,
+        minimum=options.minimum,
+        maximum=options.maximum,
+        target=options.target,
+        all_versions=options.all_versions,
     )
 
 
@@ -215,25 +210,19 @@ class CurationOutcome:
             "model": CURATION_MODEL,
             "seed_ids": list(self.seeds),
             **out,
+            "score_meaning": score_meaning(CURATION_MODEL),
             "warnings": list(self.warnings),
         }
 
 
 def curate(
-    source: Catalog | TrackArrays,
+    data: TrackArrays,
+    index: TrackIndex,
+    models: FittedModels,
     seeds: SeedSpec,
     n: int = 50,
     *,
-    max_per_artist: int | None = None,
-    exclude: Sequence[str] = (),
-    exclude_file: Path | None = None,
-    minimum: Mapping[str, float] | None = None,
-    maximum: Mapping[str, float] | None = None,
-    target: Mapping[str, float] | None = None,
-    all_versions: bool = False,
-    params: Mapping[str, Any] | None = None,
-    cache_dir: Path | None = None,
-    model_cache_dir: Path | None = None,
+    options: Options | None = None,
     status: Status = _quiet,
 ) -> CurationOutcome:
     """``n`` tracks drawn from the seeds' audio clusters in proportion to the seeds.
@@ -241,30 +230,17 @@ def curate(
     Wraps :func:`mixtape.models.curate.curate` with a fitted ``clusters``
     model; raises like :func:`recommend`.
     """
-    _check_n(n)
-    if seeds.mood is not None:
-        raise InputError("curation needs seed tracks, not a mood", hint="give --seeds FILE")
-    create_model(CURATION_MODEL, params)
-    data = _arrays_of(source, cache_dir, status)
-    resolved = resolve_seeds(data, seeds)
-    controls, exclude_warnings = make_controls(
-        data,
-        max_per_artist=max_per_artist,
-        exclude=exclude,
-        exclude_file=exclude_file,
-        minimum=minimum,
-        maximum=maximum,
-        target=target,
-        all_versions=all_versions,
-    )
-    model = fitted_model(
-        data, CURATION_MODEL, params, model_cache_dir=model_cache_dir, status=status
-    )
+    check_n(n)
+    options = options or Options()
+    create_model(CURATION_MODEL, options.params)
+    resolved = resolve_seeds(index, seeds)
+    controls, exclude_warnings = _controls(index, options)
+    model = models.get(data, CURATION_MODEL, options.params, status=status)
     result = curate_playlist(model, resolved.seeds, n, controls)
     return CurationOutcome(
         result=result,
         seeds=resolved.track_ids,
-        recommendations=tuple(to_recommendations(data, result.playlist)),
+        recommendations=tuple(to_recommendations(index, result.playlist)),
         warnings=resolved.warnings + tuple(exclude_warnings),
     )
 
@@ -272,25 +248,12 @@ def curate(
 __all__ = [
     "CURATION_MODEL",
     "EMPTY_CATALOG",
+    "ArrayStore",
     "CurationOutcome",
+    "Options",
     "RecommendationResult",
-    "ResolvedSeeds",
-    "SeedSpec",
-    "Status",
-    "availability",
-    "bounds",
-    "create_model",
+    "check_n",
     "curate",
-    "fitted_model",
-    "load_arrays",
-    "make_controls",
-    "model_summary",
-    "parse_assignments",
-    "parse_mood",
-    "parse_params",
-    "read_refs_file",
     "recommend",
-    "resolve_seeds",
     "to_recommendations",
-    "track_index",
 ]

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mixtape.errors import InputError, UnknownTrackError
+from mixtape.errors import InputError, UnknownTrackError, shown
 from mixtape.features.arrays import TrackArrays
 from mixtape.keys import normalize_name, parse_spotify_ref
 
 SEPARATOR = " - "
 MAX_SUGGESTIONS = 3
 _MAX_FUZZY = 20_000  # titles compared with difflib at most (it is slow)
+_MAX_SUGGESTED_REF = 300  # longer references get no suggestions: no title is that long
 
 
 def _normalize(name: object) -> str:
@@ -119,15 +120,15 @@ class TrackIndex:
             )
         if ref.startswith(("spotify:", "http://", "https://")):
             return UnknownTrackError(
-                f"{ref} is not a Spotify track",
+                f"{shown(ref, quote=False)} is not a Spotify track",
                 hint="give spotify:track:ID or https://open.spotify.com/track/ID",
             )
-        suggestions = self.suggest(ref)
+        suggestions = self.suggest(ref) if len(ref) <= _MAX_SUGGESTED_REF else []
         if suggestions:
             hint = "did you mean " + ", ".join(f'"{s}"' for s in suggestions) + "?"
         else:
             hint = 'give a Spotify id, a spotify:track: URI or "artist - title"'
-        return UnknownTrackError(f'no track "{ref}" in the catalog', hint=hint)
+        return UnknownTrackError(f'no track "{shown(ref, quote=False)}" in the catalog', hint=hint)
 
     # -- names ----------------------------------------------------------------------
     def _names_index(self) -> _Names:
@@ -235,9 +236,14 @@ class TrackIndex:
                 return rows[0]
             if rows:
                 keys = ", ".join(str(self.data.playlist_keys[r]) for r in rows[:5])
-                raise InputError(f"playlist number {ref} is ambiguous", hint=f"give one of {keys}")
+                raise InputError(
+                    f"playlist number {ref} is ambiguous",
+                    hint=f"give one of {keys}",
+                    field="playlist",
+                )
         raise InputError(
-            f"playlist {ref} is not in the catalog",
+            f"playlist {shown(ref, quote=False)} is not in the catalog",
+            field="playlist",
             hint="give an MPD pid (e.g. 123) or a playlist key as stored in the catalog",
         )
 

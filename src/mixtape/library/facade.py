@@ -1,0 +1,20 @@
+""":class:`Mixtape`: the one object the CLI and the web app call."""
+
+from __future__ import annotations
+
+from mixtape.library.recommending import Recommending
+from mixtape.library.reports import Reports
+
+
+class Mixtape(Recommending, Reports):
+    """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
+
+    ``Mixtape(settings)`` opens nothing; the catalog is opened on first use
+    (reading operations never create one: they raise :class:`NoCatalogError`).
+    It owns the cache folders, the in-memory caches (track arrays, fitted
+    models, the track index) and the optional Spotify look-ups.  Every method
+    is thread-safe; ``close()`` (or ``with Mixtape(settings) as mx:``) disposes
+    the database engine and drops the caches.  Everything raised is a
+    :class:`~mixtape.errors.MixtapeError`; an :class:`~mixtape.errors.InputError`
+    names the input it concerns in ``field``.
+    """
