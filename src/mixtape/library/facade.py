@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mixtape.library.recommending import Recommending
+from mixtape.library.browsing import Browsing
 from mixtape.library.reports import Reports
 
 
-class Mixtape(Recommending, Reports):
+class Mixtape(Browsing, Reports):
     """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
 
     ``Mixtape(settings)`` opens nothing; the catalog is opened on first use

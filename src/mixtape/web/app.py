@@ -7,7 +7,7 @@ once and kept; fits run in a background thread (:mod:`mixtape.web.prepare`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -29,7 +29,9 @@ STATIC = Path(__file__).parent / "static"
 WARM_MODELS = ("content", "mood", "audio")
 
 
-def _work(mx: Mixtape) -> object:
+def _work(mx: Mixtape) -> Callable[[str], object]:
+    """What the background thread does for a job: build the arrays, or fit a model."""
+
     def work(name: str) -> object:
         if name == ARRAYS:
             return mx.arrays()
@@ -81,4 +83,3 @@ def create_app(source: Settings | Mixtape, *, warm: Iterable[str] | None = WARM_
     for router in ROUTERS:
         app.include_router(router)
     return app
-

@@ -17,6 +17,7 @@ from fastapi import Request, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from mixtape.web import sessions
+from mixtape.web.downloads import FORMATS
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,7 +51,7 @@ def make_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES))
     env = templates.env
     env.filters.update(number=_number, percent=_percent, ref=quote_ref)
-    env.globals.update(nav=NAV)
+    env.globals.update(nav=NAV, formats=FORMATS)
     env.trim_blocks = True
     env.lstrip_blocks = True
     return templates

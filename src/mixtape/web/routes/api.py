@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from mixtape.web import downloads
 from mixtape.web.params import Controls, Format, Seeds
 from mixtape.web.prepare import ARRAYS
+from mixtape.web.routes.mood import map_data
 from mixtape.web.state import WebState, state_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -105,8 +106,9 @@ def path(
     web: Web,
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
     to: Annotated[str, Query(min_length=1, max_length=300)],
-    n: Annotated[int, Query(ge=2, le=100, description="Tracks on the path, both ends included.")]
-    = 12,
+    n: Annotated[
+        int, Query(ge=2, le=100, description="Tracks on the path, both ends included.")
+    ] = 12,
     model: Annotated[str, Query(pattern="^(audio|content)$")] = "audio",
     max_per_artist: Annotated[int | None, Query(ge=1, le=100)] = None,
     format: FormatQuery = None,
@@ -119,6 +121,4 @@ def path(
 
 @router.get("/mood/map", summary="Density grid and a sample of the catalog on the mood plane")
 def mood_map(web: Web) -> Response:
-    data = web.mixtape.mood_map()
-    # The same for every visitor until the catalog changes: let the browser keep it a while.
-    return JSON(data.as_dict(), headers={"Cache-Control": "private, max-age=300"})
+    return JSON(map_data(web), headers={"Cache-Control": "no-cache"})

@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse
 
 from mixtape.library import ModelInfo, TrackDetails
 from mixtape.web import render
-from mixtape.web.downloads import FORMATS
 from mixtape.web.params import ATTRIBUTES, Controls
 from mixtape.web.prepare import ARRAYS
 from mixtape.web.state import WebState, state_of
@@ -67,13 +66,12 @@ def panel(
     request: Request, web: WebState, track_id: str, model: str, controls: Controls
 ) -> dict[str, Any]:
     """What the recommendations panel shows: the list, or that the model is being prepared."""
-    query = {"track": track_id, "model": model, **_control_query(request)}
+    query = [("track", track_id), ("model", model), *_control_query(request)]
     base = {
         "model": model,
         "tabs": tabs(web.mixtape.models()),
-        "download_url": "/api/recommend?" + urlencode(query, doseq=True) + "&",
-        "formats": FORMATS,
-        "poll_url": "/recommendations?" + urlencode(query, doseq=True),
+        "download_url": "/api/recommend?" + urlencode(query) + "&",
+        "poll_url": "/recommendations?" + urlencode(query),
         "poll_target": "#panel",
     }
     job = web.preparer.state(model)

@@ -67,7 +67,7 @@
     ctx.fillRect(0, 0, size, size);
 
     // density: one cell per grid square, darker where more tracks are (log scale)
-    const grid = data.density || [];
+    const grid = data.counts || [];
     const rows = grid.length;
     const cols = rows ? grid[0].length : 0;
     let top = 1;
@@ -85,7 +85,7 @@
     // sample: individual tracks as small dots
     ctx.fillStyle = "rgba(29, 31, 36, 0.35)";
     for (const p of data.sample || []) {
-      ctx.fillRect(x(p[0]) - 1, y(p[1]) - 1, 2, 2);
+      ctx.fillRect(x(p[1]) - 1, y(p[2]) - 1, 2, 2); // [track key, valence, energy]
     }
     // quadrants and their names
     ctx.strokeStyle = "#8a919c";
