@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mixtape.library.browsing import Browsing
 from mixtape.library.reports import Reports
+from mixtape.library.spotify_web import SpotifyWeb
 
 
-class Mixtape(Browsing, Reports):
+class Mixtape(SpotifyWeb, Reports):
     """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
 
     ``Mixtape(settings)`` opens nothing; the catalog is opened on first use

@@ -62,9 +62,19 @@ class Preparer:
                 self._running[name] = future
             return JobState(name, "pending" if name in self._running else "idle")
 
-    def _run(self, name: str) -> object:
+    def run(self, name: str, job: Callable[[], object]) -> JobState:
+        """Queue ``job`` under ``name`` (once; a later call with the same name changes nothing)."""
+        with self._lock:
+            done = self._done.get(name)
+            if done is not None:
+                return done
+            if name not in self._running:
+                self._running[name] = self._executor().submit(self._run, name, job)
+            return JobState(name, "pending")
+
+    def _run(self, name: str, job: Callable[[], object] | None = None) -> object:
         try:
-            result = self._work(name)
+            result = job() if job is not None else self._work(name)
         except MixtapeError as exc:
             outcome = JobState(name, "failed", str(exc))
             result = None

@@ -113,6 +113,20 @@ def existing(request: Request) -> Session | None:
     return store_of(request).get(request.cookies.get(COOKIE))
 
 
+def renew(request: Request, old: Session) -> Session:
+    """A new session id (and CSRF token) carrying ``old``'s data; ``old`` is forgotten.
+
+    Called on sign-in, so that an id fixed before it is worth nothing after.
+    """
+    store = store_of(request)
+    fresh = store.create()
+    fresh.data.update(old.data)
+    store.drop(old.sid)
+    request.state.session = fresh
+    request.state.new_session = True
+    return fresh
+
+
 def set_cookie(request: Request, response: Response) -> None:
     """Give the browser its session cookie if this request created the session."""
     session = getattr(request.state, "session", None)

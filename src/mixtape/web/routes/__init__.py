@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from mixtape.web.routes import api, home, insight, mood, playlist, tracks
+from mixtape.web.routes import account, api, home, insight, mood, playlist, tracks
 
 #: Every router, in the order the app includes them.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -14,4 +14,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     mood.router,
     playlist.router,
     insight.router,
+    account.router,
 )
