@@ -44,10 +44,9 @@ def iter_commands() -> Iterator[Entry]:
     """Every visible command, depth first in registration order, root first."""
     import typer
 
-    from mixtape.cli.app import _register, app
+    from mixtape.cli.app import build_app
 
-    _register()
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(build_app())
     yield from _walk(root, ("mixtape",), None)
 
 

@@ -28,12 +28,15 @@ from mixtape.models.controls import ATTRIBUTES, Bound, Controls
 
 
 def parse_number(text: str, what: str, field: str | None = None) -> float:
+    """``text`` as a finite float; errors name ``what`` (e.g. ``"energy"``)."""
     try:
         value = float(text)
     except ValueError:
-        raise InputError(f"bad {what} {shown(text)}: not a number", field=field) from None
+        raise InputError(
+            f"bad value for {what}: {shown(text)} is not a number", field=field
+        ) from None
     if not math.isfinite(value):
-        raise InputError(f"bad {what} {shown(text)}: not a finite number", field=field)
+        raise InputError(f"bad value for {what}: {shown(text)} is not finite", field=field)
     return value
 
 
@@ -42,7 +45,7 @@ def _split_assignment(item: str, field: str, example: str) -> tuple[str, str]:
     name, value = name.strip(), value.strip()
     if not sep or not name or not value:
         raise InputError(
-            f"bad {field} {shown(item)}: expected NAME=VALUE, e.g. {example}", field=field
+            f"bad value {shown(item)}: expected NAME=VALUE, e.g. {example}", field=field
         )
     return name, value
 
@@ -55,7 +58,7 @@ def parse_assignments(items: Sequence[str], field: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in items:
         name, value = _split_assignment(item, field, "energy=0.8")
-        out[name] = parse_number(value, f"{field} {name}", field)
+        out[name] = parse_number(value, name, field)
     return out
 
 

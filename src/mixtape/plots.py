@@ -78,7 +78,7 @@ def save_figure(fig: Figure, path: Path) -> Path:
     except OSError as exc:
         raise InputError(
             f"cannot create the folder {path.parent}: {exc.strerror or exc}",
-            hint="choose another --out path",
+            hint="choose another path",
         ) from exc
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="give a file name such as plot.png")
@@ -87,7 +87,7 @@ def save_figure(fig: Figure, path: Path) -> Path:
     except OSError as exc:
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}",
-            hint="check the folder's permissions or choose another --out path",
+            hint="check the folder's permissions or choose another path",
         ) from exc
     return path
 

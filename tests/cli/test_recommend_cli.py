@@ -260,7 +260,12 @@ def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixtu
         (["--model", "random", "--track", "Artist 1 - Trak 1"], 'no track "Artist 1 - Trak 1"', 2),
         (["--model", "random", "--track", fake_id("cli", 999)], "is not in the catalog", 2),
         (["--model", "nope", "--track", TRACK_IDS[0]], "unknown model 'nope'", 2),
-        (["--model", "random", "--track", TRACK_IDS[0], "--target", "energy"], "bad --target", 2),
+        (
+            ["--model", "random", "--track", TRACK_IDS[0], "--target", "energy"],
+            "--target: bad value 'energy': expected NAME=VALUE",
+            2,
+        ),
+        (["--model", "random", "--track", TRACK_IDS[0], "-n", "0"], "-n: ", 2),
         (
             ["--model", "random", "--track", TRACK_IDS[0], "--min", "pitch=3"],
             "unknown attribute",
@@ -288,6 +293,7 @@ def test_bad_input_is_one_line(
 
 def test_empty_catalog_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_catalog(empty).dispose()
     code, _, err = run(
         ["--db", empty, "recommend", "--model", "random", "--track", TRACK_IDS[0]], capsys
     )

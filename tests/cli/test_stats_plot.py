@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mixtape.catalog import open_catalog
 from mixtape.cli.app import main
 from mixtape.errors import InputError
 from mixtape.plots import feature_histograms, mood_counts, mood_map
@@ -42,7 +43,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def empty(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'empty.db'}"
+    """A catalog that exists and holds nothing."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_catalog(url).dispose()
+    return url
 
 
 def test_stats_json_shape(built: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,6 +100,35 @@ def test_stats_on_an_empty_catalog(empty: str, capsys: pytest.CaptureFixture[str
     assert "number of playlists 0" in out
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["stats", "--json"],
+        ["plot", "mood"],
+        ["recommend", "--model", "random", "--track", "x"],
+        ["curate", "--seeds", __file__],
+        ["evaluate", "--models", "random"],
+        ["models"],
+    ],
+)
+def test_reading_commands_never_create_a_catalog(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo" / "catalog.db"
+    code, out, err = run(["--db", f"sqlite:///{missing}", *command], capsys)
+    assert not missing.parent.exists()
+    if command == ["models"]:  # needs no catalog at all
+        assert code == 0, err
+        return
+    assert code == 1
+    assert out == ""
+    assert err == (
+        f"error: no catalog at sqlite:///{missing} "
+        "(run `mixtape demo-data` or `mixtape ingest …` first, or check --db)\n"
+    )
+
+
 @pytest.mark.parametrize("kind", ["features", "mood"])
 def test_plot_writes_a_png(
     kind: str, built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -136,7 +169,7 @@ def test_plot_to_an_unwritable_place(
     blocker.write_text("not a folder")
     code, _, err = run(["--db", built, "plot", "mood", "-o", str(blocker / "mood.png")], capsys)
     assert code == InputError.exit_code
-    assert err.startswith("error: cannot create the folder")
+    assert err.startswith("error: --out: cannot create the folder")
     assert err.count("\n") == 1
     code, _, err = run(["--db", built, "plot", "mood", "-o", str(tmp_path / "mood.txt")], capsys)
     assert code == InputError.exit_code

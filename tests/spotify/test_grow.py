@@ -97,7 +97,7 @@ def test_no_grow_keeps_the_unknown_track_error(
     code, out, err = run([*recommend(db, track_id), "--no-grow"], capsys)
     assert code == 2
     assert out == ""
-    assert err.startswith(f"error: track {track_id} is not in the catalog")
+    assert err.startswith(f"error: --track: track {track_id} is not in the catalog")
     assert len(err.strip().splitlines()) == 1
     assert fake.calls("tracks-batch") == [] and fake.calls("tracks") == []
     keys, _ = keys_and_ingests(db)
@@ -129,7 +129,8 @@ def test_a_track_spotify_does_not_know_gives_the_error(
     track_id = spotify_id("track", 9999)
     code, _, err = run(recommend(db, track_id), capsys)
     assert code == 2
-    assert err.strip().splitlines()[-1].startswith(f"error: track {track_id} is not in the catalog")
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"error: --track: track {track_id} is not in the catalog")
     assert "Spotify does not know it either" in err
     assert len(fake.calls("tracks")) == 1
     keys, kinds = keys_and_ingests(db)

@@ -1,4 +1,8 @@
-"""The ``mixtape`` command: global options, command groups, and the error boundary."""
+"""The ``mixtape`` command: global options, the command groups, and the error boundary.
+
+Every command module registers its commands with decorators on a typer app
+of its own; :func:`build_app` is the one place that puts them together.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,10 @@ import traceback
 import typer
 
 from mixtape import __version__
+from mixtape.cli import demo, evaluate, ingest, plot, recommend, spotify, stats
+from mixtape.cli.boundary import render
 from mixtape.cli.context import AppState
 from mixtape.errors import MixtapeError
-
-app = typer.Typer(
-    name="mixtape",
-    help="A music recommender you can run on your own data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
 
 
 def _version(value: bool) -> None:
@@ -27,7 +24,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
@@ -43,14 +39,29 @@ def root(
     ),
 ) -> None:
     """mixtape: five classic recommender designs, co-occurrence and hybrid models, on your data."""
-    ctx.obj = AppState(db_url=db, verbose=verbose)
-    ctx.call_on_close(ctx.obj.close)
+    st = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    st.db_url, st.verbose = db, verbose
+    ctx.obj = st
+    ctx.call_on_close(st.close)
 
 
-def _register() -> None:
-    # Command modules register themselves on import; imported here, not at
-    # module level of the library, so `import mixtape` stays side-effect free.
-    from mixtape.cli import commands  # noqa: F401
+def build_app() -> typer.Typer:
+    """The root app with every command, in the order ``--help`` lists them."""
+    app = typer.Typer(
+        name="mixtape",
+        help="A music recommender you can run on your own data.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    for commands in (demo.app, stats.app, recommend.app, evaluate.app):
+        app.add_typer(commands)
+    app.add_typer(ingest.app, name="ingest")
+    app.add_typer(plot.app, name="plot")
+    app.add_typer(spotify.app, name="spotify")
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,15 +70,15 @@ def main(argv: list[str] | None = None) -> None:
     Typer handles usage errors and exit codes itself (standalone mode) and
     lets every other exception through to here, the CLI's error boundary.
     """
-    _register()
     args = sys.argv[1:] if argv is None else argv
+    st = AppState()
     verbose = "--verbose" in args or "-v" in args
     try:
-        app(args=args, prog_name="mixtape")
+        build_app()(args=args, prog_name="mixtape", obj=st)
     except MixtapeError as exc:
         if verbose:
             traceback.print_exc()
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(render(exc, st.flags), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import typer
 from rich.progress import TaskID
 
-from mixtape import demo
 from mixtape.cli.context import print_json, state
 from mixtape.cli.progress import progress_bar
+from mixtape.library import DEMO_PLAYLISTS, DEMO_SEED, DEMO_TRACKS
+
+app = typer.Typer()
 
 
+@app.command("demo-data")
 def demo_data(
     ctx: typer.Context,
     seed: int = typer.Option(
-        demo.DEFAULT_SEED, "--seed", help="Random seed: the same seed gives the same catalog."
+        DEMO_SEED, "--seed", help="Random seed: the same seed gives the same catalog."
     ),
     tracks: int = typer.Option(
-        demo.DEFAULT_TRACKS, "--tracks", min=100, help="Number of tracks (artists: one per ten)."
+        DEMO_TRACKS, "--tracks", min=100, help="Number of tracks (artists: one per ten)."
     ),
     playlists: int = typer.Option(
-        demo.DEFAULT_PLAYLISTS, "--playlists", min=0, help="Number of playlists."
+        DEMO_PLAYLISTS, "--playlists", min=0, help="Number of playlists."
     ),
     out: Path | None = typer.Option(
         None,
@@ -44,11 +46,6 @@ def demo_data(
     e.g. for benchmarks: --out big --tracks 1200000 --playlists 100000.
     """
     st = state(ctx)
-    started = time.perf_counter()
-    if out is not None:  # fail before minutes of work, not after
-        demo.prepare_folder(out, overwrite=overwrite)
-    catalog = st.catalog() if out is None else None
-    files: list[Path] = []
     with progress_bar(st.err) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -59,28 +56,28 @@ def demo_data(
             tasks.clear()
             tasks.update({k: bar.add_task(f"{verb} {k}", total=v) for k, v in steps.items()})
 
-        phase("generate", demo.generate_steps(playlists))
-        cat = demo.generate(seed, tracks, playlists, on_step=step)
-        if catalog is not None:
-            phase("load", demo.load_steps(cat))
-            summary = demo.load_demo(catalog, cat, on_step=step)
-        else:
-            assert out is not None
-            phase("write", demo.file_steps(cat))
-            files = demo.write_demo_files(cat, out, overwrite=overwrite, on_step=step)
-            summary = demo.summarize(cat, str(out))
-    seconds = round(time.perf_counter() - started, 2)
+        result = st.mx.demo_data(
+            seed=seed,
+            tracks=tracks,
+            playlists=playlists,
+            out=out,
+            overwrite=overwrite,
+            on_phase=phase,
+            on_step=step,
+        )
     if as_json:
-        print_json({**summary.as_dict(), "files": [str(p) for p in files], "seconds": seconds})
+        print_json(result.as_dict())
         return
+    s = result.summary
     where = (
-        f"wrote {len(files)} files to {out}" if out is not None else f"loaded into {summary.target}"
+        f"wrote {len(result.files)} files to {out}"
+        if out is not None
+        else f"loaded into {s.target}"
     )
-    s = summary
     st.out.print(
         f"demo catalog (seed {s.seed}): {s.artists:,} artists, {s.albums:,} albums, "
         f"{s.tracks:,} tracks, {s.genres} genres in {s.families} families, "
         f"{s.playlists:,} playlists ({s.playlist_entries:,} entries); "
-        f"{where} in {seconds:.1f} s",
+        f"{where} in {result.seconds:.1f} s",
         highlight=False,
     )

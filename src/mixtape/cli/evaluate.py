@@ -10,13 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mixtape import service
 from mixtape.cli.context import print_json, state
-from mixtape.cli.progress import progress_bar
-from mixtape.cli.recommend import _cache_dir, _status
-from mixtape.evaluation.harness import Evaluation
-from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt, write_report
-from mixtape.evaluation.runner import DEFAULT_MODELS, parse_models, run_evaluation
+from mixtape.cli.progress import LazyBar
+from mixtape.library import (
+    DEFAULT_EVALUATION_MODELS,
+    TABLE_COLUMNS,
+    Evaluation,
+    by_category,
+    fmt,
+)
+
+app = typer.Typer()
 
 SHOWN = (
     "playlists",
@@ -30,10 +34,15 @@ SHOWN = (
 )
 
 
+def _names(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+@app.command("evaluate")
 def evaluate(
     ctx: typer.Context,
     models: str = typer.Option(
-        ",".join(DEFAULT_MODELS), "--models", metavar="M1,M2", help="Models to compare."
+        ",".join(DEFAULT_EVALUATION_MODELS), "--models", metavar="M1,M2", help="Models to compare."
     ),
     playlists: int = typer.Option(
         200, "--playlists", metavar="N", help="Playlists evaluated per category."
@@ -51,61 +60,55 @@ def evaluate(
         None,
         "--test-playlists",
         metavar="PATH",
-        help="Evaluate on the playlists of these MPD slice files or folders (repeatable) "
-        "instead of the catalog's own; models are still fitted on the catalog.",
+        help="Evaluate on the playlists of these MPD slice files or folders instead of the "
+        "catalog's own; models are still fitted on the catalog. Repeatable; paths given after "
+        "the options (a shell glob) count too.",
     ),
     report: Path | None = typer.Option(
         None, "--report", metavar="DIR", help="Write report.md and a PNG chart into DIR."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    paths: list[Path] | None = typer.Argument(
+        None, metavar="PATH", help="More MPD slice files or folders to evaluate on."
+    ),
 ) -> None:
     """Hold out the end (or a random part) of playlists and measure how well each model
     recovers it: R-precision, NDCG and clicks as in the RecSys Challenge 2018, plus coverage,
     diversity and popularity bias. Every model is fitted without the evaluated playlists.
+
+    Example: mixtape evaluate --test-playlists data/mpd.slice.*.json
     """
     st = state(ctx)
-    names = parse_models(models)
-    catalog = st.catalog()
-    data = service.load_arrays(catalog, _cache_dir(st), status=_status(st))
-    with progress_bar(st.err) as bar:
-        task = bar.add_task("evaluating", total=None)
+    with LazyBar(st.err, "evaluating") as bar:
 
         def progress(model: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=f"evaluating {model}")
+            bar.update(done, total, f"evaluating {model}")
 
-        evaluation, info = run_evaluation(
-            catalog,
-            data,
-            models=names,
-            categories=categories,
+        run = st.mx.evaluate(
+            _names(models),
+            categories=_names(categories) or None,
             playlists=playlists,
             seed=seed,
             n=n,
-            test_playlists=test_playlists or (),
-            on_progress=progress,
+            test_playlists=[*(test_playlists or ()), *(paths or ())],
+            report=report,
+            command="mixtape " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+            progress=progress,
+            status=st.status,
         )
-    report_path = None
-    if report is not None:
-        command = "mixtape " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        report_path = write_report(evaluation, report, command)
     if as_json:
-        print_json(
-            {
-                **evaluation.as_dict(),
-                "data": info,
-                "report": str(report_path) if report_path else None,
-            }
-        )
+        print_json(run.as_dict())
         return
-    show_tables(st.out, evaluation)
+    show_tables(st.out, run.evaluation)
+    info = run.data
     st.out.print(
         f"{info['test_playlists']} playlists available ({info['source']}); "
-        f"{data.n_tracks} tracks in the catalog. "
+        f"{info['tracks']} tracks in the catalog. "
         "'feat.' columns count only held-out tracks with audio features.",
         highlight=False,
     )
-    if report_path:
-        st.out.print(f"report written to {report_path}", highlight=False)
+    if run.report:
+        st.out.print(f"report written to {run.report}", highlight=False)
 
 
 def show_tables(console: Console, evaluation: Evaluation) -> None:

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 
 from mixtape.cli.context import AppState, print_json, state
-from mixtape.cli.progress import progress_bar
-from mixtape.ingest.artists_csv import ARTISTS
-from mixtape.ingest.csv_files import CsvKind, count_lines, ingest_csv_files, plan_file
-from mixtape.ingest.csv_layouts import parse_map_options
-from mixtape.ingest.mpd import expand_paths, ingest_mpd
-from mixtape.ingest.tracks_csv import TRACKS
+from mixtape.cli.progress import LazyBar, progress_bar
 from mixtape.records import IngestSummary
 
-ingest_app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
+app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
 
 JSON_OPT = typer.Option(False, "--json", help="Print the summary as JSON.")
 STRICT_OPT = typer.Option(False, "--strict", help="Stop at the first bad record or file.")
@@ -70,7 +66,29 @@ def report(st: AppState, summaries: list[IngestSummary], as_json: bool, title: s
         raise typer.Exit(1)
 
 
-@ingest_app.command("mpd")
+def stopped_line(summaries: list[IngestSummary]) -> str:
+    """What an interrupted ingest kept: each source is committed whole or not at all."""
+    ok = [s for s in summaries if s.status == "ok"]
+    loaded = sum(s.records_loaded for s in ok)
+    return (
+        f"interrupted: {len(ok)} source(s) committed ({loaded} records loaded) before the stop; "
+        "the source being read was rolled back. Running the same command again resumes: "
+        "what was committed is replaced, not duplicated."
+    )
+
+
+@contextlib.contextmanager
+def committed(st: AppState) -> Iterator[Callable[[IngestSummary], None]]:
+    """``on_summary`` for the facade; on Ctrl-C, says what was kept and exits 130."""
+    summaries: list[IngestSummary] = []
+    try:
+        yield summaries.append
+    except KeyboardInterrupt:
+        st.err.print(stopped_line(summaries), markup=False, highlight=False)
+        raise typer.Exit(130) from None
+
+
+@app.command("mpd")
 def mpd(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="MPD slice files or folders of them."),
@@ -84,14 +102,10 @@ def mpd(
     is licensed for research, non-commercial use only.
     """
     st = state(ctx)
-    catalog = st.catalog()
-    files = expand_paths(paths)
-    summaries: list[IngestSummary] = []
-    with progress_bar(st.err) as bar:
-        task = bar.add_task("slices", total=len(files))
-        for summary in ingest_mpd(catalog, files, strict=strict):
-            summaries.append(summary)
-            bar.advance(task)
+    with LazyBar(st.err, "slices") as bar, committed(st) as on_summary:
+        summaries = st.mx.ingest_mpd(
+            paths, strict=strict, on_summary=on_summary, progress=bar.update
+        )
     report(st, summaries, as_json, "MPD ingest")
 
 
@@ -105,7 +119,7 @@ MAP_OPT = typer.Option(
 
 def _ingest_csv(
     ctx: typer.Context,
-    spec: CsvKind[Any],
+    kind: str,
     paths: list[Path],
     maps: list[str] | None,
     strict: bool,
@@ -113,34 +127,33 @@ def _ingest_csv(
     title: str,
 ) -> None:
     st = state(ctx)
-    mapping = parse_map_options(maps or [], spec.fields)
-    for path in paths:  # every header is checked before the catalog is touched
-        plan_file(spec, path, mapping)
-    catalog = st.catalog()
-    summaries: list[IngestSummary] = []
+    ingest = st.mx.ingest_tracks if kind == "tracks" else st.mx.ingest_artists
     # Only on a terminal, and transient: an error mid-file then reads as one line.
     shown = st.err.is_terminal
     bar = progress_bar(st.err, transient=True)
-    with bar if shown else contextlib.nullcontext(bar):
-        tasks = {
-            path: bar.add_task(path.name, total=count_lines(path) if shown else None)
-            for path in paths
-        }
+    with bar if shown else contextlib.nullcontext(bar), committed(st) as on_summary:
+        tasks: dict[Path, TaskID] = {}
 
-        def progress(path: Path, rows: int) -> None:
+        def progress(path: Path, rows: int, total: int | None) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(path.name, total=total)
             bar.update(tasks[path], completed=rows)
 
-        for summary in ingest_csv_files(
-            catalog, spec, paths, mapping=mapping, strict=strict, on_progress=progress
-        ):
-            summaries.append(summary)
+        summaries = ingest(
+            paths,
+            maps=maps or (),
+            strict=strict,
+            on_summary=on_summary,
+            progress=progress,
+            count_rows=shown,
+        )
     report(st, summaries, as_json, title)
     for s in summaries:
         if s.records_skipped:
             st.err.print(f"{Path(s.source).name}: {s.message}", highlight=False)
 
 
-@ingest_app.command("tracks")
+@app.command("tracks")
 def tracks(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Track CSV files; each is one transaction."),
@@ -159,10 +172,10 @@ def tracks(
     its line shown, or with --strict fails the file, which then leaves nothing.
     Genres on a row (seed genre, playlist genre) are kept as track genres.
     """
-    _ingest_csv(ctx, TRACKS, paths, maps, strict, as_json, "Tracks ingest")
+    _ingest_csv(ctx, "tracks", paths, maps, strict, as_json, "Tracks ingest")
 
 
-@ingest_app.command("artists")
+@app.command("artists")
 def artists(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Artist CSV files; each is one transaction."),
@@ -178,4 +191,4 @@ def artists(
     artist name or id column.  Later files update popularity and add genres;
     nothing is deleted.
     """
-    _ingest_csv(ctx, ARTISTS, paths, maps, strict, as_json, "Artists ingest")
+    _ingest_csv(ctx, "artists", paths, maps, strict, as_json, "Artists ingest")

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from mixtape.catalog.reads import FRAME_COLUMNS, FeatureSample, feature_frame
 from mixtape.cli.context import print_json, state
-from mixtape.plots import feature_histograms, mood_map
+from mixtape.library import PlotResult
 
-plot_app = typer.Typer(
+app = typer.Typer(
     help="Draw the catalog: feature histograms and the valence–energy mood map.",
     no_args_is_help=True,
 )
@@ -21,31 +20,15 @@ SEED_OPT = typer.Option(
 )
 
 
-def _read(
-    ctx: typer.Context, columns: tuple[str, ...], sample: int, seed: int, *, require: bool = False
-) -> FeatureSample:
-    with state(ctx).catalog().connect() as conn:
-        return feature_frame(
-            conn, columns, sample=sample or None, seed=seed, require=columns if require else ()
-        )
-
-
-def _report(ctx: typer.Context, path: Path, plotted: int, eligible: int, as_json: bool) -> None:
+def _report(ctx: typer.Context, result: PlotResult, as_json: bool) -> None:
     if as_json:
-        print_json({"path": str(path), "tracks_plotted": plotted})
+        print_json(result.as_dict())
         return
-    of = f" (sampled from {eligible:,})" if plotted < eligible else ""
-    state(ctx).out.print(f"wrote {path}: {plotted:,} tracks{of}", markup=False, highlight=False)
+    of = f" (sampled from {result.eligible:,})" if result.plotted < result.eligible else ""
+    state(ctx).line(f"wrote {result.path}: {result.plotted:,} tracks{of}")
 
 
-def _title(what: str, data: FeatureSample) -> str:
-    n = len(data.frame)
-    if data.sampled:
-        return f"{what}: a sample of {n:,} of {data.eligible:,} tracks"
-    return f"{what}: {n:,} tracks"
-
-
-@plot_app.command("features")
+@app.command("features")
 def features(
     ctx: typer.Context,
     out: Path = typer.Option(
@@ -71,12 +54,11 @@ def features(
     how many of them have a value for its column.  Open-ended columns
     (loudness, tempo, duration) show their central 99% of values.
     """
-    data = _read(ctx, FRAME_COLUMNS, sample, seed)
-    path = feature_histograms(data.frame, out, title=_title("Audio features", data))
-    _report(ctx, path, len(data.frame), data.eligible, as_json)
+    result = state(ctx).mx.plot_features(out, sample=sample, seed=seed)
+    _report(ctx, result, as_json)
 
 
-@plot_app.command("mood")
+@app.command("mood")
 def mood(
     ctx: typer.Context,
     out: Path = typer.Option(
@@ -103,12 +85,5 @@ def mood(
     energy), angry (low valence, high energy), sad (both low) and calm (high
     valence, low energy).
     """
-    data = _read(ctx, ("valence", "energy"), sample, seed, require=True)
-    frame = data.frame
-    path = mood_map(
-        frame["valence"].to_numpy(),
-        frame["energy"].to_numpy(),
-        out,
-        title=_title("Mood map", data),
-    )
-    _report(ctx, path, len(frame), data.eligible, as_json)
+    result = state(ctx).mx.plot_mood(out, sample=sample, seed=seed)
+    _report(ctx, result, as_json)

@@ -1,18 +1,17 @@
-"""``mixtape models``, ``recommend`` and ``curate``: veneers over :mod:`mixtape.service`."""
+"""``mixtape models``, ``recommend`` and ``curate``: veneers over :class:`Mixtape`."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.table import Table
 
-from mixtape import grow, service
 from mixtape.cli.context import AppState, print_json, state
-from mixtape.models import registry
-from mixtape.records import Recommendation
+from mixtape.errors import InputError
+from mixtape.library import Recommendation, parse_assignments, parse_params, read_refs_file
+
+app = typer.Typer()
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
 MAX_PER_ARTIST_OPT = typer.Option(
@@ -39,59 +38,43 @@ PARAM_OPT = typer.Option(
 )
 
 
-def _status(st: AppState) -> service.Status:
-    """A spinner on stderr while arrays are built or a model is fitted."""
-
-    def status(message: str) -> AbstractContextManager[Any]:
-        return st.err.status(message + " …")
-
-    return status
-
-
-def _cache_dir(st: AppState) -> Path:
-    return st.settings.data_dir / "cache"
-
-
-def _warn(st: AppState, warnings: tuple[str, ...] | list[str]) -> None:
-    for w in warnings[:20]:
-        st.err.print(f"warning: {w}", markup=False, highlight=False)
-    if len(warnings) > 20:
-        st.err.print(f"warning: … and {len(warnings) - 20} more", markup=False, highlight=False)
-
-
 def _artists(rec: Recommendation) -> str:
     return ", ".join(rec.artists)
+
+
+def _refs(st: AppState, path: Path | None, field: str, flag: str) -> list[str]:
+    """Track references from a file option; errors about them name that option."""
+    if path is None:
+        return []
+    st.flags[field] = flag
+    try:
+        return read_refs_file(path)
+    except InputError as exc:
+        exc.field = exc.field or field
+        raise
 
 
 # -- models ------------------------------------------------------------------------------------
 
 
+@app.command("models")
 def models(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     """List the recommendation models, one line each."""
     st = state(ctx)
-    rows: list[dict[str, Any]] = []
-    for name in sorted(registry.names()):
-        ok, reason = service.availability(name)
-        rows.append(
-            {
-                "name": name,
-                "summary": service.model_summary(name),
-                "available": ok,
-                "reason": reason or None,
-            }
-        )
+    infos = st.mx.models()
     if as_json:
-        print_json({"models": rows})
+        print_json({"models": [m.as_dict() for m in infos]})
         return
-    width = max((len(r["name"]) for r in rows), default=0)
-    for r in rows:
-        note = "" if r["available"] else f"[unavailable: {r['reason'] or 'no reason given'}] "
-        st.out.print(f"{r['name']:<{width}}  {note}{r['summary']}", markup=False, highlight=False)
+    width = max((len(m.name) for m in infos), default=0)
+    for m in infos:
+        note = "" if m.available else f"[unavailable: {m.reason or 'no reason given'}] "
+        st.line(f"{m.name:<{width}}  {note}{m.summary}")
 
 
 # -- recommend ---------------------------------------------------------------------------------
 
 
+@app.command("recommend")
 def recommend(
     ctx: typer.Context,
     model: str = typer.Option(
@@ -155,29 +138,39 @@ def recommend(
     Example: mixtape recommend --model popular --track "Drake - One Dance" -n 5
     """
     st = state(ctx)
-    spec = service.SeedSpec(
-        tracks=tuple(track or ()), playlist=playlist, seeds_file=seeds, mood=mood
-    )
-    result = grow.recommend(
-        st.catalog(),
+    given = [
+        o
+        for o, v in (
+            ("--track", track),
+            ("--seeds", seeds),
+            ("--playlist", playlist),
+            ("--mood", mood),
+        )
+        if v
+    ]
+    if not given:
+        raise InputError("no seeds given", hint="give --track, --playlist, --seeds FILE or --mood")
+    if len(given) > 1:
+        raise InputError(f"give only one kind of seed, not {' and '.join(given)}")
+    result = st.mx.recommend(
         model,
-        spec,
-        data_dir=st.settings.data_dir,
-        grow=not no_grow,
-        notify=lambda message: st.err.print(f"note: {message}", markup=False, highlight=False),
+        tracks=list(track or ()) or _refs(st, seeds, "track", "--seeds"),
+        playlist=playlist,
+        mood=mood,
+        skip_unknown=seeds is not None,
         n=n,
         max_per_artist=max_per_artist,
         all_versions=all_versions,
-        exclude_file=exclude,
-        minimum=service.parse_assignments(minimum or [], "--min"),
-        maximum=service.parse_assignments(maximum or [], "--max"),
-        target=service.parse_assignments(target or [], "--target"),
-        params=service.parse_params(param or []),
-        status=_status(st),
-        cache_dir=_cache_dir(st),
-        model_cache_dir=_cache_dir(st) / "models",
+        exclude=_refs(st, exclude, "exclude", "--exclude"),
+        minimum=parse_assignments(minimum or [], "min"),
+        maximum=parse_assignments(maximum or [], "max"),
+        target=parse_assignments(target or [], "target"),
+        params=parse_params(param or []),
+        grow=not no_grow,
+        notify=st.note,
+        status=st.status,
     )
-    _warn(st, result.warnings)
+    st.warn(result.warnings)
     if as_json:
         print_json(result.as_dict())
         return
@@ -197,13 +190,15 @@ def recommend(
         )
     if result.recommendations:
         st.out.print(table)
+        st.line(f"score: {result.score_meaning}")
     else:
-        st.out.print("no tracks left to recommend (the filters or exclusions removed them all)")
+        st.line("no tracks left to recommend (the filters or exclusions removed them all)")
 
 
 # -- curate ------------------------------------------------------------------------------------
 
 
+@app.command("curate")
 def curate(
     ctx: typer.Context,
     seeds: Path = typer.Option(
@@ -225,19 +220,16 @@ def curate(
     N tracks equal to its share of the seeds.
     """
     st = state(ctx)
-    outcome = service.curate(
-        st.catalog(),
-        service.SeedSpec(seeds_file=seeds),
+    outcome = st.mx.curate(
+        _refs(st, seeds, "track", "--seeds"),
         n=n,
         max_per_artist=max_per_artist,
         all_versions=all_versions,
-        exclude_file=exclude,
-        params=service.parse_params(param or []),
-        status=_status(st),
-        cache_dir=_cache_dir(st),
-        model_cache_dir=_cache_dir(st) / "models",
+        exclude=_refs(st, exclude, "exclude", "--exclude"),
+        params=parse_params(param or []),
+        status=st.status,
     )
-    _warn(st, outcome.warnings)
+    st.warn(outcome.warnings)
     if as_json:
         print_json(outcome.as_dict())
         return

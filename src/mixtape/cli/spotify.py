@@ -6,36 +6,30 @@ import contextlib
 import webbrowser
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from mixtape import service
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import progress_bar
-from mixtape.errors import EndpointClosed, InputError
-from mixtape.spotify import availability, crawl, library, session
-from mixtape.spotify.config import SpotifyConfig
+from mixtape.errors import InputError
+from mixtape.library import parse_params, read_refs_file
 
-spotify_app = typer.Typer(
+if TYPE_CHECKING:
+    from mixtape.library import CrawlResult, ImportResult
+
+app = typer.Typer(
     help="Spotify: sign in, import your library and playlists, export playlists, crawl.",
     no_args_is_help=True,
 )
 crawl_app = typer.Typer(help="Fill the catalog from Spotify (resumable).", no_args_is_help=True)
-spotify_app.add_typer(crawl_app, name="crawl")
+app.add_typer(crawl_app, name="crawl")
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
 USER_OPT = typer.Option(None, "--user", help="Which signed-in user (default: the last one).")
 UNMATCHED_OPT = typer.Option(
     False, "--show-unmatched", help="List the tracks that were not in the catalog yet."
 )
-
-
-def _config(st: AppState) -> SpotifyConfig:
-    return session.config_for(st.settings.data_dir)
-
-
-def _notify(st: AppState) -> Callable[[str], None]:
-    return lambda message: st.err.print(f"note: {message}", markup=False, highlight=False)
 
 
 @contextlib.contextmanager
@@ -56,7 +50,7 @@ def _progress(st: AppState, what: str, quiet: bool) -> Iterator[Callable[[int, i
 # -- signing in ----------------------------------------------------------------------------
 
 
-@spotify_app.command("login")
+@app.command("login")
 def login(
     ctx: typer.Context,
     no_browser: bool = typer.Option(
@@ -67,7 +61,6 @@ def login(
 ) -> None:
     """Sign in to Spotify (Authorization Code with PKCE, loopback redirect)."""
     st = state(ctx)
-    config = _config(st)
 
     def open_url(url: str) -> None:
         st.err.print(
@@ -76,29 +69,28 @@ def login(
         if not no_browser:
             webbrowser.open(url)
 
-    token = session.sign_in(config, open_url, timeout=timeout)
+    token = st.mx.spotify_login(open_url, timeout=timeout)
     if as_json:
         print_json({"user": token.user, "scope": token.scope})
     else:
         st.out.print(f"signed in to Spotify as {token.user}", markup=False)
 
 
-@spotify_app.command("logout")
+@app.command("logout")
 def logout(ctx: typer.Context, user: str | None = USER_OPT) -> None:
     """Forget the stored Spotify tokens."""
     st = state(ctx)
-    who = session.token_store(_config(st)).delete(user)
+    who = st.mx.spotify_logout(user)
     st.out.print(f"signed out {who}" if who else "nobody was signed in", markup=False)
 
 
-@spotify_app.command("whoami")
+@app.command("whoami")
 def whoami(ctx: typer.Context, user: str | None = USER_OPT, as_json: bool = JSON_OPT) -> None:
     """Show who is signed in (asks Spotify, refreshing the token if needed)."""
     st = state(ctx)
-    with session.user_client(_config(st), user=user, notify=_notify(st)) as client:
-        me = client.me()
+    me = st.mx.spotify_whoami(user, notify=st.note)
     if as_json:
-        print_json({"id": me.get("id"), "display_name": me.get("display_name")})
+        print_json(me)
     else:
         st.out.print(
             f"{me.get('id')} ({me.get('display_name') or 'no display name'})", markup=False
@@ -108,7 +100,7 @@ def whoami(ctx: typer.Context, user: str | None = USER_OPT, as_json: bool = JSON
 # -- import -----------------------------------------------------------------------------------
 
 
-def _print_import(st: AppState, result: library.ImportResult, show: bool, as_json: bool) -> None:
+def _print_import(st: AppState, result: ImportResult, show: bool, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
         return
@@ -123,7 +115,7 @@ def _print_import(st: AppState, result: library.ImportResult, show: bool, as_jso
             st.out.print(f"  new: {label}", markup=False, highlight=False)
 
 
-@spotify_app.command("import-library")
+@app.command("import-library")
 def import_library(
     ctx: typer.Context,
     user: str | None = USER_OPT,
@@ -132,15 +124,12 @@ def import_library(
 ) -> None:
     """Import your saved tracks as the playlist spotify-library:USER."""
     st = state(ctx)
-    with (
-        session.user_client(_config(st), user=user, notify=_notify(st)) as client,
-        _progress(st, "saved tracks", as_json) as on_page,
-    ):
-        result = library.import_library(st.catalog(), client, on_page)
+    with _progress(st, "saved tracks", as_json) as on_page:
+        result = st.mx.spotify_import_library(user, notify=st.note, progress=on_page)
     _print_import(st, result, show_unmatched, as_json)
 
 
-@spotify_app.command("import-playlist")
+@app.command("import-playlist")
 def import_playlist(
     ctx: typer.Context,
     playlist: str = typer.Argument(..., help="Playlist id, spotify:playlist: URI or URL."),
@@ -149,18 +138,15 @@ def import_playlist(
 ) -> None:
     """Import a playlist's tracks as the playlist spotify:ID."""
     st = state(ctx)
-    with (
-        session.app_client(_config(st), notify=_notify(st)) as client,
-        _progress(st, "playlist items", as_json) as on_page,
-    ):
-        result = library.import_playlist(st.catalog(), client, playlist, on_page)
+    with _progress(st, "playlist items", as_json) as on_page:
+        result = st.mx.spotify_import_playlist(playlist, notify=st.note, progress=on_page)
     _print_import(st, result, show_unmatched, as_json)
 
 
 # -- export -----------------------------------------------------------------------------------
 
 
-@spotify_app.command("export")
+@app.command("export")
 def export(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Name of the new playlist in your Spotify account."),
@@ -188,6 +174,11 @@ def export(
     param: list[str] | None = typer.Option(
         None, "--param", metavar="KEY=VALUE", help="A model parameter (repeatable)."
     ),
+    no_grow: bool = typer.Option(
+        False,
+        "--no-grow",
+        help="Do not look up seed tracks the catalog lacks on Spotify (as for `recommend`).",
+    ),
     description: str = typer.Option(
         "Made with mixtape", "--description", help="Description of the new playlist."
     ),
@@ -200,22 +191,37 @@ def export(
     if (from_json is None) == (not from_recommend):
         raise InputError("give exactly one of --from-json FILE and --from-recommend")
     if from_json is not None:
-        refs = service.read_refs_file(from_json)
-    else:
-        result = service.recommend(
-            st.catalog(),
-            model,
-            service.SeedSpec(
-                tracks=tuple(track or ()), playlist=playlist, seeds_file=seeds, mood=mood
-            ),
-            n=n,
-            params=service.parse_params(param or []),
-            cache_dir=st.settings.data_dir / "cache",
+        st.flags["track"] = "--from-json"
+        exported = st.mx.spotify_export(
+            name,
+            read_refs_file(from_json),
+            description=description,
+            public=public,
+            user=user,
+            notify=st.note,
         )
-        refs = [r.track_id for r in result.recommendations]
-    with session.user_client(_config(st), user=user, notify=_notify(st)) as client:
-        exported = library.export_playlist(
-            client, name, refs, description=description, public=public
+    else:
+        if seeds is not None:
+            st.flags["track"] = "--seeds"
+        recommend = {
+            "model": model,
+            "tracks": list(track or ()) or (read_refs_file(seeds) if seeds else []),
+            "playlist": playlist,
+            "mood": mood,
+            "skip_unknown": seeds is not None,
+            "n": n,
+            "params": parse_params(param or []),
+            "grow": not no_grow,
+            "notify": st.note,
+            "status": st.status,
+        }
+        exported = st.mx.spotify_export(
+            name,
+            from_recommend=recommend,
+            description=description,
+            public=public,
+            user=user,
+            notify=st.note,
         )
     if as_json:
         print_json(exported.as_dict())
@@ -236,7 +242,7 @@ def export(
 # -- crawls -----------------------------------------------------------------------------------
 
 
-def _print_crawl(st: AppState, result: crawl.CrawlResult, as_json: bool) -> None:
+def _print_crawl(st: AppState, result: CrawlResult, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
         return
@@ -258,23 +264,10 @@ def crawl_genres(
 ) -> None:
     """Genre seeds → recommendations → audio features (apps that still have access)."""
     st = state(ctx)
-    config = _config(st)
-    log = crawl.ErrorLog(config.folder / "crawl-errors.jsonl")
-    note = _notify(st)
-    no_seeds = availability.MESSAGES["genre-seeds"]
-    with (
-        # Closed genre seeds end the command with an error line; no note as well.
-        session.app_client(
-            config, notify=lambda m: None if m == no_seeds else note(m), on_error=log
-        ) as client,
-        _progress(st, "genres", as_json) as on_progress,
-    ):
-        result = crawl.crawl_genres(
-            st.catalog(), client, config.folder, per_genre=per_genre, on_progress=on_progress
+    with _progress(st, "genres", as_json) as on_progress:
+        result = st.mx.spotify_crawl_genres(
+            per_genre=per_genre, notify=st.note, progress=on_progress
         )
-        if client.availability.is_closed("genre-seeds"):  # nothing was crawled or written
-            raise EndpointClosed(no_seeds, endpoint="genre-seeds")
-    result.errors = log.count  # failed requests, as in the error log
     _print_crawl(st, result, as_json)
 
 
@@ -282,12 +275,6 @@ def crawl_genres(
 def crawl_enrich(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
     """Fill missing release dates, popularity, artist genres and audio features."""
     st = state(ctx)
-    config = _config(st)
-    log = crawl.ErrorLog(config.folder / "enrich-errors.jsonl")
-    with (
-        session.app_client(config, notify=_notify(st), on_error=log) as client,
-        _progress(st, "tracks", as_json) as on_progress,
-    ):
-        result = crawl.enrich(st.catalog(), client, config.folder, on_progress=on_progress)
-    result.errors = log.count  # failed requests, as in the error log
+    with _progress(st, "tracks", as_json) as on_progress:
+        result = st.mx.spotify_crawl_enrich(notify=st.note, progress=on_progress)
     _print_crawl(st, result, as_json)

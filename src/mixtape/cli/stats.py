@@ -6,8 +6,10 @@ from collections.abc import Iterable
 
 import typer
 
-from mixtape.catalog.reads import TOP, CatalogStats, catalog_stats
-from mixtape.cli.context import AppState, print_json, state
+from mixtape.cli.context import print_json, state
+from mixtape.library import RECENT_INGESTS, TOP, CatalogStats
+
+app = typer.Typer()
 
 
 def _ranked(rows: Iterable[tuple[int, str]]) -> list[str]:
@@ -88,18 +90,14 @@ def render(st: CatalogStats, url: str) -> list[str]:
     return lines
 
 
-def _print(st: AppState, lines: list[str]) -> None:
-    for line in lines:  # no Rich markup: titles may hold [brackets]
-        st.out.print(line, markup=False, highlight=False, emoji=False)
-
-
+@app.command("stats")
 def stats(
     ctx: typer.Context,
     top: int = typer.Option(
         TOP, "--top", min=0, metavar="N", help="How many titles, tracks and artists to list."
     ),
     recent: int = typer.Option(
-        10, "--recent", min=0, metavar="N", help="How many recent ingests to list."
+        RECENT_INGESTS, "--recent", min=0, metavar="N", help="How many recent ingests to list."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON."),
 ) -> None:
@@ -110,10 +108,9 @@ def stats(
     entries whose track credits the artist.
     """
     st = state(ctx)
-    catalog = st.catalog()
-    with catalog.connect() as conn:
-        result = catalog_stats(conn, top=top, recent=recent)
+    result = st.mx.stats(top=top, recent=recent)
     if as_json:
-        print_json({"catalog": catalog.url, **result.as_dict()})
-    else:
-        _print(st, render(result, catalog.url))
+        print_json({"catalog": st.mx.url, **result.as_dict()})
+        return
+    for line in render(result, st.mx.url):
+        st.line(line)

@@ -12,20 +12,64 @@ Also here: the result types its methods return and the parsing helpers a
 front end needs for user text (``NAME=VALUE`` pairs, track-reference files).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from mixtape.catalog.reads import RECENT_INGESTS, TOP, CatalogStats
+from mixtape.demo.generate import DEFAULT_PLAYLISTS as DEMO_PLAYLISTS
+from mixtape.demo.generate import DEFAULT_SEED as DEMO_SEED
+from mixtape.demo.generate import DEFAULT_TRACKS as DEMO_TRACKS
+from mixtape.evaluation.harness import Evaluation
+from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt
+from mixtape.evaluation.runner import DEFAULT_MODELS as DEFAULT_EVALUATION_MODELS
 from mixtape.inputs import parse_assignments, parse_params, parse_refs, read_refs_file
 from mixtape.library.core import Notify, Progress, Status
 from mixtape.library.facade import Mixtape
-from mixtape.library.results import EvaluationRun, ModelInfo, PlotResult, TrackDetails
+from mixtape.library.results import (
+    DemoResult,
+    EvaluationRun,
+    ModelInfo,
+    PlotResult,
+    TrackDetails,
+)
 from mixtape.records import IngestSummary, Recommendation
 from mixtape.service import CurationOutcome, RecommendationResult
 
+if TYPE_CHECKING:
+    from mixtape.spotify.crawl import CrawlResult
+    from mixtape.spotify.library import ExportResult, ImportResult
+
+#: Result types of the Spotify operations, imported on first use (httpx and friends).
+_SPOTIFY = {
+    "CrawlResult": "mixtape.spotify.crawl",
+    "ExportResult": "mixtape.spotify.library",
+    "ImportResult": "mixtape.spotify.library",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SPOTIFY:
+        import importlib
+
+        return getattr(importlib.import_module(_SPOTIFY[name]), name)
+    raise AttributeError(f"module 'mixtape.library' has no attribute {name!r}")
+
+
 __all__ = [
+    "DEFAULT_EVALUATION_MODELS",
+    "DEMO_PLAYLISTS",
+    "DEMO_SEED",
+    "DEMO_TRACKS",
     "RECENT_INGESTS",
+    "TABLE_COLUMNS",
     "TOP",
     "CatalogStats",
+    "CrawlResult",
     "CurationOutcome",
+    "DemoResult",
+    "Evaluation",
     "EvaluationRun",
+    "ExportResult",
+    "ImportResult",
     "IngestSummary",
     "Mixtape",
     "ModelInfo",
@@ -36,6 +80,8 @@ __all__ = [
     "RecommendationResult",
     "Status",
     "TrackDetails",
+    "by_category",
+    "fmt",
     "parse_assignments",
     "parse_params",
     "parse_refs",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from mixtape.library.ingesting import Ingesting
 from mixtape.library.reports import Reports
+from mixtape.library.spotify_ops import SpotifyOps
 from mixtape.library.spotify_web import SpotifyWeb
 
 
-class Mixtape(SpotifyWeb, Reports):
+class Mixtape(SpotifyWeb, SpotifyOps, Reports, Ingesting):
     """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
 
     ``Mixtape(settings)`` opens nothing; the catalog is opened on first use
