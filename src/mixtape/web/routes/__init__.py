@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from mixtape.web.routes import account, api, home, insight, mood, playlist, tracks
+from mixtape.web.routes import account, api, home, insight, mood, paths, playlist, tracks
 
 #: Every router, in the order the app includes them.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -13,6 +13,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tracks.router,
     mood.router,
     playlist.router,
+    paths.router,
     insight.router,
     account.router,
 )
