@@ -6,6 +6,7 @@ import typer
 
 from mixtape.cli.context import state
 from mixtape.errors import ConfigError, NoCatalogError
+from mixtape.library import Mixtape
 
 app = typer.Typer()
 
@@ -40,10 +41,10 @@ def serve(
     try:
         import uvicorn
 
-        from mixtape.web.app import create_app
+        from mixtape.web.app import RECHECK_SECONDS, create_app
     except ImportError as exc:
         raise ConfigError(f"the web app needs {exc.name}", hint=WEB_EXTRA) from None
-    mx = st.mx
+    mx = Mixtape(st.settings, recheck=RECHECK_SECONDS)
     if not mx.exists():
         raise NoCatalogError(
             f"no catalog at {mx.url}",
@@ -56,4 +57,7 @@ def serve(
         highlight=False,
     )
     # No access log: a sign-in callback's query holds a one-time authorization code.
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    try:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        mx.close()

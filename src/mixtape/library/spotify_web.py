@@ -103,6 +103,7 @@ class SpotifyWeb(Browsing):
         config = self.spotify_web_config()
         with self._client(config, token, on_token) as client:
             result = library.import_library(self.catalog, client)
+        self._store.expire()  # this process changed the catalog: check it on the next call
         keys = tuple(t.track_id for t in self.playlist(result.playlist_key).tracks)
         return LibraryImport(result=result, keys=keys)
 

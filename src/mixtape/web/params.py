@@ -7,9 +7,11 @@ is a 422 naming the field) and describes them in the OpenAPI schema.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mixtape.errors import InputError
 
@@ -25,6 +27,7 @@ ATTRIBUTES: dict[str, tuple[float, float, float, str]] = {
 }
 
 Format = Literal["m3u8", "xspf", "jspf", "json"]
+M = TypeVar("M", bound=BaseModel)
 
 
 def _bound(name: str) -> Any:
@@ -99,8 +102,8 @@ class Controls(BaseModel):
                 )
         return out
 
-    def facade_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``Mixtape.recommend`` / ``curate``."""
+    def control_kwargs(self) -> dict[str, Any]:
+        """The controls as keyword arguments of ``Mixtape.recommend`` / ``curate``."""
         b = self.bounds()
         return {
             "n": self.n,
@@ -164,8 +167,54 @@ class Seeds(BaseModel):
         "sad, calm).",
     )
 
-    def facade_kwargs(self) -> dict[str, Any]:
+    def seed_kwargs(self) -> dict[str, Any]:
+        """The seeds as keyword arguments of ``Mixtape.recommend``."""
         tracks = tuple(t for t in self.track if t.strip())
         if not (tracks or self.playlist or self.mood):
             raise InputError("no seeds given", hint="give track, playlist or mood", field="track")
         return {"tracks": tracks, "playlist": self.playlist or None, "mood": self.mood or None}
+
+
+class RecommendQuery(Seeds, Controls):
+    """Everything ``/api/recommend`` takes."""
+
+    model: str = Field(min_length=1, max_length=40, description="A model name (see /api/models).")
+    format: Format | None = Field(
+        default=None, description="Download the list as a playlist file in this format."
+    )
+
+
+#: Query parameters that may repeat (lists).
+REPEATED = frozenset({"track", "exclude", "target"})
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    """The request's query string as ``model``, validated; errors as FastAPI's own 422.
+
+    Parsed here rather than by FastAPI's dependency machinery, which costs more
+    than the rest of a fast endpoint (about 0.4 ms against 0.02 ms, measured).
+    """
+    query = request.query_params
+    data = {k: query.getlist(k) if k in REPEATED else query[k] for k in query}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+def openapi_parameters(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` documenting ``model``'s fields as query parameters."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        item: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
+        item["schema"] = prop
+        if description:
+            item["description"] = description
+        parameters.append(item)
+    return {"parameters": parameters}

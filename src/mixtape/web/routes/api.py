@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from mixtape.web import downloads
-from mixtape.web.params import Controls, Format, Seeds
+from mixtape.web.params import (
+    Format,
+    RecommendQuery,
+    openapi_parameters,
+    parse_query,
+)
 from mixtape.web.prepare import ARRAYS
 from mixtape.web.routes.mood import map_data
 from mixtape.web.state import WebState, state_of
@@ -22,10 +27,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 Web = Annotated[WebState, Depends(state_of)]
 FormatQuery = Annotated[
     Format | None, Query(description="Download the list as a playlist file in this format.")
-]
-ModelQuery = Annotated[
-    str,
-    Query(min_length=1, max_length=40, description="A model name (see /api/models)."),
 ]
 
 
@@ -84,19 +85,22 @@ async def _recommend(web: WebState, model: str, kwargs: dict[str, Any]) -> Any:
     return result
 
 
-@router.get("/recommend", summary="Recommendations from seed tracks, a playlist or a mood")
-async def recommend(
-    web: Web,
-    model: ModelQuery,
-    seeds: Annotated[Seeds, Query()],
-    controls: Annotated[Controls, Query()],
-    format: FormatQuery = None,
-) -> Response:
-    kwargs = {**seeds.facade_kwargs(), **controls.facade_kwargs()}
-    result = await _recommend(web, model, kwargs)
-    if format is not None:
+@router.get(
+    "/recommend",
+    summary="Recommendations from seed tracks, a playlist or a mood",
+    openapi_extra=openapi_parameters(RecommendQuery),
+)
+async def recommend(request: Request) -> Response:
+    """The CLI's ``recommend --json``; ``format`` downloads the list instead."""
+    # No dependencies here: FastAPI's dependency solving costs as much as the rest of
+    # this endpoint (measured); the parameters are parsed and documented by hand.
+    web = state_of(request)
+    query = parse_query(request, RecommendQuery)
+    kwargs = {**query.seed_kwargs(), **query.control_kwargs()}
+    result = await _recommend(web, query.model, kwargs)
+    if query.format is not None:
         return downloads.playlist_file(
-            format, f"mixtape {model} recommendations", result.recommendations
+            query.format, f"mixtape {query.model} recommendations", result.recommendations
         )
     return JSON(result.as_dict())
 

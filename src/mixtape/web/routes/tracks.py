@@ -77,7 +77,7 @@ def panel(
     job = web.preparer.state(model)
     if not job.ready:
         return {**base, "job": job, "preparing": f"the {model} model"}
-    result = web.mixtape.recommend(model, tracks=(track_id,), **controls.facade_kwargs())
+    result = web.mixtape.recommend(model, tracks=(track_id,), **controls.control_kwargs())
     return {**base, "job": job, "result": result.as_dict()}
 
 
