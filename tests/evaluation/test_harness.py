@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mixtape import service
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.cli.app import main
 from mixtape.demo import generate, load_demo
@@ -17,6 +16,7 @@ from mixtape.evaluation import harness
 from mixtape.evaluation.runner import run_evaluation
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
+from mixtape.service import ArrayStore
 
 SEEN: list[TrackArrays] = []
 
@@ -38,7 +38,7 @@ def catalog(demo_db: str) -> Catalog:
 
 @pytest.fixture(scope="module")
 def data(catalog: Catalog) -> TrackArrays:
-    return service.load_arrays(catalog)
+    return ArrayStore().arrays(catalog)
 
 
 def test_models_are_fitted_without_the_evaluated_playlists(
@@ -171,7 +171,66 @@ def test_cli_unknown_model_is_one_line(demo_db: str, capsys: pytest.CaptureFixtu
         main(["--db", demo_db, "evaluate", "--models", "popular,nope"])
     assert done.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: unknown model 'nope' (run `mixtape models` to list them)"]
+    assert err == ["error: --models: unknown model 'nope' (run `mixtape models` to list them)"]
+
+
+def evaluate_cli(
+    demo_db: str, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    try:
+        main(["--db", demo_db, "evaluate", "--models", "popular", "--categories", "first-1", *args])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-n", "0"], "-n: the number of recommendations per playlist must be at least 1, not 0"),
+        (["-n", "-3"], "-n: the number of recommendations per playlist must be at least 1, not -3"),
+        (["--playlists", "-5"], "--playlists: the number of playlists per category must be"),
+        (["--playlists", "0"], "--playlists: the number of playlists per category must be"),
+        (["--categories", "last-3"], "--categories: unknown category 'last-3'"),
+    ],
+)
+def test_cli_bad_numbers_are_one_line_and_exit_2(
+    demo_db: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = evaluate_cli(demo_db, capsys, *args)
+    assert code == 2
+    assert out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"error: {message}")
+
+
+def test_cli_test_playlists_take_several_paths(
+    demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--test-playlists slices/*.json``: the shell passes every file after one flag."""
+    files = write_mpd_slices(generate(seed=3, tracks=1_500, playlists=2_500), tmp_path)
+    assert len(files) == 3
+    args = ["--playlists", "5", "--json", "--test-playlists", *map(str, files)]
+    code, out, err = evaluate_cli(demo_db, capsys, *args)
+    assert code == 0, err
+    assert json.loads(out)["data"]["test_playlists"] == 2_500
+    # the old form, one path per flag, still works
+    code, out, err = evaluate_cli(
+        demo_db,
+        capsys,
+        "--json",
+        "--test-playlists",
+        str(files[0]),
+        "--test-playlists",
+        str(files[2]),
+    )
+    assert code == 0, err
+    assert json.loads(out)["data"]["test_playlists"] == 1_500
+    code, _, err = evaluate_cli(demo_db, capsys, "--test-playlists", str(tmp_path / "nope.json"))
+    assert code == 2
+    assert err.startswith("error: --test-playlists: ") and "no such file" in err
 
 
 def test_without_playlists_keeps_everything_else(data: TrackArrays) -> None:

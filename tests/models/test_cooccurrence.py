@@ -126,7 +126,7 @@ def test_seed_in_no_playlist(model: CooccurrenceModel) -> None:
         model.recommend(Seeds.tracks([20]))
     assert str(err.value) == (
         "track 'Song 20' appears in no playlist, so co-occurrence has nothing to go on "
-        "(try --model hybrid or content)"
+        "(try the hybrid or content model)"
     )
     with pytest.raises(SeedError, match=r"none of the 2 seeds \('Song 20', 'Song 21'\)"):
         model.recommend(Seeds.tracks([20, 21]))

@@ -195,7 +195,8 @@ def test_mood_returns_the_nearest_points(mood: MoodModel, tiny: Tiny) -> None:
     expected = rows[np.lexsort((rows, dist[rows]))][:8].tolist()
     recs = mood.recommend(Seeds.at(0.5, 0.5), 8)
     assert [r.row for r in recs] == expected
-    assert [r.score for r in recs] == pytest.approx(-dist[expected], abs=1e-6)
+    # A similarity: 1 at the seed point, 0 at the opposite corner of the plane.
+    assert [r.score for r in recs] == pytest.approx(1 - dist[expected] / np.sqrt(2), abs=1e-6)
     assert "from the seed point" in recs[0].reason
 
 
@@ -535,7 +536,7 @@ def test_a_model_saved_in_an_older_format_is_refitted_not_misread(tmp_path: Path
         cache, "content", fitting._params_key("content", {"index": "exact"}), data.fingerprint
     )
     np.savez(stale, **old)
-    fitted = fitting.fitted_model(data, "content", {"index": "exact"}, model_cache_dir=cache)
+    fitted = fitting.FittedModels(cache).get(data, "content", {"index": "exact"})
     seed = Seeds.tracks([100])
     assert fitted.recommend(seed, 10) == model.recommend(seed, 10)
     assert ContentModel.load(stale, data).recommend(seed, 10) == model.recommend(seed, 10)

@@ -26,6 +26,7 @@ FLAGS: dict[str, str] = {
     "report": "--report",
     "map": "--map",
     "out": "--out",
+    "overwrite": "--overwrite",
     "sample": "--sample",
     "top": "--top",
     "recent": "--recent",

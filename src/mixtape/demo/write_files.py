@@ -102,7 +102,7 @@ def file_steps(cat: DemoCatalog) -> dict[str, int]:
 def prepare_folder(folder: Path, *, overwrite: bool = False) -> Path:
     """Create ``folder`` if needed and check it can take the demo files."""
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} is a file, not a folder", hint="give a folder for --out")
+        raise InputError(f"{folder} is a file, not a folder", hint="give a folder", field="out")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -111,14 +111,17 @@ def prepare_folder(folder: Path, *, overwrite: bool = False) -> Path:
             hint="check the path and your permissions",
         ) from exc
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"the output folder {folder} is not writable", hint="choose another --out")
+        raise InputError(
+            f"the output folder {folder} is not writable", hint="choose another folder", field="out"
+        )
     existing = sorted(folder.glob(SLICE_GLOB)) + [
         p for p in (folder / TRACKS_CSV, folder / ARTISTS_CSV) if p.exists()
     ]
     if existing and not overwrite:
         raise InputError(
             f"{folder} already holds demo files ({existing[0].name}, ...)",
-            hint="choose an empty folder, or pass --overwrite to replace them",
+            hint="choose an empty folder, or allow overwriting to replace them",
+            field="overwrite",
         )
     for old in folder.glob(SLICE_GLOB):  # stale slices of a bigger run would be ingested too
         old.unlink()

@@ -78,7 +78,7 @@ def run_evaluation(
         if not lists:
             raise InputError(
                 "the catalog has no playlists to evaluate on",
-                hint="ingest MPD slices or run `mixtape demo-data`, or pass --test-playlists",
+                hint="ingest MPD slices or run `mixtape demo-data`, or evaluate on MPD slice files",
             )
         info.update(source="catalog", test_playlists=len(lists))
         evaluation = evaluate(

@@ -185,7 +185,7 @@ class _Load(Generic[R]):
                         str(exc),
                         source=source,
                         location=f"line {line}",
-                        hint="fix the row, or leave out --strict to skip bad rows",
+                        hint="fix the row, or load without strict checking to skip bad rows",
                     ) from exc
                 self.skipped += 1
                 if len(self.skipped_lines) < MAX_SKIPPED_LINES:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mixtape.errors import IngestError, InputError
+from mixtape.errors import IngestError, InputError, shown
 
 IGNORE = "ignore"
 
@@ -83,13 +83,15 @@ def parse_map_options(options: Iterable[str], fields: FieldSet) -> dict[str, str
         column, field = column.strip(), field.strip().lower() or IGNORE
         if not sep or not column:
             raise InputError(
-                f"--map {option!r} is not COLUMN=FIELD",
-                hint="e.g. --map bpm=tempo; an empty FIELD ignores the column",
+                f"column mapping {shown(option)} is not COLUMN=FIELD",
+                hint="e.g. bpm=tempo; an empty FIELD ignores the column",
+                field="map",
             )
         if field != IGNORE and field not in fields.synonyms:
             raise InputError(
-                f"--map {option!r}: {field!r} is not a {fields.noun} field",
+                f"column mapping {shown(option)}: {shown(field)} is not a {fields.noun} field",
                 hint="fields: " + ", ".join((*fields.fields, IGNORE)),
+                field="map",
             )
         out[column] = field
     return out
@@ -150,8 +152,9 @@ def plan_columns(
             explicit[by_name[normalize_column(column)]] = field
         else:
             raise IngestError(
-                f"--map names column {column!r}, which the header does not have",
+                f"a column mapping names column {shown(column)}, which the header does not have",
                 source=source,
+                field="map",
                 hint=f"columns: {_some(header)}",
             )
     columns: dict[str, int] = {}
@@ -185,7 +188,7 @@ def plan_columns(
         )
     if not any(f in found for f in fields.required_any):
         expected = ", ".join(n for f in fields.required_any for n in fields.synonyms[f][:4])
-        hint = f"name it with --map COLUMN={fields.required_any[0]}"
+        hint = f"map a column to it (COLUMN={fields.required_any[0]})"
         raise IngestError(
             f"no {' or '.join(fields.required_any)} column in the header "
             f"(expected one of {expected}); found: {_some(header)}",
@@ -198,7 +201,7 @@ def plan_columns(
             f"nothing to load besides {', '.join(sorted(found))}: no columns such as "
             f"{_some(wanted, 8)}; found: {_some(header)}",
             source=source,
-            hint="name them with --map COLUMN=FIELD",
+            hint="map columns to fields (COLUMN=FIELD)",
         )
     return ColumnPlan(
         source=source,

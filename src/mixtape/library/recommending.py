@@ -139,13 +139,7 @@ class Recommending(Core):
                 if notify is not None:
                     notify(growing.added_note(self.index(data), growth.added))
         options = Options(
-            max_per_artist=max_per_artist,
-            exclude=tuple(exclude),
-            minimum=minimum,
-            maximum=maximum,
-            target=target,
-            all_versions=all_versions,
-            params=params,
+            max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
         try:
             return recommend(
@@ -189,12 +183,6 @@ class Recommending(Core):
         data = self.arrays(status)
         spec = SeedSpec(tracks=tuple(tracks), skip_unknown=skip_unknown)
         options = Options(
-            max_per_artist=max_per_artist,
-            exclude=tuple(exclude),
-            minimum=minimum,
-            maximum=maximum,
-            target=target,
-            all_versions=all_versions,
-            params=params,
+            max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
         return curate(data, self.index(data), self._fitted, spec, n, options=options, status=status)

@@ -19,6 +19,10 @@ from mixtape.models.vector import VectorModel
 class AudioModel(VectorModel):
     name = "audio"
     summary = "Cosine similarity over all 13 standardized audio features (the full-scale model)."
+    score_meaning = (
+        "cosine similarity of the standardized audio features "
+        "(1 = the same sound, 0 = unrelated), less any target penalty"
+    )
 
     def __init__(self, index: str = "auto", n_threads: int = 0, random_state: int = 0) -> None:
         self.index = index

@@ -64,6 +64,8 @@ class Recommender(ABC):
     name: ClassVar[str]
     #: One line for ``mixtape models``.
     summary: ClassVar[str]
+    #: What a score means, for people (``mixtape models --json``, the recommend JSON).
+    score_meaning: ClassVar[str] = "higher is better; comparable only within one list"
     #: Whether a (valence, energy) point is an acceptable seed.
     accepts_point: ClassVar[bool] = False
 
@@ -115,7 +117,7 @@ class Recommender(ABC):
         if seeds.point is not None and not self.accepts_point:
             raise SeedError(
                 f"the {self.name} model needs seed tracks, not a point on the mood plane",
-                hint="use --model mood for --mood",
+                hint="use the mood model for a point on the mood plane",
             )
         for row in seeds.rows:
             if not 0 <= row < data.n_tracks:

@@ -310,7 +310,7 @@ class NeedsAudioSeeds(Recommender):
             data,
             f"has no audio features, so the {self.name} model cannot place it in a cluster",
             f"has audio features, so the {self.name} model cannot place them in clusters",
-            "try --model cooccurrence or hybrid",
+            "try the cooccurrence or hybrid model",
         )
         super()._validate(seeds, data)
 
@@ -321,6 +321,10 @@ class ClustersModel(NeedsAudioSeeds):
     summary = (
         "k-means on standardized audio; each of your seeds' clusters gives tracks "
         "in proportion to its share of the seeds."
+    )
+    score_meaning = (
+        "cosine similarity of the audio features to the seeds in the track's cluster "
+        "(1 = the same sound), less any target penalty"
     )
 
     def __init__(

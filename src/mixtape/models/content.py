@@ -349,6 +349,10 @@ class ContentModel(_ContentBase):
         "Cosine over genre TF-IDF, standardized audio, era and popularity, "
         "genres weighted above audio (the original content design)."
     )
+    score_meaning = (
+        "cosine similarity of the weighted genre, audio, era and popularity vectors "
+        "(1 = alike in every block), less any target penalty"
+    )
 
     def __init__(
         self,
@@ -383,6 +387,7 @@ class ContentModel(_ContentBase):
 class ContentEqualModel(_ContentBase):
     name = "content-equal"
     summary = "Like content, with every feature block (audio, genres, era, popularity) weighted 1."
+    score_meaning = ContentModel.score_meaning
 
     def __init__(
         self,

@@ -66,7 +66,10 @@ class Controls:
                     hint="use one of " + ", ".join(ATTRIBUTES),
                 )
         if self.max_per_artist is not None and self.max_per_artist < 1:
-            raise InputError("--max-per-artist must be at least 1")
+            raise InputError(
+                f"at most {self.max_per_artist} per artist: give at least 1",
+                field="max_per_artist",
+            )
 
     @property
     def has_targets(self) -> bool:

@@ -69,6 +69,10 @@ class CooccurrenceModel(Recommender):
     summary = (
         "Tracks that appear in playlists with your seeds (item-item TF-IDF/BM25 via implicit)."
     )
+    score_meaning = (
+        "weighted playlist co-occurrence with the seeds, divided by the best candidate's "
+        "(1 = the strongest), less any target penalty"
+    )
 
     def __init__(
         self,
@@ -135,7 +139,7 @@ class CooccurrenceModel(Recommender):
             data,
             "appears in no playlist, so co-occurrence has nothing to go on",
             "appears in a playlist, so co-occurrence has nothing to go on",
-            "try --model hybrid or content",
+            "try the hybrid or content model",
         )
         super()._validate(seeds, data)
 

@@ -126,7 +126,7 @@ def curate(
     """
     if not isinstance(model, ClustersModel):
         raise InputError(
-            f"curation needs the clusters model, not {model.name!r}", hint="use --model clusters"
+            f"curation needs the clusters model, not {model.name!r}", hint="use the clusters model"
         )
     if not isinstance(seeds, Seeds):
         seeds = Seeds.tracks(seeds)

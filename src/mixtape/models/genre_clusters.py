@@ -93,6 +93,10 @@ class GenreClustersModel(NeedsAudioSeeds):
         "One k-means per genre family; tracks from each seed's cluster in each of its families "
         "(random or nearest first)."
     )
+    score_meaning = (
+        "nearest first: 1 / (1 + distance) to the seed in its genre-family cluster "
+        "(1 = the same point); random order: the random draw's key"
+    )
 
     def __init__(
         self,

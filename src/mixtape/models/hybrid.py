@@ -50,6 +50,10 @@ class HybridModel(Recommender):
         "Co-occurrence blended with content similarity; content alone for seeds "
         "in no playlist (cold start)."
     )
+    score_meaning = (
+        "alpha × co-occurrence + (1 - alpha) × content similarity, each divided by its "
+        "best for the query (1 = best on both)"
+    )
 
     def __init__(
         self,

@@ -2,18 +2,20 @@
 
 Seeds are a track (its point), several tracks (their mean point) or a point
 given directly (``Seeds.at(valence, energy)``, e.g. from :func:`parse_mood`).
-Score is minus the Euclidean distance; the index is a scipy ``cKDTree`` over
+The score is a similarity, ``1 - distance / √2`` (1 at the seed point, 0 at
+the opposite corner of the unit square); the index is a scipy ``cKDTree`` over
 the tracks whose valence and energy are known.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from mixtape.errors import InputError, SeedError
+from mixtape.errors import InputError, SeedError, shown
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls, allowed_mask
@@ -42,20 +44,31 @@ def parse_mood(text: str) -> tuple[float, float]:
     hint = "give VALENCE,ENERGY between 0 and 1 (e.g. 0.7,0.4) or one of " + ", ".join(MOODS)
     parts = cleaned.split(",")
     if len(parts) != 2:
-        raise InputError(f"cannot read the mood {text!r}", hint=hint)
+        raise InputError(f"cannot read the mood {shown(text)}", hint=hint)
     try:
         valence, energy = (float(p) for p in parts)
     except ValueError:
-        raise InputError(f"cannot read the mood {text!r}", hint=hint) from None
+        raise InputError(f"cannot read the mood {shown(text)}", hint=hint) from None
     if not (0.0 <= valence <= 1.0 and 0.0 <= energy <= 1.0):
-        raise InputError(f"valence and energy must be between 0 and 1, got {text!r}", hint=hint)
+        raise InputError(
+            f"valence and energy must be between 0 and 1, got {shown(text)}", hint=hint
+        )
     return valence, energy
+
+
+def similarity(distance: np.ndarray) -> np.ndarray:
+    """Distance on the unit square as a similarity: 1 at zero, 0 at the diagonal (√2)."""
+    return 1.0 - np.asarray(distance, dtype=np.float64) / math.sqrt(2.0)
 
 
 @register
 class MoodModel(Recommender):
     name = "mood"
     summary = "Nearest tracks on the valence–energy plane (seed tracks or a mood such as 'calm')."
+    score_meaning = (
+        "similarity on the valence–energy plane: 1 - distance / √2 "
+        "(1 = the seed point, 0 = the opposite corner), less any target penalty"
+    )
     accepts_point = True
 
     has_mood_: np.ndarray  # data.has_mood, computed once
@@ -92,7 +105,7 @@ class MoodModel(Recommender):
             raise SeedError(
                 f"{which} no valence and energy",
                 hint="ingest a catalog with features (mixtape ingest tracks), "
-                "give a mood (--mood calm) or use --model cooccurrence",
+                "give a mood (such as calm) or use the cooccurrence model",
             )
         super()._validate(seeds, data)
 
@@ -129,7 +142,9 @@ class MoodModel(Recommender):
             dist = np.asarray(dist).reshape(len(points), depth)
             idx = np.asarray(idx).reshape(len(points), depth)
             for i, s in enumerate(seeds):
-                found = select_candidates(self.rows_[idx[i]], -dist[i], n, data, controls, s.rows)
+                found = select_candidates(
+                    self.rows_[idx[i]], similarity(dist[i]), n, data, controls, s.rows
+                )
                 if len(found) >= n:
                     found_all[i] = found
         out = []
@@ -138,7 +153,7 @@ class MoodModel(Recommender):
             if picked is None:  # filters left too few, or targets re-rank: every distance
                 mask = allowed_mask(data, controls, s.rows)
                 dist = np.hypot(*(self.points_ - points[i]).T)
-                picked = best_allowed(self.rows_, -dist, n, data, controls, mask)
+                picked = best_allowed(self.rows_, similarity(dist), n, data, controls, mask)
             out.append([Scored(row, score, self._reason(row, points[i])) for row, score in picked])
         return out
 

@@ -21,6 +21,7 @@ from mixtape.models.registry import register
 class PopularModel(Recommender):
     name = "popular"
     summary = "The tracks in the most playlists, ignoring the seeds (evaluation baseline)."
+    score_meaning = "playlist count scaled into [0, 1) (near 1: in the most playlists)"
 
     def __init__(self) -> None:
         pass

@@ -16,6 +16,7 @@ from mixtape.models.registry import register
 class RandomBaseline(Recommender):
     name = "random"
     summary = "Uniformly random tracks (evaluation baseline; reproducible with random_state)."
+    score_meaning = "a random number in [0, 1): it means nothing (a baseline)"
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state

@@ -50,6 +50,7 @@ def _config() -> Any:
 class SpotifyModel(Recommender):
     name = "spotify"
     summary = "Spotify's own recommendations for up to 5 seed tracks (needs network + access)."
+    score_meaning = "Spotify's rank as a score: 1 - rank / (tracks + 1) (higher: earlier)"
     #: Asks a remote service: offline suites (the model contract) skip it.
     needs_network = True
 

@@ -298,7 +298,7 @@ class VectorModel(Recommender):
             raise SeedError(
                 f"{which} no {self.needs}",
                 hint="ingest a catalog with features (mixtape ingest tracks) "
-                "or use --model cooccurrence",
+                "or use the cooccurrence model",
             )
         super()._validate(seeds, data)
 
