@@ -177,3 +177,13 @@ def test_static_files_are_served_from_the_package(client: Client, path: str) -> 
     answer = client.get(path)
     assert answer.status_code == 200
     assert len(answer.content) > 1000
+
+
+def test_pages_send_a_content_security_policy(client: Client) -> None:
+    answer = client.get("/")
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self';" in policy
+    assert "frame-src https://open.spotify.com" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in answer.text  # every script is a file under /static

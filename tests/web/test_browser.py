@@ -73,6 +73,14 @@ def page(browser: Browser) -> Iterator[Page]:
     opened = new_page(browser)
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Console errors too (a Content-Security-Policy violation is one), except the
+    # players' requests to Spotify, refused on purpose above.
+    opened.on(
+        "console",
+        lambda m: errors.append(m.text)
+        if m.type == "error" and "open.spotify.com" not in m.text and "ERR_FAILED" not in m.text
+        else None,
+    )
     yield opened
     opened.close()
     assert not errors, f"JavaScript errors: {errors}"

@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from mixtape.catalog import schema as s
 from mixtape.library.core import about
 from mixtape.library.recommending import Recommending
+
+if TYPE_CHECKING:
+    from mixtape.features.moodmap import MoodMap
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,13 @@ def _known(value: float) -> float | None:
 
 
 class Browsing(Recommending):
-    """Playlist look-ups for pickers, and short descriptions of listed tracks."""
+    """Playlist look-ups for pickers, short descriptions of listed tracks, the mood map."""
+
+    def mood_map(self) -> MoodMap:
+        """The catalog on the valence–energy plane: a density grid plus a fixed sample."""
+        from mixtape.features.moodmap import mood_map
+
+        return mood_map(self.arrays())
 
     def briefs(self, refs: Sequence[str]) -> list[TrackBrief]:
         """The tracks ``refs`` name, in order (unknown references are left out).

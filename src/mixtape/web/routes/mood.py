@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from mixtape.features.moodmap import mood_map
 from mixtape.library.browsing import TrackBrief
 from mixtape.web import render
 from mixtape.web.state import WebState, state_of
@@ -25,8 +24,8 @@ NEAR = 12  # tracks listed for a click
 
 def map_data(web: WebState) -> dict[str, Any]:
     """The density grid and sample, computed once per catalog state."""
-    data = web.mixtape.arrays()
-    return web.memo("moodmap", data.fingerprint, lambda: mood_map(data).as_dict())
+    version = web.mixtape.arrays().fingerprint
+    return web.memo("moodmap", version, lambda: web.mixtape.mood_map().as_dict())
 
 
 def points(briefs: list[TrackBrief], kinds: list[str]) -> str:
