@@ -18,6 +18,7 @@ from mixtape.library.core import about
 from mixtape.library.recommending import Recommending
 
 if TYPE_CHECKING:
+    from mixtape.catalog.search_index import SearchHit
     from mixtape.features.moodmap import MoodMap
 
 
@@ -40,6 +41,22 @@ class TrackBrief:
             "year": self.year,
             "valence": self.valence,
             "energy": self.energy,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Tracks matching a typed query, best first, and the artists among them it names."""
+
+    query: str
+    tracks: tuple[SearchHit, ...]
+    artists: tuple[tuple[str, int], ...]  # (artist, tracks of theirs among the hits)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "tracks": [t.as_dict() for t in self.tracks],
+            "artists": [{"name": name, "tracks": n} for name, n in self.artists],
         }
 
 
@@ -77,6 +94,23 @@ def _known(value: float) -> float | None:
 
 class Browsing(Recommending):
     """Playlist look-ups for pickers, short descriptions of listed tracks, the mood map."""
+
+    def search(self, query: str, *, limit: int = 20) -> SearchResult:
+        """Tracks whose name or artists start with the words typed (each word a prefix),
+        or the track a Spotify id, URI or URL names; on the engine's full-text index."""
+        from mixtape.catalog.search_docs import fold
+        from mixtape.catalog.search_index import search_tracks
+
+        with about("q"):
+            hits = tuple(search_tracks(self.existing_catalog(), query, limit))
+        words = fold(query).split()
+        counts: dict[str, int] = {}
+        for hit in hits:
+            for artist in hit.artists:
+                folded = fold(artist).split()
+                if words and all(any(w.startswith(q) for w in folded) for q in words):
+                    counts[artist] = counts.get(artist, 0) + 1
+        return SearchResult(query=query, tracks=hits, artists=tuple(counts.items()))
 
     def mood_map(self) -> MoodMap:
         """The catalog on the valence–energy plane: a density grid plus a fixed sample."""

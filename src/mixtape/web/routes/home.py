@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -25,10 +25,16 @@ def search(
     request: Request,
     web: Web,
     q: Annotated[str, Query(max_length=200)] = "",
+    from_: Annotated[str, Query(alias="from", max_length=200)] = "",
+    to: Annotated[str, Query(max_length=200)] = "",
+    as_: Annotated[Literal["results", "options"], Query(alias="as")] = "results",
     limit: Annotated[int, Query(ge=1, le=100)] = 12,
 ) -> Response:
-    """The results page; htmx gets just the results (the header's and the home page's box)."""
-    results = web.mixtape.search(q, limit=limit).as_dict() if q.strip() else None
-    return render.page(
-        request, "search.html", {"title": "Search", "q": q, "results": results}, block="results"
-    )
+    """The results page; htmx gets just the results (the header's and the home page's box),
+    or with ``as=options`` the ``<option>`` list of a track picker (the Path page's, whose
+    inputs are named ``from`` and ``to``)."""
+    text = q or from_ or to
+    results = web.mixtape.search(text, limit=limit).as_dict() if text.strip() else None
+    context = {"title": "Search", "q": text, "results": results}
+    block = "options" if as_ == "options" else "results"
+    return render.page(request, "search.html", context, block=block)
