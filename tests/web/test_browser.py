@@ -91,7 +91,8 @@ def screenshot(page: Page, shots: Path, name: str) -> None:
     target = os.environ.get("MIXTAPE_SCREENSHOTS")
     if target and name in README_SHOTS:
         Path(target).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(target) / README_SHOTS[name]), full_page=False)
+        clip = {"x": 0, "y": 0, "width": 1280, "height": 1150}
+        page.screenshot(path=str(Path(target) / README_SHOTS[name]), full_page=True, clip=clip)
 
 
 def row_ids(page: Page, within: str) -> list[str]:
@@ -150,7 +151,8 @@ def test_a_click_on_the_mood_map_lists_neighbours(
     before = row_ids(page, "#near")
     box = canvas.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)
+    # In the calm quadrant (high valence, low energy).
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
     expect(page.locator("#near h2")).to_contain_text("Nearest to valence")
     after = row_ids(page, "#near")
     assert len(after) == 12
