@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from mixtape.web import render
+from mixtape.web.prepare import ARRAYS
 from mixtape.web.state import WebState, state_of
 
 router = APIRouter(include_in_schema=False)
@@ -15,8 +16,13 @@ Web = Annotated[WebState, Depends(state_of)]
 
 @router.get("/")
 def home(request: Request, web: Web) -> Response:
+    """Search, the catalog's counts (counted once per catalog state) and links."""
     mx = web.mixtape
-    stats = mx.stats(top=5, recent=3).as_dict() if mx.exists() else None
+    stats = None
+    if mx.exists():
+        ready = web.preparer.state(ARRAYS).ready
+        version = mx.arrays().fingerprint if ready else "before the arrays"
+        stats = web.memo("stats", version, lambda: mx.stats(top=0, recent=0).as_dict())
     return render.page(request, "home.html", {"title": "Home", "stats": stats, "url": mx.url})
 
 
