@@ -77,17 +77,19 @@ def page(browser: Browser) -> Iterator[Page]:
     # players' requests to Spotify, refused on purpose above.
     opened.on(
         "console",
-        lambda m: errors.append(m.text)
-        if m.type == "error" and "open.spotify.com" not in m.text and "ERR_FAILED" not in m.text
-        else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "open.spotify.com" not in m.text and "ERR_FAILED" not in m.text
+            else None
+        ),
     )
     yield opened
     opened.close()
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def screenshot(page: Page, shots: Path, name: str) -> None:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+def screenshot(page: Page, shots: Path, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=full_page)
     target = os.environ.get("MIXTAPE_SCREENSHOTS")
     if target and name in README_SHOTS:
         Path(target).mkdir(parents=True, exist_ok=True)
@@ -207,7 +209,7 @@ def test_other_pages_render(page: Page, served: Served, shots: Path) -> None:
     page.goto(served.url + "/playlist")
     page.locator("#found button").first.click()
     expect(page.locator("#workspace tr[data-track]").first).to_be_visible()
-    screenshot(page, shots, "playlist-continued")
+    screenshot(page, shots, "playlist-continued", full_page=False)
 
 
 def test_sign_in_to_a_curated_50_and_an_export(
@@ -221,7 +223,7 @@ def test_sign_in_to_a_curated_50_and_an_export(
         expect(page).to_have_url(server.url + "/me")
         expect(page.locator("#mine tr[data-track]")).to_have_count(50, timeout=60_000)
         expect(page.locator("#mine")).to_contain_text("already in the catalog")
-        screenshot(page, shots, "me")
+        screenshot(page, shots, "me", full_page=False)
         page.get_by_role("button", name="Save to my Spotify").click()
         expect(page.locator("#mine")).to_contain_text("Saved")
         (created,) = spotify_env.created.values()

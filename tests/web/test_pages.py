@@ -100,7 +100,7 @@ def test_a_model_being_fitted_shows_preparing_and_polls(mx: Mixtape, track_id: s
     with client_for(app) as c:
         first = c.htmx("GET", f"/recommendations?track={track_id}&model=genre-clusters")
         assert "Preparing the genre-clusters model" in first.text
-        assert 'hx-trigger="load delay:1s"' in first.text
+        assert 'hx-trigger="load delay:500ms"' in first.text
         assert app.state.web.preparer.wait("genre-clusters").ready
         second = c.htmx("GET", f"/recommendations?track={track_id}&model=genre-clusters")
     assert rows(second.text)

@@ -4,7 +4,16 @@
 
 (function () {
   // -- tabs: a tab button sets the form's model, then the form submits through htmx --
+  // -- the header's search: its dropdown closes on a click elsewhere or on Escape --
+  function closeQuick() {
+    const box = document.getElementById("quick-results");
+    if (box) box.innerHTML = "";
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeQuick();
+  });
   document.addEventListener("click", function (event) {
+    if (!event.target.closest(".quick")) closeQuick();
     const tab = event.target.closest("button[data-model]");
     if (tab && tab.form) {
       tab.form.elements.model.value = tab.dataset.model;
