@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table, bindparam, func, select
 
 from mixtape.catalog import schema as s
+from mixtape.catalog.search_docs import mark_stale
 from mixtape.keys import LOCAL_PREFIX
 from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
 
@@ -379,6 +380,11 @@ class BatchWriter:
                 if row:
                     updates.append((tuple(sorted(row)), {"id": ids[key], **row}))
             self._grouped_update(s.tracks, updates)
+            # A name a source gives may differ from the stored one.
+            mark_stale(self.conn, (ids[k] for k in stale if rows[k]["name"] is not None))
+        # Search documents to write at commit: new tracks (more below: new artist links).
+        created = self.created["tracks"]
+        mark_stale(self.conn, (i for i in ids.values() if i in created), new=True)
 
         # Links for tracks that were already in the catalog are only refreshed
         # when the source is allowed to update tracks (playlist loads are not).
@@ -461,6 +467,7 @@ class BatchWriter:
                 seen.add((t, a))
                 rows.append({"track_id": t, "artist_id": a, "position": pos})
         self._insert_links(at, rows, ("track_id", "artist_id"))
+        mark_stale(self.conn, {r["track_id"] for r in rows})  # their documents' artists changed
 
     def insert_missing_pairs(
         self, table: Table, left: str, right: str, pairs: set[tuple[int, int]]
