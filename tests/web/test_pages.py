@@ -93,6 +93,9 @@ def test_the_panel_fragment_follows_the_controls(
     whole = client.get(f"/recommendations?{query}")
     assert "<html" in whole.text
     assert rows(whole.text) == rows(fragment.text)
+    # A form's blank number field means "not given".
+    blank = client.htmx("GET", f"/recommendations?track={track_id}&model=audio&n=4&max_per_artist=")
+    assert blank.status_code == 200
 
 
 def test_a_model_being_fitted_shows_preparing_and_polls(mx: Mixtape, track_id: str) -> None:

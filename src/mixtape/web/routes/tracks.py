@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from mixtape.library import ModelInfo, TrackDetails
 from mixtape.web import render
-from mixtape.web.params import ATTRIBUTES, Controls
+from mixtape.web.params import ATTRIBUTES, Controls, PanelQuery, parse_query
 from mixtape.web.prepare import ARRAYS
 from mixtape.web.state import WebState, state_of
 
@@ -119,18 +119,17 @@ def track_page(
 
 
 @router.get("/recommendations")
-def recommendations(
-    request: Request,
-    web: Web,
-    track: Annotated[str, Query(min_length=1, max_length=300)],
-    model: Annotated[str, Query(min_length=1, max_length=40)],
-    controls: Annotated[Controls, Query()],
-) -> Response:
-    """The recommendations panel of a track page (htmx), or the whole page with these controls."""
+def recommendations(request: Request, web: Web) -> Response:
+    """The recommendations panel of a track page (htmx), or the whole page with these controls.
+
+    Takes ``track``, ``model`` and the controls of ``/api/recommend`` (blank fields of the
+    form count as not given).
+    """
+    query = parse_query(request, PanelQuery)
     if not web.preparer.state(ARRAYS).ready:
         return _preparing_page(request, web)
-    details = web.mixtape.track(track)
-    context = _context(request, web, details, model, controls)
+    details = web.mixtape.track(query.track)
+    context = _context(request, web, details, query.model, query)
     return render.page(request, "track.html", context, block="panel")
 
 
