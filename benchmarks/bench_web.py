@@ -125,7 +125,8 @@ def main() -> None:
         raise SystemExit("wrk is not installed (scripts/browser.sh installs it)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
     db = args.db or build_demo(tmp, args.tracks, args.playlists)
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     if not args.port:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
