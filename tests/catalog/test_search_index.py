@@ -18,6 +18,7 @@ from mixtape.catalog.search_index import (
     Query,
     SearchHit,
     parse_query,
+    rank,
     search_tracks,
 )
 from mixtape.catalog.writes import BatchWriter
@@ -212,6 +213,25 @@ def test_one_character_words(catalog: Catalog) -> None:
     assert _names(search_tracks(catalog, "bohemian r")) == ["Bohemian Rhapsody"]  # r waits
     assert _names(search_tracks(catalog, "x")) == ["X"]  # alone: whole words
     assert _names(search_tracks(catalog, "m - x")) == ["X"]
+
+
+def test_ranking_prefers_whole_words_titles_and_short_documents() -> None:
+    found = [
+        (1, "halo effect extended", "someone"),
+        (2, "halogen", "halo"),
+        (3, "halo", "beyonce"),
+        (4, "halo effect", "someone"),
+        (5, "sky", "halo band"),
+        (6, "nothing", "nobody"),  # misses the word: an engine matched too loosely
+    ]
+    # 2 holds "halo" whole (as its artist) and starts its title with it: before 5.
+    assert rank(parse_query("halo"), found, 10) == [3, 4, 1, 2, 5]
+    whole_artist = [(7, "haloscape", "x"), (8, "sky", "halo")]
+    assert rank(parse_query("halo"), whole_artist, 10) == [8, 7]
+    assert rank(parse_query("halo"), found, 2) == [3, 4]
+    assert rank(parse_query("halo - sky"), found, 10) == [5]  # artist "halo", title "sky"
+    assert rank(parse_query("sky - halo"), found, 10) == []
+    assert rank(parse_query("halo band - sky"), found, 10) == [5]
 
 
 def test_queries_fold_like_documents() -> None:

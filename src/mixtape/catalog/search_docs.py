@@ -87,7 +87,7 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def fetch_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Rows of plain SQL, straight from the driver's cursor: no statement to compile, no
     result rows to wrap (both cost more than the query here)."""
     raw = conn.connection.dbapi_connection
@@ -97,7 +97,7 @@ def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, 
         cursor.execute(sql, tuple(params))
         return list(cursor.fetchall())
     except conn.dialect.loaded_dbapi.Error as exc:
-        raise CatalogError(f"cannot read the catalog to index it for search: {exc}") from exc
+        raise CatalogError(f"cannot read the catalog's search index: {exc}") from exc
     finally:
         cursor.close()
 
@@ -139,14 +139,14 @@ def refresh(conn: Connection, track_ids: Sequence[int], *, new: Set[int] = froze
     for start in range(0, len(track_ids), _CHUNK):
         part = track_ids[start : start + _CHUNK]
         marks = "(" + ", ".join([mark] * len(part)) + ")"
-        names = _rows(conn, _NAMES + "id IN " + marks, part)
-        artists = _rows(conn, _ARTISTS + "artist_track.track_id IN " + marks + _ORDER, part)
+        names = fetch_rows(conn, _NAMES + "id IN " + marks, part)
+        artists = fetch_rows(conn, _ARTISTS + "artist_track.track_id IN " + marks + _ORDER, part)
         docs = _documents(names, artists)
         existing = [t for t in part if t not in new]
         stored: dict[int, tuple[str, str]] = {}
         if existing:
             where = "(" + ", ".join([mark] * len(existing)) + ")"
-            stored = {int(r[0]): (r[1], r[2]) for r in _rows(conn, _STORED + where, existing)}
+            stored = {int(r[0]): (r[1], r[2]) for r in fetch_rows(conn, _STORED + where, existing)}
         gone = [t for t in part if t in stored and stored[t] != docs.get(t)]
         written = [(t, *docs[t]) for t in part if t in docs and stored.get(t) != docs[t]]
         if gone:
@@ -181,12 +181,14 @@ def rebuild(conn: Connection) -> int:
     mark = _mark(conn)
     for lo in range(0, top, _REBUILD_SLICE):
         span = (lo, lo + _REBUILD_SLICE)
-        names = _rows(conn, _NAMES + f"id > {mark} AND id <= {mark}", span)
+        names = fetch_rows(conn, _NAMES + f"id > {mark} AND id <= {mark}", span)
         where = f"artist_track.track_id > {mark} AND artist_track.track_id <= {mark}"
-        docs = _documents(names, _rows(conn, _ARTISTS + where + _ORDER, span))
+        docs = _documents(names, fetch_rows(conn, _ARTISTS + where + _ORDER, span))
         _insert(conn, [(t, *doc) for t, doc in docs.items()])
         total += len(docs)
+    if conn.dialect.name == "sqlite":  # one segment: queries read each word's list once
+        conn.exec_driver_sql("INSERT INTO track_search_fts (track_search_fts) VALUES ('optimize')")
     return total
 
 
-__all__ = ["fold", "mark_stale", "rebuild", "refresh", "refresh_pending"]
+__all__ = ["fetch_rows", "fold", "mark_stale", "rebuild", "refresh", "refresh_pending"]
