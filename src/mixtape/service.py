@@ -9,7 +9,9 @@ owns one, next to its :class:`~mixtape.fitting.FittedModels`.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,19 +37,27 @@ EMPTY_CATALOG = "the catalog has no tracks; run `mixtape demo-data` or `mixtape 
 class ArrayStore:
     """A catalog's :class:`TrackArrays` and their :class:`TrackIndex`, kept while unchanged.
 
-    Checked against the catalog's fingerprint on every call (a few aggregate
-    queries); rebuilt, or read from ``folder``, when an ingest changed it.
-    Thread-safe: two threads asking at once build the arrays once.
+    Checked against the catalog's fingerprint (a few aggregate queries) on every
+    call, or with ``recheck`` at most once per that many seconds (a server: the
+    check costs ~0.1 s at 1.2M tracks); rebuilt, or read from ``folder``, when
+    an ingest changed it. Thread-safe: two threads asking at once build the
+    arrays once.
     """
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, recheck: float = 0.0) -> None:
         self.folder = folder
+        self.recheck = recheck
         self._lock = threading.RLock()
         self._data: TrackArrays | None = None
         self._index: TrackIndex | None = None
+        self._checked = -math.inf  # time.monotonic() of the last fingerprint check
 
     def arrays(self, catalog: Catalog, *, status: Status = _quiet) -> TrackArrays:
         """The catalog's arrays; :class:`CatalogError` when it holds no tracks."""
+        data = self._data
+        if data is not None and time.monotonic() - self._checked < self.recheck:
+            return data  # checked moments ago: trusted (an empty catalog is never kept)
+        checked = time.monotonic()
         fp = build.fingerprint(catalog)
         with self._lock:
             data = self._data
@@ -59,9 +69,15 @@ class ArrayStore:
                     if self.folder is not None:
                         cache.store(self.folder, data)
                 self._data, self._index = data, None
-        if data.n_tracks == 0:
-            raise CatalogError(EMPTY_CATALOG)
+            if data.n_tracks == 0:
+                self._data = None
+                raise CatalogError(EMPTY_CATALOG)
+            self._checked = checked
         return data
+
+    def expire(self) -> None:
+        """Check the fingerprint on the next call (this process just wrote to the catalog)."""
+        self._checked = -math.inf
 
     def index(self, data: TrackArrays) -> TrackIndex:
         """The reference index of ``data`` (built once per arrays)."""
@@ -76,6 +92,7 @@ class ArrayStore:
     def clear(self) -> None:
         with self._lock:
             self._data, self._index = None, None
+            self._checked = -math.inf
 
 
 # -- recommending --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from mixtape.catalog import schema as s
+from mixtape.catalog import search_docs
 from mixtape.errors import CatalogError, ConfigError
 from mixtape.records import IngestSummary
 
@@ -79,9 +80,15 @@ class Catalog:
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A transaction; driver errors come out as :class:`CatalogError`."""
+        """A transaction; driver errors come out as :class:`CatalogError`.
+
+        Before it commits, the search documents of the tracks it wrote are brought
+        up to date (:mod:`mixtape.catalog.search_docs`), in the same transaction.
+        """
         with translate_db_errors(self.url), self.engine.begin() as conn:
+            search_docs.forget_pending(conn)  # notes of a transaction rolled back here
             yield conn
+            search_docs.refresh_pending(conn)
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[Connection]:

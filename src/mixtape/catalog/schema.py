@@ -189,3 +189,25 @@ playlist_tracks = Table(
     Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), nullable=False),
     Index("ix_playlist_tracks_track", "track_id"),
 )
+
+# What search-as-you-type matches (``catalog/search_index.py``): per track its name and
+# its artists' names, folded (lower case, no accents or punctuation), kept in step with
+# every write transaction.  Each engine indexes it its own way (SQLite: an FTS5 table
+# over it; MySQL: FULLTEXT; PostgreSQL: a GIN index over tsvectors), created by the
+# migration and left out of this metadata (see ``engine_specific``).
+track_search = Table(
+    "track_search",
+    metadata,
+    Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", name_type(), nullable=False),
+    Column("artists", name_type(), nullable=False),
+)
+
+#: Names of engine-specific search objects (tables, indexes) the metadata does not declare.
+SEARCH_OBJECT_PREFIXES = ("track_search_fts", "ft_track_search", "ix_track_search_")
+
+
+def engine_specific(name: str | None) -> bool:
+    """Whether a database object is one of the search index's engine-specific ones
+    (skipped when the migrated schema is compared with this metadata)."""
+    return bool(name) and str(name).startswith(SEARCH_OBJECT_PREFIXES)

@@ -26,6 +26,7 @@ from mixtape.catalog.bulk import (
     select_in,
 )
 from mixtape.catalog.ids import IdCache, KeyResolver
+from mixtape.catalog.search_docs import mark_stale
 from mixtape.keys import LOCAL_PREFIX
 from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
 
@@ -166,6 +167,11 @@ class BatchWriter(KeyResolver):
                 if row:
                     updates.append((tuple(sorted(row)), {"id": ids[key], **row}))
             self._grouped_update(s.tracks, updates)
+            # A name a source gives may differ from the stored one.
+            mark_stale(self.conn, (ids[k] for k in stale if rows[k]["name"] is not None))
+        # Search documents to write at commit: new tracks (more below: new artist links).
+        created = self.created["tracks"]
+        mark_stale(self.conn, (i for i in ids.values() if i in created), new=True)
 
         # Links for tracks that were already in the catalog are only refreshed
         # when the source is allowed to update tracks (playlist loads are not).
@@ -222,6 +228,7 @@ class BatchWriter(KeyResolver):
                 seen.add((t, a))
                 rows.append({"track_id": t, "artist_id": a, "position": pos})
         self._insert_links(at, rows, ("track_id", "artist_id"))
+        mark_stale(self.conn, {r["track_id"] for r in rows})  # their documents' artists changed
 
     def upsert_artists(self, records: Sequence[ArtistRecord]) -> dict[str, int]:
         """Artist popularity/followers (overwrite when given) and genres (added)."""

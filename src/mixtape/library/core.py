@@ -44,11 +44,13 @@ def about(field: str) -> Iterator[None]:
 class Core:
     """Settings, the catalog, cache folders and the in-memory caches of one facade."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, recheck: float = 0.0) -> None:
+        """``recheck``: seconds a check that the catalog is unchanged stays trusted (0: check
+        on every call; a long-lived server passes a second or two)."""
         self.settings = settings
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
-        self._store = ArrayStore(self.cache_dir)
+        self._store = ArrayStore(self.cache_dir, recheck=recheck)
         self._fitted = FittedModels(self.model_cache_dir)
 
     # -- lifecycle ------------------------------------------------------------------

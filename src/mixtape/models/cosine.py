@@ -263,6 +263,16 @@ class CosineModel(Recommender):
         )
         super()._validate(seeds, data)
 
+    def similarities(self, row: int) -> np.ndarray:
+        """Cosine similarity of track ``row`` to every catalog row, exact ((n_tracks,)
+        float32, NaN where this model has no vector); SeedError when ``row`` has none."""
+        data = self._check_fitted()
+        self._validate(Seeds.tracks([row]), data)
+        query = self.exact_.query([int(self.position_[row])])
+        out = np.full(data.n_tracks, np.nan, dtype=np.float32)
+        out[self.rows_] = self.exact_.scores(query) / (query.norm or 1.0)
+        return out
+
     def _positions(self, seeds: Seeds) -> np.ndarray:
         pos = self.position_[np.asarray(seeds.rows, dtype=np.int64)]
         return pos[pos >= 0]

@@ -1,0 +1,200 @@
+"""The web app under load: /api/recommend against a bare constant endpoint, with wrk.
+
+    .venv/bin/python benchmarks/bench_web.py                 # builds the demo catalog in a temp dir
+    .venv/bin/python benchmarks/bench_web.py --db sqlite:////path/to/catalog.db
+
+Starts the app with uvicorn (one worker, as ``mixtape serve`` does) in a
+subprocess on 127.0.0.1, then runs wrk (Debian's package; scripts/browser.sh
+installs it) on loopback for ``--duration`` seconds at 50 and at 8 connections
+against ``/api/recommend?model=content&track=<a track>&n=10`` and against
+``/api/ping`` (a constant answer from the same server stack). Then times, one
+request at a time, the track page's HTML and search-as-you-type. Prints a table.
+Timings are measured, never asserted (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve(db: str, data_dir: str, port: int) -> None:
+    """The server process: the app as `mixtape serve` runs it."""
+    import uvicorn
+
+    from mixtape.settings import load_settings
+    from mixtape.web.app import create_app
+
+    settings = load_settings({"MIXTAPE_DATA_DIR": data_dir}, db_url=db)
+    uvicorn.run(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        workers=1,
+    )
+
+
+def build_demo(folder: Path, tracks: int, playlists: int) -> str:
+    from mixtape.catalog import open_catalog
+    from mixtape.demo import generate, load_demo
+
+    url = f"sqlite:///{folder / 'demo.db'}"
+    catalog = open_catalog(url)
+    load_demo(catalog, generate(tracks=tracks, playlists=playlists))
+    catalog.dispose()
+    return url
+
+
+def wait_until(check: object, what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up waiting for {what}")
+        time.sleep(0.2)
+
+
+def wrk(url: str, connections: int, duration: int) -> dict[str, float]:
+    """Requests per second and the latency percentiles wrk reports."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    result = {"rps": rate}
+    for pct in ("50", "99"):
+        m = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)", out)
+        assert m is not None, out
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+        result[f"p{pct}"] = float(m.group(1)) * scale
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["errors"] = float(errors.group(1)) if errors else 0.0
+    return result
+
+
+def sequential_ms(client: httpx.Client, urls: list[str]) -> list[float]:
+    times = []
+    for url in urls:
+        started = time.perf_counter()
+        answer = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, (url, answer.status_code, answer.text[:200])
+    return times
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="catalog URL (default: build the demo in a temp dir)")
+    parser.add_argument("--tracks", type=int, default=20_000, help="demo size (without --db)")
+    parser.add_argument("--playlists", type=int, default=5_000, help="demo playlists")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.db, args.data_dir, args.port)
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (scripts/browser.sh installs it)")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    db = args.db or build_demo(tmp, args.tracks, args.playlists)
+    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    if not args.port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            args.port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--db",
+            db,
+            "--data-dir",
+            str(tmp / "data"),
+            "--port",
+            str(args.port),
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        client = httpx.Client(base_url=base, timeout=60)
+        wait_until(
+            lambda: server.poll() is None and client.get("/api/ping").status_code == 200,
+            "the server",
+        )
+        first = client.get("/api/recommend?model=mood&mood=calm&n=50").json()["recommendations"]
+        track = first[0]["track_id"]
+        recommend = f"/api/recommend?model=content&track={quote(track)}&n=10"
+        # The content model is prepared in the background at start; wait until it is.
+        wait_until(lambda: client.get(recommend).status_code == 200, "the content model")
+        sequential_ms(client, [recommend] * 200)
+        rows = []
+        for name, path in (("bare /api/ping", "/api/ping"), ("/api/recommend content", recommend)):
+            wrk(base + path, 8, 2)  # warm-up
+            for connections in (50, 8):
+                r = wrk(base + path, connections, args.duration)
+                rows.append((name, connections, r))
+        pages = [f"/tracks/{quote(t['track_id'])}" for t in first]
+        sequential_ms(client, pages[:5])
+        page_ms = sequential_ms(client, pages * 4)
+        words = [t["name"].split()[0][:4] for t in first] + [t["name"][:8] for t in first]
+        search_ms = sequential_ms(client, [f"/api/search?q={quote(w)}" for w in words])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    where = db if args.db else f"demo, {args.tracks:,} tracks"
+    print(f"\ncatalog: {where}; wrk {args.duration} s, 1 thread; load {os.getloadavg()[0]:.1f}")
+    print(f"{'endpoint':<26}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    for name, connections, r in rows:
+        print(
+            f"{name:<26}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+            f"{r['errors']:>9.0f}"
+        )
+    bare = {c: r["rps"] for n, c, r in rows if n.startswith("bare")}
+    for n, c, r in rows:
+        if not n.startswith("bare"):
+            print(f"recommend / bare at {c} connections: {r['rps'] / bare[c]:.2f}")
+    print(
+        f"track page HTML, one at a time: p50 {statistics.median(page_ms):.1f} ms, "
+        f"p95 {pct(page_ms, 95):.1f} ms ({len(page_ms)} requests, client-measured on loopback)"
+    )
+    print(
+        f"search as you type (/api/search): p50 {statistics.median(search_ms):.1f} ms, "
+        f"p95 {pct(search_ms, 95):.1f} ms ({len(search_ms)} prefixes)"
+    )
+
+
+if __name__ == "__main__":
+    main()

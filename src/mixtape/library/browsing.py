@@ -1,0 +1,191 @@
+"""Playlists for a picker: find ingested playlists by title and list one's tracks.
+
+Added for the web app's Playlist page (and the sign-in page, which reads the
+imported library back); thin reads over the catalog and the track index.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from mixtape.catalog import schema as s
+from mixtape.library.core import about
+from mixtape.library.recommending import Recommending
+
+if TYPE_CHECKING:
+    from mixtape.catalog.search_index import SearchHit
+    from mixtape.features.moodmap import MoodMap
+
+
+@dataclass(frozen=True)
+class TrackBrief:
+    """A track in a list: names, year and its place on the mood plane (None when unknown)."""
+
+    track_id: str
+    name: str
+    artists: tuple[str, ...]
+    year: int | None
+    valence: float | None
+    energy: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "track_id": self.track_id,
+            "name": self.name,
+            "artists": list(self.artists),
+            "year": self.year,
+            "valence": self.valence,
+            "energy": self.energy,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Tracks matching a typed query, best first, and the artists among them it names."""
+
+    query: str
+    tracks: tuple[SearchHit, ...]
+    artists: tuple[tuple[str, int], ...]  # (artist, tracks of theirs among the hits)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "tracks": [t.as_dict() for t in self.tracks],
+            "artists": [{"name": name, "tracks": n} for name, n in self.artists],
+        }
+
+
+@dataclass(frozen=True)
+class PlaylistInfo:
+    """A playlist as a picker lists it."""
+
+    key: str
+    name: str
+    tracks: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "tracks": self.tracks}
+
+
+@dataclass(frozen=True)
+class PlaylistDetails:
+    """A playlist with its tracks in order."""
+
+    key: str
+    name: str
+    tracks: tuple[TrackBrief, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "tracks": [t.as_dict() for t in self.tracks],
+        }
+
+
+def _known(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+class Browsing(Recommending):
+    """Playlist look-ups for pickers, short descriptions of listed tracks, the mood map."""
+
+    def search(self, query: str, *, limit: int = 20) -> SearchResult:
+        """Tracks whose name or artists start with the words typed (each word a prefix),
+        or the track a Spotify id, URI or URL names; on the engine's full-text index."""
+        from mixtape.catalog.search_docs import fold
+        from mixtape.catalog.search_index import search_tracks
+
+        with about("q"):
+            hits = tuple(search_tracks(self.existing_catalog(), query, limit))
+        words = fold(query).split()
+        counts: dict[str, int] = {}
+        for hit in hits:
+            for artist in hit.artists:
+                folded = fold(artist).split()
+                if words and all(any(w.startswith(q) for w in folded) for q in words):
+                    counts[artist] = counts.get(artist, 0) + 1
+        return SearchResult(query=query, tracks=hits, artists=tuple(counts.items()))
+
+    def mood_map(self) -> MoodMap:
+        """The catalog on the valence–energy plane: a density grid plus a fixed sample."""
+        from mixtape.features.moodmap import mood_map
+
+        return mood_map(self.arrays())
+
+    def briefs(self, refs: Sequence[str]) -> list[TrackBrief]:
+        """The tracks ``refs`` name, in order (unknown references are left out).
+
+        Cheaper than :meth:`track` per row: no playlist counts, no genres.
+        """
+        data = self.arrays()
+        index = self.index(data)
+        valence, energy = data.column("valence"), data.column("energy")
+        out = []
+        for ref in refs:
+            row = index.find(ref)
+            if row is None:
+                continue
+            year = _known(float(data.year[row]))
+            out.append(
+                TrackBrief(
+                    track_id=index.key(row),
+                    name=str(data.names[row]),
+                    artists=tuple(index.artists(row)),
+                    year=None if year is None else int(year),
+                    valence=_known(float(valence[row])),
+                    energy=_known(float(energy[row])),
+                )
+            )
+        return out
+
+    def playlists(self, query: str = "", *, limit: int = 20) -> list[PlaylistInfo]:
+        """Playlists whose title contains ``query`` (case-insensitive), largest first."""
+        words = query.strip().lower()
+        counts = (
+            select(s.playlist_tracks.c.playlist_id, func.count().label("n"))
+            .group_by(s.playlist_tracks.c.playlist_id)
+            .subquery()
+        )
+        stmt = (
+            select(s.playlists.c.key, s.playlists.c.name, counts.c.n)
+            .join(counts, counts.c.playlist_id == s.playlists.c.id)
+            .order_by(counts.c.n.desc(), s.playlists.c.id)
+            .limit(max(1, min(limit, 200)))
+        )
+        if words:
+            stmt = stmt.where(func.lower(s.playlists.c.name).contains(words, autoescape=True))
+        with self.existing_catalog().connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [PlaylistInfo(str(k), str(name or k), int(n)) for k, name, n in rows]
+
+    def playlist(self, ref: str) -> PlaylistDetails:
+        """One playlist (key, MPD pid or Spotify URL) with its tracks in playlist order."""
+        data = self.arrays()
+        index = self.index(data)
+        with about("playlist"):
+            key = str(data.playlist_keys[index.playlist_row(ref)])
+        with self.existing_catalog().connect() as conn:
+            found = conn.execute(
+                select(s.playlists.c.id, s.playlists.c.name).where(s.playlists.c.key == key)
+            ).first()
+            keys = (
+                conn.execute(
+                    select(s.tracks.c.key)
+                    .join(s.playlist_tracks, s.playlist_tracks.c.track_id == s.tracks.c.id)
+                    .where(s.playlist_tracks.c.playlist_id == found[0])
+                    .order_by(s.playlist_tracks.c.position)
+                )
+                .scalars()
+                .all()
+                if found
+                else []
+            )
+        tracks = tuple(self.briefs([str(k) for k in keys]))
+        name = found[1] if found else None
+        return PlaylistDetails(key=key, name=str(name or key), tracks=tracks)

@@ -1,0 +1,89 @@
+"""The app factory: ``create_app(settings)`` builds the app, its state and its routes.
+
+Nothing is built at import time.  One :class:`~mixtape.library.Mixtape` is
+shared by every request: the catalog's arrays and fitted models are loaded
+once and kept; fits run in a background thread (:mod:`mixtape.web.prepare`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from mixtape import __version__
+from mixtape.library import Mixtape
+from mixtape.settings import Settings
+from mixtape.web import failures, render
+from mixtape.web.prepare import ARRAYS, Preparer
+from mixtape.web.routes import ROUTERS
+from mixtape.web.sessions import SessionStore
+from mixtape.web.state import WebState
+
+STATIC = Path(__file__).parent / "static"
+
+#: Models fitted in the background as soon as the server starts (cheap, used first).
+WARM_MODELS = ("content", "mood", "audio")
+#: Seconds a check that the catalog is unchanged is trusted (it costs ~0.1 s at 1.2M
+#: tracks: not on every request). Writes through this app are seen at once.
+RECHECK_SECONDS = 2.0
+
+
+def _work(mx: Mixtape) -> Callable[[str], object]:
+    """What the background thread does for a job: build the arrays, or fit a model."""
+
+    def work(name: str) -> object:
+        if name == ARRAYS:
+            return mx.arrays()
+        return mx.fitted(name)
+
+    return work
+
+
+def create_app(source: Settings | Mixtape, *, warm: Iterable[str] | None = WARM_MODELS) -> FastAPI:
+    """The web app over ``source``: settings, or a :class:`Mixtape` the caller keeps (a
+    server's should be made with ``recheck=RECHECK_SECONDS``).
+
+    ``warm``: models to fit in the background when the server starts (None or
+    empty: none, and not even the arrays; tests prepare what they need).
+    """
+    owns = not isinstance(source, Mixtape)
+    mx = Mixtape(source, recheck=RECHECK_SECONDS) if isinstance(source, Settings) else source
+    warm_models = tuple(warm or ())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        web: WebState = app.state.web
+        if warm_models and mx.exists():
+            web.preparer.start((ARRAYS, *warm_models))
+        try:
+            yield
+        finally:
+            web.preparer.shutdown()
+            if web.owns_mixtape:
+                mx.close()
+
+    app = FastAPI(
+        title="mixtape",
+        version=__version__,
+        summary="A music recommender on your own catalog: search, recommend, mood map, paths.",
+        docs_url=None,  # Swagger UI loads from a CDN; the app works offline
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.web = WebState(
+        mixtape=mx,
+        templates=render.make_templates(),
+        sessions=SessionStore(),
+        preparer=Preparer(_work(mx)),
+        owns_mixtape=owns,
+    )
+    failures.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
