@@ -437,7 +437,10 @@ class ServerThread:
 
     def __init__(self, fake: FakeSpotify) -> None:
         self.fake = fake
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named explicitly: asyncio switches Nagle off (TCP_NODELAY) only on
+        # sockets whose protocol says TCP, and with Nagle on every keep-alive response
+        # waits 40 ms for the client's delayed ACK between its headers and its body.
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         port = self.sock.getsockname()[1]
