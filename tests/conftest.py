@@ -1,4 +1,5 @@
-"""Shared fixtures: database URLs on three engines, shared-data location, CLI runner."""
+"""Shared fixtures: database URLs on three engines, shared-data location, the tiny catalog,
+the CLI runner."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from mixtape.features.arrays import TrackArrays
+from tests.factories.cli import Cli, run_cli
+from tests.factories.tiny import Tiny, make_tiny
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -79,3 +84,21 @@ def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'catalog.db'}"
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run ``mixtape ARGS`` through ``main()``: ``cli(args) -> (code, stdout, stderr)``."""
+    return lambda args: run_cli(args, capsys)
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Tiny:
+    """The tiny catalog with its known facts (session scope: never modify it)."""
+    return make_tiny()
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tiny: Tiny) -> TrackArrays:
+    """Just the arrays of :func:`tiny`."""
+    return tiny.data

@@ -14,8 +14,8 @@ from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
 from mixtape.records import IngestSummary
-from tests.cli.conftest import Cli
-from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
+from tests.factories.cli import Cli
+from tests.factories.mpd import fake_id, playlist, write_slice
 
 TABLES = (
     "playlists",

@@ -19,8 +19,7 @@ from mixtape.models.spotify_model import SpotifyModel, tuning
 from mixtape.records import TrackRecord
 from mixtape.spotify import crawl, session
 from mixtape.spotify.config import SpotifyConfig
-from tests.spotify.conftest import Sleeper
-from tests.spotify.fake_server import FakeSpotify
+from tests.spotify.fake_server import FakeSpotify, Sleeper
 
 
 def bare_catalog(path: Path, fake: FakeSpotify) -> Catalog:
