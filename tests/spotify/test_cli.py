@@ -26,8 +26,8 @@ def cli_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, s
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'catalog.db'}"
+def db(sqlite_url: str) -> str:
+    return sqlite_url
 
 
 def seed_catalog(url: str, fake: FakeSpotify) -> None:

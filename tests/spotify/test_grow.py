@@ -24,9 +24,9 @@ def cli_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, s
 
 
 @pytest.fixture
-def db(tmp_path: Path, fake: FakeSpotify) -> str:
+def db(sqlite_url: str, fake: FakeSpotify) -> str:
     """A catalog with the fake's first 30 tracks."""
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    url = sqlite_url
     catalog = open_catalog(url)
     with catalog.begin() as conn:
         BatchWriter(conn).upsert_tracks(
