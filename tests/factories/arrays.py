@@ -55,9 +55,8 @@ def track_arrays(
         full[:, : given.shape[1]] = given
 
     lists = _artist_lists(n, artists)
-    n_artists = max((a for row in lists for a in row), default=-1) + 1
     if artist_names is None:
-        artist_names = [f"A{a}" for a in range(n_artists)]
+        artist_names = [f"A{a}" for a in range(_width(lists))]
     track_artists = _rows_matrix(lists, (n, len(artist_names)))
 
     if genres is None:
@@ -65,8 +64,8 @@ def track_arrays(
     elif isinstance(genres, np.ndarray):
         genre_matrix = sp.csr_matrix(genres.astype(np.float32))
     else:
-        width_g = len(genre_names) if genre_names is not None else _width(genres)
-        genre_matrix = _rows_matrix(genres, (n, width_g))
+        width = len(genre_names) if genre_names is not None else _width(genres)
+        genre_matrix = _rows_matrix(genres, (n, width))
     if genre_names is None:
         genre_names = [f"genre {g}" for g in range(genre_matrix.shape[1])]
 
@@ -127,6 +126,7 @@ def _artist_lists(n: int, artists: Artists | None) -> list[list[int]]:
 
 
 def _width(lists: Sequence[Sequence[int]]) -> int:
+    """Columns enough for the largest one listed."""
     return max((int(c) for row in lists for c in row), default=-1) + 1
 
 
