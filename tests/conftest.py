@@ -63,12 +63,12 @@ def new_catalog(_sqlite_template: SqliteTemplate) -> NewCatalog:
 def any_db_url(
     request: pytest.FixtureRequest,
     tmp_path: Path,
-    _sqlite_template: SqliteTemplate,
+    new_catalog: NewCatalog,
     _server_catalogs: ServerCatalogs,
 ) -> str:
     """An empty, migrated catalog database on each engine (servers: emptied, not new)."""
     if request.param == "sqlite":
-        return _sqlite_template.copy(tmp_path / "catalog.db")
+        return new_catalog(tmp_path / "catalog.db")
     return _server_catalogs.empty(request.param)
 
 
@@ -82,9 +82,9 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path, _sqlite_template: SqliteTemplate) -> str:
+def sqlite_url(tmp_path: Path, new_catalog: NewCatalog) -> str:
     """An empty, migrated SQLite catalog of this test's own."""
-    return _sqlite_template.copy(tmp_path / "catalog.db")
+    return new_catalog(tmp_path / "catalog.db")
 
 
 @pytest.fixture
