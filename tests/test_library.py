@@ -30,9 +30,9 @@ from mixtape.models import registry
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Bound, Controls, allowed_mask, select
 from mixtape.settings import load_settings
-from tests.features.test_build import add_track, write_small_catalog
-from tests.features.test_index import hand_arrays
-from tests.ingest.mpd_fixtures import fake_id
+from tests.factories.arrays import hand_arrays
+from tests.factories.catalogs import add_track, write_small_catalog
+from tests.factories.mpd import fake_id
 
 N = 30
 IDS = [fake_id("svc", i) for i in range(N)]

@@ -16,7 +16,7 @@ from mixtape.models.content import ContentModel
 from mixtape.models.controls import Bound, Controls, song_of
 from mixtape.models.mood import MoodModel
 from mixtape.paths import MAX_STEPS, song_path
-from tests.models.conftest import GROUP_SIZE, Tiny, make_tiny
+from tests.factories.tiny import GROUP_SIZE, Tiny, make_tiny
 
 DANCE, METAL, FOLK, AMBIENT = (g * GROUP_SIZE for g in range(4))
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -10,8 +11,8 @@ from mixtape.catalog import open_catalog
 from mixtape.catalog.schema import artists, engine_specific, metadata
 
 
-def test_migrations_build_exactly_the_declared_schema(any_db_url: str) -> None:
-    catalog = open_catalog(any_db_url)
+def test_migrations_build_exactly_the_declared_schema(fresh_db_url: str) -> None:
+    catalog = open_catalog(fresh_db_url)
     try:
         with catalog.engine.connect() as conn:
             # The search index's engine-specific objects are not in the metadata.
@@ -38,8 +39,9 @@ def test_migrations_build_exactly_the_declared_schema(any_db_url: str) -> None:
         catalog.dispose()
 
 
-def test_opening_twice_is_a_no_op(sqlite_url: str) -> None:
+def test_opening_twice_is_a_no_op(tmp_path: Path) -> None:
     """A second open of an up-to-date catalog changes nothing: no DDL, no write, data kept."""
+    sqlite_url = f"sqlite:///{tmp_path / 'catalog.db'}"  # new: the first open migrates
     first = open_catalog(sqlite_url)
     try:
         with first.begin() as conn:

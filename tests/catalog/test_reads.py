@@ -2,74 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mixtape.catalog import open_catalog
-from mixtape.catalog.db import record_ingest
 from mixtape.catalog.reads import NO_FEATURES, CatalogStats, catalog_stats, feature_frame
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import CatalogError, InputError
 from mixtape.records import (
-    AlbumRef,
-    ArtistRecord,
     ArtistRef,
-    IngestSummary,
-    PlaylistRecord,
     TrackRecord,
 )
-
-A, B, C = ArtistRef("Alpha"), ArtistRef("Beta"), ArtistRef("Gamma")
-
-
-def _features(**values: float | None) -> dict[str, float | None]:
-    return dict(values)
-
-
-# Five tracks; features on three (t4 has a feature row with nothing in it).
-T1 = TrackRecord(
-    "One",
-    artists=(A,),
-    album=AlbumRef("First Album", artists=(A,)),
-    release_year=1999,
-    features=_features(valence=0.9, energy=0.8, danceability=0.7, tempo=120.0, key=5, mode=1),
-)
-T2 = TrackRecord("Two", artists=(B,), popularity=40, features=_features(valence=0.2, energy=0.9))
-T3 = TrackRecord(
-    "Three", artists=(C, B), genres=("rock",), features=_features(valence=0.1, energy=0.1)
-)
-T4 = TrackRecord("Four", artists=(C, A), features=_features(valence=None))
-T5 = TrackRecord("Five", artists=(A,), release_year=2020)
-
-# Three playlists, seven entries: t1 ×3, t2 ×2, t3 ×1, t4 ×1 (t5 is in no playlist).
-PLAYLISTS = (
-    PlaylistRecord("p1", "Chill ", (T1, T2, T3), description="for sundays"),
-    PlaylistRecord("p2", "chill", (T1, T2, T1)),
-    PlaylistRecord("p3", "Rock", (T4,)),
-)
-
-
-def build_catalog(url: str) -> None:
-    """Write the hand-built catalog (and two ingest records) into ``url``."""
-    catalog = open_catalog(url)
-    start = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    try:
-        with catalog.begin() as conn:
-            writer = BatchWriter(conn)
-            writer.upsert_tracks([T1, T2, T3, T4, T5])
-            writer.upsert_artists([ArtistRecord(A, genres=("pop", "dance pop"))])
-            writer.replace_playlists(list(PLAYLISTS))
-            record_ingest(conn, IngestSummary("tracks", "a.csv", "ok", 5, 5), start)
-            record_ingest(
-                conn,
-                IngestSummary("mpd", "b.json", "failed", 3, 0, message="bad"),
-                start + timedelta(hours=1),
-            )
-    finally:
-        catalog.dispose()
+from tests.factories.catalogs import write_counted_catalog
 
 
 def read_stats(url: str, **kw: int) -> CatalogStats:
@@ -84,7 +30,7 @@ def read_stats(url: str, **kw: int) -> CatalogStats:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('reads') / 'catalog.db'}"
-    build_catalog(url)
+    write_counted_catalog(url)
     return url
 
 
@@ -136,7 +82,7 @@ def test_exact_counts_top_lists_and_coverage(built: str) -> None:
 
 
 def test_stats_on_every_engine(any_db_url: str) -> None:
-    build_catalog(any_db_url)
+    write_counted_catalog(any_db_url)
     check_counts(any_db_url)
     catalog = open_catalog(any_db_url)
     try:

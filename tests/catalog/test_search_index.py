@@ -24,7 +24,7 @@ from mixtape.catalog.search_index import (
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import InputError
 from mixtape.records import AlbumRef, ArtistRef, PlaylistRecord, TrackRecord
-from tests.conftest import _server_database
+from tests.factories.databases import ServerCatalogs
 
 HALO = "A" * 22
 BEYONCE = ArtistRef("Beyoncé", "B" * 22)
@@ -192,8 +192,8 @@ def test_sqlite_full_text_index_stays_consistent(sqlite_url: str) -> None:
 
 
 @pytest.fixture
-def mysql_url() -> Iterator[str]:
-    yield from _server_database("mariadb")
+def mysql_url(_server_catalogs: ServerCatalogs) -> str:
+    return _server_catalogs.empty("mariadb")
 
 
 def test_mysql_short_words_and_stopwords(mysql_url: str) -> None:

@@ -1,28 +1,18 @@
-"""Running the real entry point in-process."""
+"""Fixtures of the command tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from mixtape.cli.app import main
-
-#: ``cli(args) -> (exit code, stdout, stderr)``.
-Cli = Callable[[list[str]], tuple[int, str, str]]
-
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    """Run ``mixtape ARGS`` through ``main()`` and return its exit code and output."""
-
-    def run(args: list[str]) -> tuple[int, str, str]:
-        try:
-            main(args)
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One data folder for the recommend tests (fitted models are cached there), and no
+    Spotify credentials: unknown seeds are never looked up from these tests."""
+    folder = tmp_path_factory.getbasetemp() / "recommend-data"
+    monkeypatch.setenv("MIXTAPE_DATA_DIR", str(folder))
+    monkeypatch.delenv("MIXTAPE_DB", raising=False)
+    monkeypatch.delenv("SPOTIFY_CLIENT_ID", raising=False)
+    return folder

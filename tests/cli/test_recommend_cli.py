@@ -10,12 +10,12 @@ import pytest
 
 from mixtape.catalog import open_catalog
 from mixtape.catalog.writes import BatchWriter
-from mixtape.cli.app import main
 from mixtape.fitting import availability, needs_network
 from mixtape.models import registry
 from mixtape.models.random_baseline import RandomBaseline
 from mixtape.records import ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
-from tests.ingest.mpd_fixtures import fake_id
+from tests.factories.cli import recommend_json, run_cli
+from tests.factories.mpd import fake_id
 
 #: Every built-in model: one missing from the registry fails these tests, never skips them.
 BUILTIN = (
@@ -34,6 +34,9 @@ BUILTIN = (
 N_TRACKS = 48
 GENRES = ("rock", "pop", "jazz", "hip hop", "folk", "house")
 TRACK_IDS = [fake_id("cli", i) for i in range(N_TRACKS)]
+
+# One data folder for the module (fitted models are cached there), no Spotify look-ups.
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def _features(rng: np.random.Generator, i: int) -> dict[str, float] | None:
@@ -103,37 +106,11 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return db
 
 
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path_factory.getbasetemp() / "recommend-data"
-    monkeypatch.setenv("MIXTAPE_DATA_DIR", str(folder))
-    monkeypatch.delenv("MIXTAPE_DB", raising=False)
-    # Unknown Spotify seeds are looked up when credentials are set: never from these tests.
-    monkeypatch.delenv("SPOTIFY_CLIENT_ID", raising=False)
-    return folder
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def one_error_line(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert lines[0].startswith("error: ")
     return lines[0]
-
-
-def recommend_json(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
-    code, out, err = run(["--db", url, "recommend", *args, "--json"], capsys)
-    assert code == 0, err
-    return json.loads(out)
 
 
 def assert_shape(result: dict, model: str, n: int) -> None:
@@ -154,13 +131,13 @@ def assert_shape(result: dict, model: str, n: int) -> None:
 
 def test_models_lists_every_registered_model(capsys: pytest.CaptureFixture[str]) -> None:
     assert sorted(registry.names()) == sorted(BUILTIN)
-    code, out, err = run(["models"], capsys)
+    code, out, err = run_cli(["models"], capsys)
     assert code == 0, err
     lines = out.strip().splitlines()
     assert [line.split()[0] for line in lines] == sorted(BUILTIN)
     assert any(line.startswith("random ") and "random" in line.lower() for line in lines)
 
-    code, out, _ = run(["models", "--json"], capsys)
+    code, out, _ = run_cli(["models", "--json"], capsys)
     listed = json.loads(out)["models"]
     assert {m["name"] for m in listed} == set(BUILTIN)
     keys = {"name", "summary", "available", "reason", "needs_network", "score"}
@@ -192,7 +169,9 @@ def test_recommend_json_with_mood(url: str, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_the_table_says_what_the_score_means(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["--db", url, "recommend", "--model", "mood", "--mood", "calm"], capsys)
+    code, out, err = run_cli(
+        ["--db", url, "recommend", "--model", "mood", "--mood", "calm"], capsys
+    )
     assert code == 0, err
     assert "score: similarity on the valence–energy plane" in out
     assert "-0." not in out  # no negative distances
@@ -230,7 +209,7 @@ def test_recommend_with_controls(
     )
     exclude = tmp_path / "exclude.json"
     exclude.write_text(json.dumps([TRACK_IDS[4], TRACK_IDS[6]]))
-    code, out, err = run(
+    code, out, err = run_cli(
         [
             "--db",
             url,
@@ -269,7 +248,7 @@ def test_recommend_with_controls(
 
 
 def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(
+    code, out, err = run_cli(
         ["--db", url, "recommend", "--model", "random", "--playlist", "3", "-n", "3"], capsys
     )
     assert code == 0, err
@@ -310,7 +289,7 @@ def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixtu
 def test_bad_input_is_one_line(
     url: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str, code: int
 ) -> None:
-    got, out, err = run(["--db", url, "recommend", *args], capsys)
+    got, out, err = run_cli(["--db", url, "recommend", *args], capsys)
     assert got == code
     assert message in one_error_line(err)
     assert out == ""
@@ -320,7 +299,7 @@ def test_a_huge_argument_is_not_echoed_back(url: str, capsys: pytest.CaptureFixt
     huge = "Nobody - " + "x" * 100_000
     cases = (["--track", huge], ["--mood", "calm", "--target", f"energy={huge}"], ["--mood", huge])
     for args in cases:
-        code, out, err = run(["--db", url, "recommend", "--model", "mood", *args], capsys)
+        code, out, err = run_cli(["--db", url, "recommend", "--model", "mood", *args], capsys)
         assert code == 2 and out == ""
         line = one_error_line(err)
         assert len(line) < 400, line[:500]
@@ -330,7 +309,7 @@ def test_a_huge_argument_is_not_echoed_back(url: str, capsys: pytest.CaptureFixt
 def test_empty_catalog_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
     open_catalog(empty).dispose()
-    code, _, err = run(
+    code, _, err = run_cli(
         ["--db", empty, "recommend", "--model", "random", "--track", TRACK_IDS[0]], capsys
     )
     assert code == 1
@@ -346,7 +325,7 @@ def test_curate(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     seeds = tmp_path / "library.txt"
     seeds.write_text("\n".join(TRACK_IDS[i] for i in (0, 2, 4, 1)) + "\n")
     args = ["--db", url, "curate", "--seeds", str(seeds), "-n", "8", "--param", "n_clusters=2"]
-    code, out, err = run([*args, "--json"], capsys)
+    code, out, err = run_cli([*args, "--json"], capsys)
     assert code == 0, err
     result = json.loads(out)
     assert result["model"] == "clusters"
@@ -355,7 +334,7 @@ def test_curate(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert sum(c["drawn"] for c in result["clusters"]) == 8
     assert all(p["track_id"] in TRACK_IDS and p["artists"] for p in result["playlist"])
 
-    code, out, err = run(args, capsys)
+    code, out, err = run_cli(args, capsys)
     assert code == 0, err
     for word in ("share", "seeds", "drawn", "description", "curated playlist: 8 tracks"):
         assert word in out
@@ -376,15 +355,15 @@ def test_unavailable_models_are_listed_as_such_and_refuse(
     url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(registry.models(), "closed", _Closed)
-    code, out, _ = run(["models"], capsys)
+    code, out, _ = run_cli(["models"], capsys)
     assert code == 0
     (line,) = [x for x in out.splitlines() if x.startswith("closed ")]
     assert "[unavailable: the endpoint was closed]" in line
-    code, out, _ = run(["models", "--json"], capsys)
+    code, out, _ = run_cli(["models", "--json"], capsys)
     (entry,) = [m for m in json.loads(out)["models"] if m["name"] == "closed"]
     assert entry["available"] is False and entry["reason"] == "the endpoint was closed"
 
-    code, _, err = run(
+    code, _, err = run_cli(
         ["--db", url, "recommend", "--model", "closed", "--track", TRACK_IDS[0]], capsys
     )
     assert code == 1

@@ -10,22 +10,12 @@ import pandas as pd
 import pytest
 
 from mixtape.catalog import open_catalog
-from mixtape.cli.app import main
 from mixtape.errors import InputError
 from mixtape.plots import feature_histograms, mood_counts, mood_map
-from tests.catalog.test_reads import build_catalog
+from tests.factories.catalogs import write_counted_catalog
+from tests.factories.cli import run_cli
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_png(path: Path) -> None:
@@ -37,7 +27,7 @@ def assert_png(path: Path) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'catalog.db'}"
-    build_catalog(url)
+    write_counted_catalog(url)
     return url
 
 
@@ -50,7 +40,7 @@ def empty(tmp_path: Path) -> str:
 
 
 def test_stats_json_shape(built: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["--db", built, "stats", "--json"], capsys)
+    code, out, err = run_cli(["--db", built, "stats", "--json"], capsys)
     assert code == 0, err
     data = json.loads(out)
     expected = {
@@ -78,7 +68,7 @@ def test_stats_json_shape(built: str, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_stats_text_reads_like_mpd_stats(built: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["--db", built, "stats"], capsys)
+    code, out, _ = run_cli(["--db", built, "stats"], capsys)
     assert code == 0
     assert "number of playlists 3" in out
     assert "avg playlist length 2.333333" in out
@@ -91,11 +81,11 @@ def test_stats_text_reads_like_mpd_stats(built: str, capsys: pytest.CaptureFixtu
 
 
 def test_stats_on_an_empty_catalog(empty: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["--db", empty, "stats", "--json"], capsys)
+    code, out, _ = run_cli(["--db", empty, "stats", "--json"], capsys)
     assert code == 0
     data = json.loads(out)
     assert data["playlists"] == data["tracks"] == data["tracks_with_features"] == 0
-    code, out, _ = run(["--db", empty, "stats"], capsys)
+    code, out, _ = run_cli(["--db", empty, "stats"], capsys)
     assert code == 0
     assert "number of playlists 0" in out
 
@@ -116,7 +106,7 @@ def test_reading_commands_never_create_a_catalog(
     command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "typo" / "catalog.db"
-    code, out, err = run(["--db", f"sqlite:///{missing}", *command], capsys)
+    code, out, err = run_cli(["--db", f"sqlite:///{missing}", *command], capsys)
     assert not missing.parent.exists()
     if command == ["models"]:  # needs no catalog at all
         assert code == 0, err
@@ -134,7 +124,9 @@ def test_plot_writes_a_png(
     kind: str, built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_path = tmp_path / "new" / "folder" / f"{kind}.png"
-    code, out, err = run(["--db", built, "plot", kind, "--out", str(out_path), "--json"], capsys)
+    code, out, err = run_cli(
+        ["--db", built, "plot", kind, "--out", str(out_path), "--json"], capsys
+    )
     assert code == 0, err
     assert json.loads(out) == {"path": str(out_path), "tracks_plotted": 3}
     assert_png(out_path)
@@ -142,7 +134,7 @@ def test_plot_writes_a_png(
 
 def test_plot_mood_samples(built: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_path = tmp_path / "mood.png"
-    code, out, _ = run(
+    code, out, _ = run_cli(
         ["--db", built, "plot", "mood", "-o", str(out_path), "--sample", "2", "--json"], capsys
     )
     assert code == 0
@@ -154,7 +146,7 @@ def test_plot_mood_samples(built: str, tmp_path: Path, capsys: pytest.CaptureFix
 def test_plot_on_an_empty_catalog_is_one_line(
     kind: str, empty: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["--db", empty, "plot", kind, "-o", str(tmp_path / "x.png")], capsys)
+    code, out, err = run_cli(["--db", empty, "plot", kind, "-o", str(tmp_path / "x.png")], capsys)
     assert code != 0
     assert out == ""
     assert err.count("\n") == 1
@@ -167,11 +159,13 @@ def test_plot_to_an_unwritable_place(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    code, _, err = run(["--db", built, "plot", "mood", "-o", str(blocker / "mood.png")], capsys)
+    code, _, err = run_cli(["--db", built, "plot", "mood", "-o", str(blocker / "mood.png")], capsys)
     assert code == InputError.exit_code
     assert err.startswith("error: --out: cannot create the folder")
     assert err.count("\n") == 1
-    code, _, err = run(["--db", built, "plot", "mood", "-o", str(tmp_path / "mood.txt")], capsys)
+    code, _, err = run_cli(
+        ["--db", built, "plot", "mood", "-o", str(tmp_path / "mood.txt")], capsys
+    )
     assert code == InputError.exit_code
     assert "image format" in err
 

@@ -8,10 +8,12 @@ import pytest
 from mixtape.catalog import open_catalog
 from mixtape.catalog.writes import BatchWriter
 from mixtape.records import ArtistRef, TrackRecord
-from tests.cli.test_recommend_cli import data_dir, recommend_json  # noqa: F401 (fixture)
-from tests.ingest.mpd_fixtures import fake_id
+from tests.factories.cli import recommend_json
+from tests.factories.mpd import fake_id
 
 SEED, FEAT, REMASTER = (fake_id("versions", i) for i in range(3))
+pytestmark = pytest.mark.usefixtures("data_dir")
+
 COLUMNS = ("danceability", "energy", "acousticness", "valence", "speechiness", "liveness")
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mixtape.demo import DemoCatalog, generate
-
-SMALL_TRACKS = 2_000
-SMALL_PLAYLISTS = 300
+from mixtape.demo import DemoCatalog
+from tests.factories.demo import small_demo
 
 
 @pytest.fixture(scope="session")
 def small() -> DemoCatalog:
-    return generate(seed=11, tracks=SMALL_TRACKS, playlists=SMALL_PLAYLISTS)
+    return small_demo()

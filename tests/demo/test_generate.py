@@ -14,7 +14,7 @@ from mixtape.demo.generate import build_catalog, n_artists_for, select_genres
 from mixtape.demo.taxonomy import FAMILIES, GENRES, PROFILES, REGIONAL
 from mixtape.errors import InputError
 from mixtape.features.families import family_of
-from tests.demo.conftest import SMALL_PLAYLISTS, SMALL_TRACKS
+from tests.factories.demo import SMALL_PLAYLISTS, SMALL_TRACKS
 
 UNIT = ("danceability", "energy", "speechiness", "acousticness", "instrumentalness")
 UNIT += ("liveness", "valence")

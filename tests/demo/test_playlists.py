@@ -4,7 +4,7 @@ import numpy as np
 
 from mixtape.demo import DemoCatalog
 from mixtape.demo.taxonomy import FAMILIES
-from tests.demo.conftest import SMALL_PLAYLISTS
+from tests.factories.demo import SMALL_PLAYLISTS
 
 
 def test_lengths_look_like_the_mpd(small: DemoCatalog) -> None:

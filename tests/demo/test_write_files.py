@@ -15,7 +15,7 @@ from mixtape.demo import DemoCatalog, write_demo_files
 from mixtape.demo.write_files import prepare_folder
 from mixtape.errors import InputError
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
-from tests.csv_data import ARTIST_HEADERS, TRACK_HEADERS
+from tests.factories.csv_files import ARTIST_HEADERS, TRACK_HEADERS
 
 KAGGLE_TRACKS = ",".join(TRACK_HEADERS["kaggle-1.2m"])
 MPD_PLAYLIST = {

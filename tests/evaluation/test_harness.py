@@ -210,12 +210,13 @@ def test_cli_test_playlists_take_several_paths(
     demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``--test-playlists slices/*.json``: the shell passes every file after one flag."""
-    files = write_mpd_slices(generate(seed=3, tracks=1_500, playlists=2_500), tmp_path)
+    # slices hold 1,000 playlists: three files, the last with one
+    files = write_mpd_slices(generate(seed=3, tracks=1_500, playlists=2_001), tmp_path)
     assert len(files) == 3
     args = ["--playlists", "5", "--json", "--test-playlists", *map(str, files)]
     code, out, err = evaluate_cli(demo_db, capsys, *args)
     assert code == 0, err
-    assert json.loads(out)["data"]["test_playlists"] == 2_500
+    assert json.loads(out)["data"]["test_playlists"] == 2_001
     # the old form, one path per flag, still works
     code, out, err = evaluate_cli(
         demo_db,
@@ -227,7 +228,7 @@ def test_cli_test_playlists_take_several_paths(
         str(files[2]),
     )
     assert code == 0, err
-    assert json.loads(out)["data"]["test_playlists"] == 1_500
+    assert json.loads(out)["data"]["test_playlists"] == 1_001
     code, _, err = evaluate_cli(demo_db, capsys, "--test-playlists", str(tmp_path / "nope.json"))
     assert code == 2
     assert err.startswith("error: --test-playlists: ") and "no such file" in err

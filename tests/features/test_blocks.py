@@ -23,12 +23,6 @@ from mixtape.features.blocks import (
     popularity_codes,
     standardize,
 )
-from tests.models.conftest import make_tiny
-
-
-@pytest.fixture(scope="module")
-def tiny_data() -> TrackArrays:
-    return make_tiny().data
 
 
 def test_standardize_hand_computed() -> None:

@@ -9,74 +9,11 @@ import numpy as np
 import pytest
 
 from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog.writes import BatchWriter
 from mixtape.features import build, cache
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.keys import local_key
-from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
-from tests.ingest.mpd_fixtures import fake_id
-
-ALPHA = ArtistRef("Alpha", fake_id("artist", 0))
-BETA = ArtistRef("Beta", fake_id("artist", 1))
-GAMMA = ArtistRef("Gamma", fake_id("artist", 2))
-DELTA = ArtistRef("Delta")  # known by name only: a local: key
-
-FULL = {
-    "danceability": 0.5,
-    "energy": 0.8,
-    "key": 5,
-    "loudness": -5.0,
-    "mode": 1,
-    "speechiness": 0.05,
-    "acousticness": 0.1,
-    "instrumentalness": 0.0,
-    "liveness": 0.125,
-    "valence": 0.9,
-    "tempo": 120.0,
-    "duration_ms": 200000,
-    "time_signature": 4,
-}
-
-TRACKS = (
-    TrackRecord(
-        "Song One",
-        fake_id("track", 0),
-        (ALPHA,),
-        album=AlbumRef("First", fake_id("album", 0), release_year=1999, artists=(ALPHA,)),
-        popularity=50,
-        features=FULL,
-        genres=("garage",),
-    ),
-    TrackRecord(
-        "Song Two", fake_id("track", 1), (BETA, ALPHA), release_year=2005, features={"energy": 0.3}
-    ),
-    TrackRecord("Hello - Live", fake_id("track", 2), (GAMMA,), popularity=10),
-    TrackRecord("Quiet", None, (DELTA,)),
-    TrackRecord("Song One", fake_id("track", 4), (GAMMA,), popularity=70),
-)
-PLAYLISTS = (
-    PlaylistRecord("mpd:0", "first", (TRACKS[0], TRACKS[1], TRACKS[0])),
-    PlaylistRecord("mpd:1", "second", (TRACKS[2], TRACKS[3])),
-    PlaylistRecord("mpd:2", "third", (TRACKS[1], TRACKS[4])),
-)
-ARTISTS = (
-    ArtistRecord(ALPHA, genres=("rock", "indie")),
-    ArtistRecord(BETA, genres=("pop",)),
-)
-
-
-def write_small_catalog(catalog: Catalog) -> None:
-    """Five tracks, four artists, three playlists: what the build test checks."""
-    with catalog.begin() as conn:
-        writer = BatchWriter(conn)
-        writer.upsert_tracks(TRACKS)
-        writer.upsert_artists(ARTISTS)
-        writer.replace_playlists(PLAYLISTS)
-
-
-def add_track(catalog: Catalog, n: int) -> None:
-    with catalog.begin() as conn:
-        BatchWriter(conn).upsert_tracks([TrackRecord(f"Extra {n}", fake_id("extra", n), (BETA,))])
+from tests.factories.catalogs import FULL, add_track, write_small_catalog
+from tests.factories.mpd import fake_id
 
 
 @pytest.fixture(scope="module")

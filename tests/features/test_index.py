@@ -2,62 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from mixtape.errors import InputError, UnknownTrackError
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.index import TrackIndex
-from tests.ingest.mpd_fixtures import fake_id
-
-
-def hand_arrays(
-    tracks: Sequence[tuple[str, str, Sequence[str]]],
-    playlists: Sequence[tuple[str, Sequence[int]]] = (),
-    *,
-    audio: np.ndarray | None = None,
-    popularity: Sequence[float] | None = None,
-) -> TrackArrays:
-    """TrackArrays from (key, name, artist names) triples; the first artist is primary."""
-    artists = list(dict.fromkeys(a for _, _, names in tracks for a in names))
-    col = {a: i for i, a in enumerate(artists)}
-    rows = [r for r, (_, _, names) in enumerate(tracks) for _ in names]
-    cols = [col[a] for _, _, names in tracks for a in names]
-    n = len(tracks)
-    ta = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(artists))
-    )
-    pl_rows = [p for p, (_, members) in enumerate(playlists) for _ in members]
-    pl_cols = [r for _, members in playlists for r in members]
-    pl = sp.csr_matrix(
-        (np.ones(len(pl_rows), dtype=np.float32), (pl_rows, pl_cols)), shape=(len(playlists), n)
-    )
-    pl.sum_duplicates()
-    pl.data[:] = 1.0
-    return TrackArrays(
-        keys=np.array([k for k, _, _ in tracks], dtype=object),
-        names=np.array([t for _, t, _ in tracks], dtype=object),
-        audio=(
-            audio
-            if audio is not None
-            else np.full((n, len(AUDIO_COLUMNS)), np.nan, dtype=np.float32)
-        ),
-        year=np.full(n, np.nan, dtype=np.float32),
-        popularity=np.array(popularity if popularity is not None else [np.nan] * n, np.float32),
-        track_artists=ta,
-        artist_names=np.array(artists, dtype=object),
-        primary_artist=np.array(
-            [col[names[0]] if names else -1 for _, _, names in tracks], np.int32
-        ),
-        track_genres=sp.csr_matrix((n, 0), dtype=np.float32),
-        genre_names=np.array([], dtype=object),
-        playlists=pl,
-        playlist_keys=np.array([k for k, _ in playlists], dtype=object),
-    )
-
+from tests.factories.arrays import hand_arrays
+from tests.factories.mpd import fake_id
 
 ID = [fake_id("track", i) for i in range(8)]
 TRACKS = [

@@ -10,8 +10,8 @@ import pytest
 from mixtape.errors import InputError
 from mixtape.features.arrays import AUDIO_COLUMNS
 from mixtape.features.moodmap import mood_map
-from tests.features.test_index import hand_arrays
-from tests.models.conftest import make_tiny
+from tests.factories.arrays import hand_arrays
+from tests.factories.tiny import make_tiny
 
 VALENCE, ENERGY = AUDIO_COLUMNS.index("valence"), AUDIO_COLUMNS.index("energy")
 

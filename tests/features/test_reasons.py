@@ -14,7 +14,7 @@ from mixtape.features.reasons import (
     feature_distribution,
     shared_traits,
 )
-from tests.models.conftest import make_tiny
+from tests.factories.tiny import make_tiny
 
 N = 1000
 COL = {name: j for j, name in enumerate(AUDIO_COLUMNS)}

@@ -16,8 +16,8 @@ from mixtape.catalog import schema as s
 from mixtape.errors import IngestError
 from mixtape.ingest.artists_csv import ingest_artists_csv
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
-from tests.cli.conftest import Cli
-from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, aid, tid, write_csv
+from tests.factories.cli import Cli
+from tests.factories.csv_files import ARTIST_HEADERS, SHORT_GENRE_CRAWL, aid, tid, write_csv
 
 WITH_GENRES_HEADER = ARTIST_HEADERS["artists-with-genres"]
 AVERAGES = [0.59, 0.46, 250318.5556, 0.39, 0.011, 0.29, -14.448, 0.21, 117.5, 0.38]

@@ -17,8 +17,8 @@ from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest.artists_csv import ingest_artists_csv_files
 from mixtape.ingest.tracks_csv import ingest_tracks_csv_files
-from tests.cli.conftest import Cli
-from tests.csv_data import ARTIST_HEADERS, SHORT_GENRE_CRAWL, tid, write_csv
+from tests.factories.cli import Cli
+from tests.factories.csv_files import ARTIST_HEADERS, SHORT_GENRE_CRAWL, tid, write_csv
 
 
 @pytest.fixture

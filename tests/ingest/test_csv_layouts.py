@@ -32,8 +32,8 @@ from mixtape.ingest.csv_values import (
     year_value,
 )
 from mixtape.ingest.tracks_csv import TRACK_FIELDS
-from tests.csv_data import ARTIST_HEADERS, FEATURES, SHORT_GENRE_CRAWL
-from tests.csv_data import TRACK_HEADERS as HEADERS
+from tests.factories.csv_files import ARTIST_HEADERS, FEATURES, SHORT_GENRE_CRAWL
+from tests.factories.csv_files import TRACK_HEADERS as HEADERS
 
 
 @pytest.mark.parametrize("layout", sorted(HEADERS))

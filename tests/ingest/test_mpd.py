@@ -14,8 +14,8 @@ from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
 from mixtape.records import IngestSummary
-from tests.cli.conftest import Cli
-from tests.ingest.mpd_fixtures import fake_id, playlist, write_slice
+from tests.factories.cli import Cli
+from tests.factories.mpd import fake_id, playlist, write_slice
 
 TABLES = (
     "playlists",
@@ -168,13 +168,13 @@ def test_real_mpd_slices_load_with_independently_counted_totals(
 ) -> None:
     """Real reduced slices: counts equal what plain json reading says; re-ingest is a no-op.
 
-    60 slices by default (a few seconds); MIXTAPE_FULL_DATA_TESTS=1 loads all 699 and
+    20 slices by default (a second); MIXTAPE_FULL_DATA_TESTS=1 loads all 699 and
     checks the README's totals (5,336 / 527,707 / 168,684; about 30 s).
     """
     files = sorted((shared_data / "mpd-subset").glob("*.json"))
     full = os.environ.get("MIXTAPE_FULL_DATA_TESTS") == "1"
     if not full:
-        files = files[:60]
+        files = files[:20]
     playlists = entries = 0
     uris: set[str] = set()
     for f in files:

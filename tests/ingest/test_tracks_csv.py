@@ -16,9 +16,9 @@ from mixtape.catalog import schema as s
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
-from tests.cli.conftest import Cli
-from tests.csv_data import FEATURES, SHORT_GENRE_CRAWL, aid, alid, tid, write_csv
-from tests.csv_data import TRACK_HEADERS as HEADERS
+from tests.factories.cli import Cli
+from tests.factories.csv_files import FEATURES, SHORT_GENRE_CRAWL, aid, alid, tid, write_csv
+from tests.factories.csv_files import TRACK_HEADERS as HEADERS
 
 COUNTED = ("tracks", "artists", "albums", "audio_features", "artist_track", "track_genres")
 

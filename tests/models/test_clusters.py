@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from mixtape.models.clusters import (
 )
 from mixtape.models.controls import Bound, Controls
 from mixtape.models.genre_clusters import GenreClustersModel, display
+from tests.factories.arrays import track_arrays
 
 PROFILES = {
     # danceability, energy, acousticness, speechiness
@@ -51,21 +51,12 @@ def make_arrays(
     genre_names: tuple[str, ...] = (),
     artists: np.ndarray | None = None,
 ) -> TrackArrays:
-    n = len(audio)
-    artists = np.arange(n) if artists is None else artists
-    genres = np.zeros((n, len(genre_names))) if genres is None else genres
-    return TrackArrays(
-        keys=np.array([f"t{i}" for i in range(n)], dtype=object),
-        names=np.array([f"Song {i}" for i in range(n)], dtype=object),
-        audio=audio.astype(np.float32),
-        year=np.full(n, 2000, dtype=np.float32),
-        popularity=np.full(n, 50, dtype=np.float32),
-        track_artists=sp.csr_matrix((np.ones(n), (np.arange(n), artists))),
-        artist_names=np.array([f"A{i}" for i in range(artists.max() + 1)], dtype=object),
-        primary_artist=artists.astype(np.int32),
-        track_genres=sp.csr_matrix(genres.astype(np.float32)),
-        genre_names=np.array(genre_names, dtype=object),
-        playlists=sp.csr_matrix((0, n), dtype=np.float32),
+    return track_arrays(
+        len(audio),
+        audio=audio,
+        artists=artists,
+        genres=genres,
+        genre_names=genre_names,
         fingerprint="clusters-test",
     )
 

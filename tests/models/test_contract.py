@@ -2,7 +2,7 @@
 
 Parametrized over ``registry.names()``: a model added to the registry is
 checked here without anyone listing it.  Constructor parameters for the tiny
-catalog come from ``CONTRACT_PARAMS`` in ``conftest.py``.
+catalog come from ``CONTRACT_PARAMS`` in ``tests/factories/tiny.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Bound, Controls, allowed_mask
-from tests.models.conftest import CONTRACT_PARAMS, Tiny
+from tests.factories.tiny import CONTRACT_PARAMS, Tiny
 
 
 def _offline(name: str) -> object:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.arrays import TrackArrays
 from mixtape.keys import song_title_key
 from mixtape.models import registry
 from mixtape.models.base import Seeds
 from mixtape.models.controls import Controls, allowed_mask, select
+from tests.factories.arrays import track_arrays
 
 # Rows 0-2 are one song by artist 0 (a single, an album cut with a featured
 # artist, a remaster); row 3 is its remix; rows 4-5 share a title across artists.
@@ -27,27 +27,19 @@ NAMES = [
 ARTISTS = np.array([0, 0, 0, 0, 1, 2, 1, 2])
 
 
-def make_arrays() -> TrackArrays:
-    n = len(NAMES)
-    return TrackArrays(
-        keys=np.array([f"t{i}" for i in range(n)], dtype=object),
-        names=np.array(NAMES, dtype=object),
-        audio=np.full((n, len(AUDIO_COLUMNS)), 0.5, dtype=np.float32),
-        year=np.full(n, 2016, dtype=np.float32),
-        popularity=np.linspace(100, 30, n).astype(np.float32),  # row order = popularity order
-        track_artists=sp.csr_matrix((np.ones(n), (np.arange(n), ARTISTS))),
-        artist_names=np.array(["Drake", "A", "B"], dtype=object),
-        primary_artist=ARTISTS.astype(np.int32),
-        track_genres=sp.csr_matrix((n, 0), dtype=np.float32),
-        genre_names=np.array([], dtype=object),
-        playlists=sp.csr_matrix(np.ones((2, n), dtype=np.float32)),
-        fingerprint="controls-test",
-    )
-
-
 @pytest.fixture(scope="module")
 def data() -> TrackArrays:
-    return make_arrays()
+    n = len(NAMES)
+    return track_arrays(
+        n,
+        names=NAMES,
+        year=2016,
+        popularity=np.linspace(100, 30, n),  # row order = popularity order
+        artists=ARTISTS,
+        artist_names=["Drake", "A", "B"],
+        playlists=np.ones((2, n)),
+        fingerprint="controls-test",
+    )
 
 
 def ranked(data: TrackArrays, controls: Controls, seeds: tuple[int, ...] = ()) -> list[int]:

@@ -9,12 +9,13 @@ import pytest
 import scipy.sparse as sp
 
 from mixtape.errors import InputError, SeedError
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.models.base import Seeds
 from mixtape.models.controls import Bound, Controls
 from mixtape.models.cooccurrence import CooccurrenceModel, item_similarity
 from mixtape.models.popular import PopularModel
+from tests.factories.arrays import track_arrays
 
 N_TRACKS = 24  # rows 20-23 are in no playlist
 
@@ -33,20 +34,11 @@ def baskets(seed: int = 0) -> np.ndarray:
 
 def make_arrays(playlists: np.ndarray, artists: np.ndarray | None = None) -> TrackArrays:
     n = playlists.shape[1]
-    artists = np.arange(n) if artists is None else artists
-    popularity = np.linspace(0, 100, n).astype(np.float32)
-    return TrackArrays(
-        keys=np.array([f"t{i}" for i in range(n)], dtype=object),
-        names=np.array([f"Song {i}" for i in range(n)], dtype=object),
-        audio=np.full((n, len(AUDIO_COLUMNS)), 0.5, dtype=np.float32),
-        year=np.full(n, 2000, dtype=np.float32),
-        popularity=popularity,
-        track_artists=sp.csr_matrix((np.ones(n), (np.arange(n), artists))),
-        artist_names=np.array([f"A{i}" for i in range(artists.max() + 1)], dtype=object),
-        primary_artist=artists.astype(np.int32),
-        track_genres=sp.csr_matrix((n, 0), dtype=np.float32),
-        genre_names=np.array([], dtype=object),
-        playlists=sp.csr_matrix(playlists.astype(np.float32)),
+    return track_arrays(
+        n,
+        popularity=np.linspace(0, 100, n),
+        artists=artists,
+        playlists=playlists,
         fingerprint="cooc-test",
     )
 

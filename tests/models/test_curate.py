@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from mixtape.errors import InputError, SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
@@ -14,6 +13,7 @@ from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.clusters import ClustersModel
 from mixtape.models.controls import Controls
 from mixtape.models.curate import curate
+from tests.factories.arrays import track_arrays
 
 PER = 20
 LIBRARY = [0, 1, 2, 3, 4, 5, 20, 21, 22, 23, 40, 41]  # 6 dance, 4 acoustic, 2 rap
@@ -35,18 +35,10 @@ def library_arrays() -> TrackArrays:
     signal = [col(f) for f in ("danceability", "energy", "acousticness", "speechiness")]
     audio[:, signal] += rng.normal(0, 0.02, (n, len(signal)))  # other columns stay constant
     audio[59] = np.nan
-    return TrackArrays(
-        keys=np.array([f"t{i}" for i in range(n)], dtype=object),
-        names=np.array([f"Song {i}" if i % 2 else "" for i in range(n)], dtype=object),
-        audio=audio.astype(np.float32),
-        year=np.full(n, 2000, dtype=np.float32),
-        popularity=np.full(n, 50, dtype=np.float32),
-        track_artists=sp.csr_matrix((np.ones(n), (np.arange(n), np.arange(n)))),
-        artist_names=np.array([f"A{i}" for i in range(n)], dtype=object),
-        primary_artist=np.arange(n, dtype=np.int32),
-        track_genres=sp.csr_matrix((n, 0), dtype=np.float32),
-        genre_names=np.array([], dtype=object),
-        playlists=sp.csr_matrix((0, n), dtype=np.float32),
+    return track_arrays(
+        n,
+        names=[f"Song {i}" if i % 2 else "" for i in range(n)],
+        audio=audio,
         fingerprint="curate-test",
     )
 

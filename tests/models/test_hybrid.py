@@ -15,8 +15,7 @@ from mixtape.models import registry
 from mixtape.models.base import Seeds
 from mixtape.models.controls import Controls
 from mixtape.models.hybrid import HybridModel
-
-from .conftest import Tiny
+from tests.factories.tiny import Tiny
 
 CONTENT = {"index": "exact"}
 COLD = "no playlist history for your seeds, so by sound and genre alone: "

@@ -21,7 +21,7 @@ from mixtape.models.cosine import CosineModel
 from mixtape.models.feature_words import describe, trait_distribution
 from mixtape.models.hybrid import HybridModel
 from mixtape.models.mood import MoodModel, mood_word
-from tests.models.conftest import Tiny
+from tests.factories.tiny import Tiny
 
 COL = {name: j for j, name in enumerate(AUDIO_COLUMNS)}
 #: Rows of the metal group (75-149) made very acoustic: the seed and its match.

@@ -20,7 +20,8 @@ from mixtape.models.controls import Bound, Controls, allowed_mask
 from mixtape.models.mood import MOODS, MoodModel, parse_mood
 from mixtape.search.hnsw import HNSWIndex
 from mixtape.search.ivf import IVFIndex
-from tests.models.conftest import Tiny
+from tests.factories.arrays import track_arrays
+from tests.factories.tiny import Tiny
 
 
 @pytest.fixture(scope="module")
@@ -308,25 +309,14 @@ def small_arrays(
 ) -> TrackArrays:
     """Arrays from a few audio columns (the rest 0.5) and genre lists; one artist per track."""
     n = len(audio)
-    full = np.full((n, len(AUDIO_COLUMNS)), 0.5, dtype=np.float32)
-    full[:, : audio.shape[1]] = audio
     n_genres = n_genres or (max(g for gs in genres for g in gs) + 1)
-    rows = [i for i, gs in enumerate(genres) for _ in gs]
-    cols = [int(g) for gs in genres for g in gs]
-    return TrackArrays(
-        keys=np.array([f"s{i}" for i in range(n)], dtype=object),
-        names=np.array([f"Song {i}" for i in range(n)], dtype=object),
-        audio=full,
-        year=np.full(n, 2000, dtype=np.float32),
-        popularity=np.full(n, 50, dtype=np.float32),
-        track_artists=sp.csr_matrix(sp.identity(n, dtype=np.float32, format="csr")),
-        artist_names=np.array([f"A{i}" for i in range(n)], dtype=object),
-        primary_artist=np.arange(n, dtype=np.int32),
-        track_genres=sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n_genres)
-        ),
-        genre_names=np.array([f"genre {g}" for g in range(n_genres)], dtype=object),
-        playlists=sp.csr_matrix((1, n), dtype=np.float32),
+    return track_arrays(
+        n,
+        key_prefix="s",
+        audio=audio,
+        genres=genres,
+        genre_names=[f"genre {g}" for g in range(n_genres)],
+        playlists=np.zeros((1, n)),
         fingerprint=f"small-{n}",
     )
 

@@ -1,11 +1,4 @@
-"""Indexes built from random vectors, with no model in sight.
-
-``structured`` builds what the content models build (a dense part, one-hot
-blocks folded into groups, a sparse non-negative part kept as signatures) from
-plain random numbers; ``unit_vectors`` is what the audio model indexes.  The
-brute-force reference is the embedding: every position's full vector, whose
-inner product with a query's is its exact score.
-"""
+"""Fixtures of the search tests: the random-vector factories of ``tests.factories.vectors``."""
 
 from __future__ import annotations
 
@@ -13,66 +6,18 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
-from mixtape.search.exact import ExactIndex
-
-Structured = Callable[..., ExactIndex]
-
-
-def _structured(
-    m: int = 4_000,
-    *,
-    dims: int = 5,
-    buckets: tuple[int, ...] = (6, 5),
-    genres: int = 60,
-    seed: int = 0,
-    n_threads: int = 1,
-) -> ExactIndex:
-    """An index of ``m`` random tracks: dense part, one-hot blocks, 1-3 genres each."""
-    rng = np.random.default_rng(seed)
-    codes = np.stack([rng.integers(-1, b, m) for b in buckets], axis=1)  # -1: no bucket
-    radix = np.cumprod([1, *(b + 1 for b in buckets[:-1])])
-    group_code = ((codes + 1) * radix).sum(axis=1)
-    cols = [rng.choice(genres, rng.integers(1, 4), replace=False) for _ in range(m)]
-    sparse = sp.csr_matrix(
-        (
-            rng.choice([0.3, 0.6, 1.0], sum(len(c) for c in cols)).astype(np.float32),
-            np.concatenate(cols),
-            np.concatenate(([0], np.cumsum([len(c) for c in cols]))),
-        ),
-        shape=(m, genres),
-    )
-    order = np.argsort(group_code, kind="stable")  # positions sorted by group
-    codes, group_code, sparse = codes[order], group_code[order], sparse[order]
-    _, first = np.unique(group_code, return_index=True)
-    bounds = np.append(first, m)
-    group_buckets = codes[first]
-    group_scale = np.where(group_buckets >= 0, 0.4, 0.0).astype(np.float32)
-    dense_t = np.asfortranarray(rng.standard_normal((dims, m)).astype(np.float32) * 0.3)
-    return ExactIndex(
-        dense_t,
-        group_bounds=bounds,
-        group_buckets=group_buckets.astype(np.int64),
-        group_scale=group_scale,
-        n_buckets=buckets,
-        sparse=sparse,
-        n_threads=n_threads,
-    )
+from tests.factories import vectors
+from tests.factories.vectors import Structured
 
 
 @pytest.fixture(scope="session")
 def structured() -> Structured:
-    """A factory of block-structured indexes (see :func:`_structured`)."""
-    return _structured
+    """A factory of block-structured indexes (see :func:`tests.factories.vectors.structured`)."""
+    return vectors.structured
 
 
 @pytest.fixture(scope="session")
-def unit_vectors() -> Callable[[int, int], np.ndarray]:
+def unit_vectors() -> Callable[..., np.ndarray]:
     """``(n, d)`` random unit vectors, float32, from a fixed seed."""
-
-    def make(n: int, d: int = 13) -> np.ndarray:
-        vectors = np.random.default_rng(0).standard_normal((n, d)).astype(np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-    return make
+    return vectors.unit_vectors

@@ -56,7 +56,7 @@ def test_width_tuning_finds_the_smallest_sufficient_value() -> None:
 
 
 def test_hnsw_recall_on_random_vectors(unit_vectors: UnitVectors) -> None:
-    vectors = unit_vectors(20_000)
+    vectors = unit_vectors(5_000)  # building the graph is most of the time: keep it small
     hnsw = HNSWIndex.build(vectors, n_threads=2)
     sample = np.random.default_rng(0).choice(len(vectors), 200, replace=False)
     truth = exact_top(vectors, sample, 10)
@@ -98,7 +98,7 @@ def test_ivf_lists_are_contiguous_slices_and_probing_every_list_is_exact(
 
 
 def test_tuned_inverted_lists_reach_the_recall_target(unit_vectors: UnitVectors) -> None:
-    vectors = unit_vectors(20_000)
+    vectors = unit_vectors(10_000)  # 250 lists, of which tuning must read only some
     ivf, order, _ = laid_out_lists(vectors, default_lists(len(vectors)))
     laid_out = vectors[order]
     sample = np.random.default_rng(3).choice(len(vectors), 200, replace=False)

@@ -10,7 +10,7 @@ from mixtape.search import exact as exact_module
 from mixtape.search.embedding import embedding, query_embedding
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
-from tests.search.conftest import Structured
+from tests.factories.vectors import Structured
 
 
 def brute_force(index: ExactIndex, query: Query, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ from numba.core import config
 
 from mixtape.search import kernels
 from mixtape.search.exact import ExactIndex
-from tests.search.conftest import Structured
+from tests.factories.vectors import Structured
 
 
 def test_the_cache_is_the_users_cache_directory_unless_numba_is_told_otherwise(

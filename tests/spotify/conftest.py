@@ -6,12 +6,18 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from mixtape.spotify import auth, session
 from mixtape.spotify.config import SpotifyConfig, load_config
-from tests.spotify.fake_server import CLIENT_ID, CLIENT_SECRET, FakeSpotify, ServerThread
+from tests.spotify.fake_server import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FakeSpotify,
+    ServerThread,
+    Sleeper,
+    browser,
+)
 
 
 def free_port() -> int:
@@ -51,25 +57,9 @@ def config(env: dict[str, str], tmp_path: Path) -> SpotifyConfig:
     return load_config(tmp_path / "data", env)
 
 
-class Sleeper:
-    """Records the waits instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
 @pytest.fixture
 def sleeper() -> Sleeper:
     return Sleeper()
-
-
-def browser(url: str) -> None:
-    """Stand-in for the user's browser: follow the authorize redirect to the callback."""
-    with httpx.Client(follow_redirects=True, timeout=5) as client:
-        client.get(url)
 
 
 @pytest.fixture

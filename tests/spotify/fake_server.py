@@ -2,7 +2,9 @@
 
 Deterministic generated data shaped like Spotify's JSON; faults on demand
 per endpoint name (429 with Retry-After, 5xx, 403/404 "closed"); tokens that
-can be expired; every API request logged so tests can check batch sizes.
+can be expired; every API request logged so tests can check batch sizes.  Also the stand-ins
+for what surrounds it: a sleeper that records waits, a browser that follows
+the sign-in redirect.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -437,7 +440,10 @@ class ServerThread:
 
     def __init__(self, fake: FakeSpotify) -> None:
         self.fake = fake
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP named explicitly: asyncio switches Nagle off (TCP_NODELAY) only on
+        # sockets whose protocol says TCP, and with Nagle on every keep-alive response
+        # waits 40 ms for the client's delayed ACK between its headers and its body.
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         port = self.sock.getsockname()[1]
@@ -463,3 +469,19 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+class Sleeper:
+    """Records the waits instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def browser(url: str) -> None:
+    """Stand-in for the user's browser: follow the authorize redirect to the callback."""
+    with httpx.Client(follow_redirects=True, timeout=5) as client:
+        client.get(url)

@@ -11,8 +11,7 @@ import pytest
 from mixtape.errors import ConfigError, LoginRequired, SpotifyError
 from mixtape.spotify import auth, session
 from mixtape.spotify.config import SpotifyConfig, load_config
-from tests.spotify.conftest import Sleeper, browser
-from tests.spotify.fake_server import CLIENT_SECRET, FakeSpotify
+from tests.spotify.fake_server import CLIENT_SECRET, FakeSpotify, Sleeper, browser
 
 
 def test_pkce_login_round_trip_stores_a_0600_token(

@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from mixtape.catalog import open_catalog
 from mixtape.catalog import schema as s
 from mixtape.catalog.writes import BatchWriter
-from mixtape.cli.app import main
 from mixtape.records import ArtistRef, TrackRecord
 from mixtape.spotify.auth import Token
-from tests.spotify.conftest import browser
-from tests.spotify.fake_server import CLIENT_SECRET, FakeSpotify
+from tests.factories.cli import run_cli
+from tests.spotify.fake_server import CLIENT_SECRET, FakeSpotify, browser
 
 
 @pytest.fixture
@@ -27,18 +26,8 @@ def cli_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, s
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'catalog.db'}"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+def db(sqlite_url: str) -> str:
+    return sqlite_url
 
 
 def seed_catalog(url: str, fake: FakeSpotify) -> None:
@@ -60,15 +49,15 @@ def seed_catalog(url: str, fake: FakeSpotify) -> None:
 def test_login_whoami_logout(
     cli_env: dict[str, str], fake: FakeSpotify, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["spotify", "login", "--timeout", "10"], capsys)
+    code, out, err = run_cli(["spotify", "login", "--timeout", "10"], capsys)
     assert code == 0, err
     assert "signed in to Spotify as testuser" in out
-    code, out, err = run(["spotify", "whoami", "--json"], capsys)
+    code, out, err = run_cli(["spotify", "whoami", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["id"] == "testuser"
-    code, out, _ = run(["spotify", "logout"], capsys)
+    code, out, _ = run_cli(["spotify", "logout"], capsys)
     assert "signed out testuser" in out
-    code, _, err = run(["spotify", "whoami"], capsys)
+    code, _, err = run_cli(["spotify", "whoami"], capsys)
     assert code == 2
     assert err.strip() == "error: not signed in to Spotify (run `mixtape spotify login`)"
 
@@ -81,7 +70,7 @@ def test_import_library_matches_by_id_isrc_and_name(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     seed_catalog(db, fake)
-    code, out, err = run(["--db", db, "spotify", "import-library", "--json"], capsys)
+    code, out, err = run_cli(["--db", db, "spotify", "import-library", "--json"], capsys)
     assert code == 0, err
     result = json.loads(out)
     assert result["playlist"] == "spotify-library:testuser"
@@ -97,7 +86,7 @@ def test_import_library_matches_by_id_isrc_and_name(
     assert tracks == 3 + 72
     assert kinds == ["spotify-library"]
     # Again: everything matches by id now, and the playlist is replaced, not doubled.
-    code, out, err = run(["--db", db, "spotify", "import-library", "--show-unmatched"], capsys)
+    code, out, err = run_cli(["--db", db, "spotify", "import-library", "--show-unmatched"], capsys)
     assert code == 0, err
     assert "0 new" in out
 
@@ -106,7 +95,7 @@ def test_import_playlist_pages_through_items(
     cli_env: dict[str, str], fake: FakeSpotify, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"https://open.spotify.com/playlist/{fake.playlist_id}?si=abc"
-    code, out, err = run(["--db", db, "spotify", "import-playlist", url, "--json"], capsys)
+    code, out, err = run_cli(["--db", db, "spotify", "import-playlist", url, "--json"], capsys)
     assert code == 0, err
     result = json.loads(out)
     assert result["playlist"] == f"spotify:{fake.playlist_id}"
@@ -126,7 +115,7 @@ def test_export_from_json_adds_100_per_request_and_skips_local_keys(
     ]
     path = tmp_path / "recs.json"
     path.write_text(json.dumps({"model": "x", "recommendations": recs}), encoding="utf-8")
-    code, out, err = run(
+    code, out, err = run_cli(
         ["spotify", "export", "My mix", "--from-json", str(path), "--json"], capsys
     )
     assert code == 0, err
@@ -147,11 +136,11 @@ def test_export_from_recommend(
     db: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, _, err = run(["--db", db, "spotify", "import-library"], capsys)
+    code, _, err = run_cli(["--db", db, "spotify", "import-library"], capsys)
     assert code == 0, err
     seed = fake.data.order[0]
     args = ["--db", db, "spotify", "export", "Fresh", "--from-recommend", "--model", "popular"]
-    code, out, err = run([*args, "--track", seed, "-n", "5"], capsys)
+    code, out, err = run_cli([*args, "--track", seed, "-n", "5"], capsys)
     assert code == 0, err
     assert "added 5 tracks to https://open.spotify.com/playlist/" in out
 
@@ -160,7 +149,7 @@ def test_errors_and_output_never_show_secrets(
     cli_env: dict[str, str], fake: FakeSpotify, signed_in: Token, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake.fail("me", 400)
-    code, out, err = run(["spotify", "whoami"], capsys)
+    code, out, err = run_cli(["spotify", "whoami"], capsys)
     assert code == 1
     assert "Spotify answered 400 to GET /v1/me" in err
     for secret in (CLIENT_SECRET, signed_in.access_token, str(signed_in.refresh_token)):
@@ -171,7 +160,7 @@ def test_localhost_redirect_is_a_config_error(
     cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("SPOTIFY_REDIRECT_URI", "http://localhost:8888/callback")
-    code, _, err = run(["spotify", "login"], capsys)
+    code, _, err = run_cli(["spotify", "login"], capsys)
     assert code == 2
     assert "loopback IP" in err
 
@@ -181,7 +170,7 @@ def test_models_lists_spotify_as_unavailable_without_credentials(
 ) -> None:
     monkeypatch.delenv("SPOTIFY_CLIENT_ID", raising=False)
     monkeypatch.setenv("MIXTAPE_DATA_DIR", str(tmp_path))
-    _, out, _ = run(["models", "--json"], capsys)
+    _, out, _ = run_cli(["models", "--json"], capsys)
     row = next(m for m in json.loads(out)["models"] if m["name"] == "spotify")
     assert row["available"] is False
     assert "SPOTIFY_CLIENT_ID" in row["reason"]
@@ -190,7 +179,7 @@ def test_models_lists_spotify_as_unavailable_without_credentials(
 def test_crawl_genres_fills_the_catalog_with_seed_genres(
     cli_env: dict[str, str], fake: FakeSpotify, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
+    code, out, err = run_cli(
         ["--db", db, "spotify", "crawl", "genres", "--per-genre", "4", "--json"], capsys
     )
     assert code == 0, err
@@ -230,7 +219,7 @@ def test_crawl_genres_on_closed_genre_seeds_fails_in_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake.close("genre-seeds", status)
-    code, out, err = run(["--db", db, "spotify", "crawl", "genres", "--json"], capsys)
+    code, out, err = run_cli(["--db", db, "spotify", "crawl", "genres", "--json"], capsys)
     assert code != 0
     assert out == ""
     assert err.strip().splitlines() == [

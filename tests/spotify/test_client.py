@@ -10,8 +10,7 @@ from mixtape.spotify.auth import Token
 from mixtape.spotify.availability import known_closed
 from mixtape.spotify.client import SpotifyClient
 from mixtape.spotify.config import SpotifyConfig
-from tests.spotify.conftest import Sleeper
-from tests.spotify.fake_server import FakeSpotify
+from tests.spotify.fake_server import FakeSpotify, Sleeper
 
 
 @pytest.fixture

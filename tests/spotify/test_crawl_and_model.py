@@ -19,13 +19,13 @@ from mixtape.models.spotify_model import SpotifyModel, tuning
 from mixtape.records import TrackRecord
 from mixtape.spotify import crawl, session
 from mixtape.spotify.config import SpotifyConfig
-from tests.spotify.conftest import Sleeper
-from tests.spotify.fake_server import FakeSpotify
+from tests.factories.databases import NewCatalog
+from tests.spotify.fake_server import FakeSpotify, Sleeper
 
 
-def bare_catalog(path: Path, fake: FakeSpotify) -> Catalog:
-    """120 bare tracks (ids only) waiting to be enriched."""
-    cat = open_catalog(f"sqlite:///{path}")
+def bare_catalog(url: str, fake: FakeSpotify) -> Catalog:
+    """120 bare tracks (ids only) waiting to be enriched, in the empty catalog at ``url``."""
+    cat = open_catalog(url)
     with cat.begin() as conn:
         BatchWriter(conn).upsert_tracks(
             [TrackRecord(name=None, spotify_id=t) for t in fake.data.order[:120]]
@@ -34,8 +34,8 @@ def bare_catalog(path: Path, fake: FakeSpotify) -> Catalog:
 
 
 @pytest.fixture
-def catalog(tmp_path: Path, fake: FakeSpotify) -> Catalog:
-    cat = bare_catalog(tmp_path / "catalog.db", fake)
+def catalog(sqlite_url: str, fake: FakeSpotify) -> Catalog:
+    cat = bare_catalog(sqlite_url, fake)
     yield cat
     cat.dispose()
 
@@ -53,11 +53,15 @@ def answered_ids(fake: FakeSpotify, endpoint: str) -> list[str]:
 
 
 def test_enrich_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_lost(
-    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+    tmp_path: Path,
+    new_catalog: NewCatalog,
+    config: SpotifyConfig,
+    fake: FakeSpotify,
+    sleeper: Sleeper,
 ) -> None:
     """An hour-long 429 at each request in turn: between track look-ups, audio
     features and artists, inside a batch or between batches."""
-    clean = bare_catalog(tmp_path / "clean.db", fake)
+    clean = bare_catalog(new_catalog(tmp_path / "clean.db"), fake)
     fake.reset()
     with session.app_client(config, sleep=sleeper) as client:
         assert crawl.enrich(clean, client, tmp_path / "clean").finished
@@ -66,7 +70,7 @@ def test_enrich_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_los
     assert requests >= 6  # two batches: track look-ups, features and artists in each
 
     for n in range(requests):
-        cat = bare_catalog(tmp_path / f"stop{n}.db", fake)
+        cat = bare_catalog(new_catalog(tmp_path / f"stop{n}.db"), fake)
         folder = tmp_path / f"stop{n}"
         fake.reset()
         fake.fail_at(n, 429, retry_after=3600)
@@ -158,9 +162,9 @@ def test_a_failing_request_is_logged_and_counted(
 
 
 def test_genre_crawl_writes_tracks_with_their_seed_genre(
-    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+    sqlite_url: str, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
 ) -> None:
-    cat = open_catalog(f"sqlite:///{tmp_path / 'genres.db'}")
+    cat = open_catalog(sqlite_url)
     with session.app_client(config, sleep=sleeper) as client:
         result = crawl.crawl_genres(cat, client, config.folder, per_genre=10)
     assert result.finished and result.fetched == 5
@@ -170,12 +174,16 @@ def test_genre_crawl_writes_tracks_with_their_seed_genre(
 
 
 def test_genre_crawl_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_lost(
-    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+    tmp_path: Path,
+    new_catalog: NewCatalog,
+    config: SpotifyConfig,
+    fake: FakeSpotify,
+    sleeper: Sleeper,
 ) -> None:
     """Genre seeds, then per genre recommendations and their features; stop at each."""
     requests = 1 + 2 * len(fake.data.genres)
     for n in range(1, requests):  # a 429 on the genre seeds themselves saves nothing
-        cat = open_catalog(f"sqlite:///{tmp_path / f'genres{n}.db'}")
+        cat = open_catalog(new_catalog(tmp_path / f"genres{n}.db"))
         folder = tmp_path / f"stop{n}"
         fake.reset()
         fake.fail_at(n, 429, retry_after=3600)
@@ -193,10 +201,10 @@ def test_genre_crawl_stopped_at_any_request_resumes_with_nothing_fetched_twice_o
 
 
 def test_genre_crawl_on_a_closed_app_stops_with_the_message(
-    tmp_path: Path, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
+    sqlite_url: str, config: SpotifyConfig, fake: FakeSpotify, sleeper: Sleeper
 ) -> None:
     fake.close("genre-seeds", 404)
-    cat = open_catalog(f"sqlite:///{tmp_path / 'genres.db'}")
+    cat = open_catalog(sqlite_url)
     with session.app_client(config, sleep=sleeper) as client:
         result = crawl.crawl_genres(cat, client, config.folder)
     cat.dispose()

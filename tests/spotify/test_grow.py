@@ -12,8 +12,8 @@ from mixtape.catalog import open_catalog
 from mixtape.catalog import schema as s
 from mixtape.catalog.writes import BatchWriter
 from mixtape.spotify.library import track_record
+from tests.factories.cli import run_cli
 from tests.spotify.fake_server import FakeSpotify, spotify_id
-from tests.spotify.test_cli import run
 
 
 @pytest.fixture
@@ -24,9 +24,9 @@ def cli_env(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, s
 
 
 @pytest.fixture
-def db(tmp_path: Path, fake: FakeSpotify) -> str:
+def db(sqlite_url: str, fake: FakeSpotify) -> str:
     """A catalog with the fake's first 30 tracks."""
-    url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    url = sqlite_url
     catalog = open_catalog(url)
     with catalog.begin() as conn:
         BatchWriter(conn).upsert_tracks(
@@ -54,7 +54,7 @@ def test_an_unknown_spotify_track_is_added_and_recommended_from(
 ) -> None:
     track_id = fake.data.order[100]
     url = f"https://open.spotify.com/track/{track_id}?si=x"
-    code, out, err = run([*recommend(db, url), "--json"], capsys)
+    code, out, err = run_cli([*recommend(db, url), "--json"], capsys)
     assert code == 0, err
     result = json.loads(out)
     assert result["seeds"] == [track_id]
@@ -66,7 +66,7 @@ def test_an_unknown_spotify_track_is_added_and_recommended_from(
     assert kinds == ["spotify-lookup"]
     # Known now: no second look-up.
     looked_up = len(fake.calls("tracks-batch"))
-    code, _, err = run(recommend(db, f"spotify:track:{track_id}"), capsys)
+    code, _, err = run_cli(recommend(db, f"spotify:track:{track_id}"), capsys)
     assert code == 0, err
     assert len(fake.calls("tracks-batch")) == looked_up
     assert "added" not in err
@@ -83,7 +83,7 @@ def test_a_seeds_file_with_unknown_tracks_grows_too(
     path = tmp_path / "seeds.txt"
     path.write_text("\n".join([fake.data.order[0], *wanted]), encoding="utf-8")
     args = ["--db", db, "recommend", "--model", "popular", "--seeds", str(path), "--json"]
-    code, out, err = run(args, capsys)
+    code, out, err = run_cli(args, capsys)
     assert code == 0, err
     assert json.loads(out)["seeds"] == [fake.data.order[0], *wanted]
     assert "added 3 tracks from Spotify" in err
@@ -94,7 +94,7 @@ def test_no_grow_keeps_the_unknown_track_error(
     cli_env: dict[str, str], fake: FakeSpotify, db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     track_id = fake.data.order[100]
-    code, out, err = run([*recommend(db, track_id), "--no-grow"], capsys)
+    code, out, err = run_cli([*recommend(db, track_id), "--no-grow"], capsys)
     assert code == 2
     assert out == ""
     assert err.startswith(f"error: --track: track {track_id} is not in the catalog")
@@ -114,7 +114,7 @@ def test_without_credentials_the_error_says_how_to_grow(
     monkeypatch.delenv("SPOTIFY_CLIENT_ID")
     monkeypatch.delenv("SPOTIFY_CLIENT_SECRET")
     track_id = fake.data.order[100]
-    code, _, err = run(recommend(db, track_id), capsys)
+    code, _, err = run_cli(recommend(db, track_id), capsys)
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert f"track {track_id} is not in the catalog" in err
@@ -127,7 +127,7 @@ def test_a_track_spotify_does_not_know_gives_the_error(
 ) -> None:
     fake.close("tracks-batch", 404)  # so the single look-up answers its own 404
     track_id = spotify_id("track", 9999)
-    code, _, err = run(recommend(db, track_id), capsys)
+    code, _, err = run_cli(recommend(db, track_id), capsys)
     assert code == 2
     last = err.strip().splitlines()[-1]
     assert last.startswith(f"error: --track: track {track_id} is not in the catalog")
@@ -142,7 +142,7 @@ def test_a_closed_look_up_gives_the_error(
 ) -> None:
     fake.close("tracks-batch", 403)
     fake.close("tracks", 403)
-    code, _, err = run(recommend(db, fake.data.order[100]), capsys)
+    code, _, err = run_cli(recommend(db, fake.data.order[100]), capsys)
     assert code == 2
     assert "is not in the catalog" in err.strip().splitlines()[-1]
     assert "no longer answers track look-ups for this app)" in err  # in the hint

@@ -9,15 +9,11 @@ imports) copy the file first.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from mixtape.catalog import open_catalog
@@ -27,12 +23,9 @@ from mixtape.library import Mixtape
 from mixtape.settings import Settings
 from mixtape.spotify.library import track_record
 from mixtape.web.app import create_app
-from mixtape.web.prepare import ARRAYS
+from tests.factories.web import KNOWN_FAKE_TRACKS, prepared
 from tests.spotify.fake_server import CLIENT_ID, FakeSpotify, ServerThread
 from tests.web.client import Client, client_for
-
-KNOWN_FAKE_TRACKS = 60  # of the fake user's 75 saved tracks, these are in the catalog
-WARM = ("content", "audio", "mood", "hybrid")
 
 
 def add_fake_tracks(url: str, fake: FakeSpotify, count: int) -> None:
@@ -77,14 +70,6 @@ def mx(catalog_file: Path, data_dir: Path) -> Iterator[Mixtape]:
         yield facade
 
 
-def prepared(app: FastAPI, names: tuple[str, ...] = WARM) -> FastAPI:
-    """The app with the arrays and ``names`` prepared (fitted before any request)."""
-    preparer = app.state.web.preparer
-    for name in (ARRAYS, *names):
-        assert preparer.wait(name, timeout=120).ready, name
-    return app
-
-
 @pytest.fixture(scope="session")
 def app(mx: Mixtape) -> FastAPI:
     return prepared(create_app(mx, warm=None))
@@ -125,35 +110,3 @@ def own_catalog(catalog_file: Path, tmp_path: Path) -> Iterator[Mixtape]:
 
 
 # -- a real server, for the browser --------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Served:
-    """``app`` served by uvicorn on 127.0.0.1 in a thread; ``url`` is its base URL."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="error", access_log=False
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from typing import Any
 
-import httpx
 import pytest
 
 from mixtape.library import Mixtape
-from tests.web.conftest import Client
-
-XSPF = "{http://xspf.org/ns/0/}"
+from tests.factories.web import parse_playlist
+from tests.web.client import Client
 
 
 def as_json(data: Any) -> Any:
     """``data`` as it comes back from JSON (tuples become lists, NaN becomes None)."""
     return json.loads(json.dumps(data))
-
-
-def parse_playlist(answer: httpx.Response, fmt: str) -> list[str]:
-    """The track locations (or ids) of a downloaded playlist file, in order."""
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["content-disposition"].startswith("attachment; filename=")
-    assert answer.headers["content-disposition"].endswith(f'.{fmt}"')
-    if fmt == "m3u8":
-        lines = answer.text.splitlines()
-        assert lines[0] == "#EXTM3U"
-        assert sum(1 for line in lines if line.startswith("#EXTINF:")) >= 1
-        return [line for line in lines if line and not line.startswith("#")]
-    if fmt == "xspf":
-        root = ET.fromstring(answer.content)
-        return [t.findtext(f"{XSPF}location") or "" for t in root.iter(f"{XSPF}track")]
-    document = answer.json()
-    if fmt == "jspf":
-        return [t["identifier"][0] for t in document["playlist"]["track"]]
-    return [t["track_id"] for t in document["tracks"]]
 
 
 def test_ping_is_a_constant(client: Client) -> None:

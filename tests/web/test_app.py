@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,8 @@ from mixtape.settings import Settings
 from mixtape.web.app import create_app
 from mixtape.web.prepare import ARRAYS, Preparer
 from mixtape.web.sessions import COOKIE
-from tests.web.client import client_for
-from tests.web.conftest import Client
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'"X-CSRF-Token": "([^"]+)"', html)
-    assert found, "the page carries no CSRF token"
-    return found.group(1)
+from tests.factories.web import csrf_of
+from tests.web.client import Client, client_for
 
 
 def test_the_factory_opens_nothing_until_asked(tmp_path: Path) -> None:

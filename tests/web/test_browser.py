@@ -20,9 +20,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mixtape.library import Mixtape
 from mixtape.web.app import create_app
+from tests.factories.web import Served, parse_playlist, prepared
 from tests.spotify.fake_server import FakeSpotify
-from tests.web.conftest import Served, prepared
-from tests.web.test_api import parse_playlist
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from mixtape.library import Mixtape
 from mixtape.web.app import create_app
-from tests.web.conftest import prepared
+from tests.factories.web import prepared
 
 EXAMPLES = 15
 

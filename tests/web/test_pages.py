@@ -12,10 +12,8 @@ from fastapi import FastAPI
 from mixtape.library import Mixtape
 from mixtape.settings import Settings
 from mixtape.web.app import create_app
-from tests.web.client import client_for
-from tests.web.conftest import Client, prepared
-from tests.web.test_api import parse_playlist
-from tests.web.test_app import csrf_of
+from tests.factories.web import csrf_of, parse_playlist, prepared, rows
+from tests.web.client import Client, client_for
 
 REPORT = """# mixtape evaluation report
 
@@ -35,11 +33,6 @@ REPORT = """# mixtape evaluation report
 |---|---:|---:|---:|
 | content | 200 | 0.9000 | 0.9000 |
 """
-
-
-def rows(html: str) -> list[str]:
-    """The track ids of the rows of the track lists in ``html``, in order."""
-    return re.findall(r'<tr data-track="([^"]+)"', html)
 
 
 def test_home_shows_the_catalog_and_the_links(client: Client) -> None:

@@ -13,12 +13,9 @@ from fastapi import FastAPI
 from mixtape.library import Mixtape
 from mixtape.web.app import create_app
 from mixtape.web.sessions import COOKIE
+from tests.factories.web import KNOWN_FAKE_TRACKS, csrf_of, parse_playlist, rows
 from tests.spotify.fake_server import FakeSpotify
 from tests.web.client import Client, client_for
-from tests.web.conftest import KNOWN_FAKE_TRACKS
-from tests.web.test_api import parse_playlist
-from tests.web.test_app import csrf_of
-from tests.web.test_pages import rows
 
 
 @pytest.fixture

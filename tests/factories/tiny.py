@@ -1,4 +1,4 @@
-"""A tiny synthetic catalog whose right answers are known, shared read-only by model tests.
+"""A tiny synthetic catalog whose right answers are known, shared read-only by the tests.
 
 300 tracks in four obvious groups, one per quadrant of the mood plane, each
 with its own genres (one genre family each), artists, era and audio profile:
@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pytest
-import scipy.sparse as sp
 
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from tests.factories.arrays import track_arrays
 
 #: Constructor parameters the contract suite uses for a model on the tiny catalog
 #: (models not listed here are built with their defaults).  Add yours.
@@ -126,44 +125,29 @@ def make_tiny(seed: int = 0) -> Tiny:
     # Artists: ten per group, track i of a group by artist i % 10; every seventh
     # track also features the next artist of its group.
     local = np.arange(n) % GROUP_SIZE
-    primary = (group * ARTISTS_PER_GROUP + local % ARTISTS_PER_GROUP).astype(np.int32)
-    art_rows, art_cols = list(range(n)), list(primary)
+    primary = group * ARTISTS_PER_GROUP + local % ARTISTS_PER_GROUP
+    artists = [[int(a)] for a in primary]
     for i in range(0, n, 7):
-        art_rows.append(i)
-        art_cols.append(int(group[i] * ARTISTS_PER_GROUP + (local[i] + 1) % ARTISTS_PER_GROUP))
-    n_artists = 4 * ARTISTS_PER_GROUP
-    track_artists = sp.csr_matrix(
-        (np.ones(len(art_rows), dtype=np.float32), (art_rows, art_cols)), shape=(n, n_artists)
-    )
-    track_artists.sum_duplicates()
-    artist_names = np.array(
-        [
-            f"{GROUPS[a // ARTISTS_PER_GROUP].title()} Artist {a % ARTISTS_PER_GROUP}"
-            for a in range(n_artists)
-        ],
-        dtype=object,
-    )
+        artists[i].append(int(group[i] * ARTISTS_PER_GROUP + (local[i] + 1) % ARTISTS_PER_GROUP))
+    artist_names = [
+        f"{GROUPS[a // ARTISTS_PER_GROUP].title()} Artist {a % ARTISTS_PER_GROUP}"
+        for a in range(4 * ARTISTS_PER_GROUP)
+    ]
 
     # Genres: every track has its group's first genre and one or two of the others.
-    genre_names = np.array([g for names in GROUP_GENRES for g in names], dtype=object)
-    gen_rows: list[int] = []
-    gen_cols: list[int] = []
+    genre_names = [g for names in GROUP_GENRES for g in names]
+    genres: list[list[int]] = []
     for i in range(n):
         base = 3 * int(group[i])
         picks = {base} | {
             base + int(j) for j in rng.choice([1, 2], rng.integers(1, 3), replace=False)
         }
-        gen_rows += [i] * len(picks)
-        gen_cols += sorted(picks)
-    track_genres = sp.csr_matrix(
-        (np.ones(len(gen_rows), dtype=np.float32), (gen_rows, gen_cols)),
-        shape=(n, len(genre_names)),
-    )
+        genres.append(sorted(picks))
 
     bare = n - 1
     year[bare] = np.nan
     popularity[bare] = np.nan
-    track_genres = _drop_row(track_genres, bare)
+    genres[bare] = []
 
     no_history = 10
     together = (0, 1, 2)
@@ -186,27 +170,19 @@ def make_tiny(seed: int = 0) -> Tiny:
             )
     baskets[-1].append(bare)  # the bare track has history in two playlists
     baskets[12].append(bare)
-    pl_rows = [p for p, picks in enumerate(baskets) for _ in picks]
-    pl_cols = [int(t) for picks in baskets for t in picks]
-    playlists = sp.csr_matrix(
-        (np.ones(len(pl_rows), dtype=np.float32), (pl_rows, pl_cols)), shape=(len(baskets), n)
-    )
-    playlists.sum_duplicates()
-    playlists.data[:] = 1.0
-
-    data = TrackArrays(
-        keys=np.array([f"tiny{i:03d}" for i in range(n)], dtype=object),
-        names=np.array([f"{GROUPS[group[i]].title()} Song {i}" for i in range(n)], dtype=object),
+    data = track_arrays(
+        n,
+        keys=[f"tiny{i:03d}" for i in range(n)],
+        names=[f"{GROUPS[group[i]].title()} Song {i}" for i in range(n)],
         audio=audio,
         year=year,
         popularity=popularity,
-        track_artists=track_artists,
+        artists=artists,
         artist_names=artist_names,
-        primary_artist=primary,
-        track_genres=track_genres,
+        genres=genres,
         genre_names=genre_names,
-        playlists=playlists,
-        playlist_keys=np.array([f"pl{p}" for p in range(len(baskets))], dtype=object),
+        playlists=baskets,
+        playlist_keys=[f"pl{p}" for p in range(len(baskets))],
         fingerprint=f"tiny-{seed}",
     )
     return Tiny(
@@ -218,23 +194,3 @@ def make_tiny(seed: int = 0) -> Tiny:
         together=together,
         partial=partial,
     )
-
-
-def _drop_row(matrix: sp.csr_matrix, row: int) -> sp.csr_matrix:
-    keep = np.ones(matrix.shape[0], dtype=np.float32)
-    keep[row] = 0
-    out = sp.csr_matrix(sp.diags(keep) @ matrix)
-    out.eliminate_zeros()
-    return out
-
-
-@pytest.fixture(scope="session")
-def tiny() -> Tiny:
-    """The tiny catalog with its known facts (session scope: never modify it)."""
-    return make_tiny()
-
-
-@pytest.fixture(scope="session")
-def tiny_data(tiny: Tiny) -> TrackArrays:
-    """Just the arrays of :func:`tiny`."""
-    return tiny.data
