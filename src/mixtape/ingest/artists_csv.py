@@ -16,18 +16,15 @@ works too, through the synonyms in ``ARTIST_FIELDS`` and ``--map``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 from mixtape.catalog import schema as s
-from mixtape.catalog.db import Catalog
-from mixtape.catalog.writes import BatchWriter, IdCache
-from mixtape.ingest.csv_files import BATCH_ROWS, CsvKind, ingest_csv, ingest_csv_files
+from mixtape.catalog.writes import BatchWriter
+from mixtape.ingest.csv_files import CsvKind, for_kind, ingest_csv, ingest_csv_files
 from mixtape.ingest.csv_layouts import ARTIST_LAYOUTS, TRACK_LAYOUTS, ColumnPlan, FieldSet
-from mixtape.ingest.csv_read import DEFAULT_ENCODING
 from mixtape.ingest.csv_values import BadValue, CellReader, split_genres, split_list
 from mixtape.keys import parse_spotify_ref
-from mixtape.records import ArtistRecord, ArtistRef, IngestSummary
+from mixtape.records import ArtistRecord, ArtistRef
 
 KIND = "artists-csv"
 
@@ -111,47 +108,8 @@ ARTISTS: CsvKind[ArtistRecord] = CsvKind(
 )
 
 
-def ingest_artists_csv(
-    catalog: Catalog,
-    path: Path,
-    *,
-    mapping: Mapping[str, str] | None = None,
-    strict: bool = False,
-    encoding: str = DEFAULT_ENCODING,
-    on_progress: Callable[[int], None] | None = None,
-    cache: IdCache | None = None,
-    batch_rows: int = BATCH_ROWS,
-) -> IngestSummary:
-    """Load one artist CSV file (one transaction); see :func:`csv_files.ingest_csv`."""
-    return ingest_csv(
-        catalog,
-        ARTISTS,
-        path,
-        mapping=mapping,
-        strict=strict,
-        encoding=encoding,
-        on_progress=on_progress,
-        cache=cache,
-        batch_rows=batch_rows,
-    )
+ingest_artists_csv = for_kind(ingest_csv, ARTISTS)
+"""Load one artist CSV file (one transaction); see :func:`csv_files.ingest_csv`."""
 
-
-def ingest_artists_csv_files(
-    catalog: Catalog,
-    paths: Sequence[Path],
-    *,
-    mapping: Mapping[str, str] | None = None,
-    strict: bool = False,
-    encoding: str = DEFAULT_ENCODING,
-    on_progress: Callable[[Path, int], None] | None = None,
-) -> Iterator[IngestSummary]:
-    """Load each file in its own transaction; see :func:`csv_files.ingest_csv_files`."""
-    yield from ingest_csv_files(
-        catalog,
-        ARTISTS,
-        paths,
-        mapping=mapping,
-        strict=strict,
-        encoding=encoding,
-        on_progress=on_progress,
-    )
+ingest_artists_csv_files = for_kind(ingest_csv_files, ARTISTS)
+"""Load each artist file in its own transaction; see :func:`csv_files.ingest_csv_files`."""

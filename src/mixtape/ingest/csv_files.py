@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -39,6 +39,8 @@ BATCH_ROWS = 5000
 MAX_SKIPPED_LINES = 1000  # line numbers kept in the summary; the count is always exact
 
 R = TypeVar("R")
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -260,11 +262,30 @@ def _bind(callback: Callable[[Path, int], None], path: Path) -> Callable[[int], 
     return lambda rows: callback(path, rows)
 
 
+def for_kind(
+    load: Callable[Concatenate[Catalog, CsvKind[R], P], T], spec: CsvKind[R]
+) -> Callable[Concatenate[Catalog, P], T]:
+    """``load`` (:func:`ingest_csv` or :func:`ingest_csv_files`) for one kind of file.
+
+    ``for_kind(ingest_csv, TRACKS)(catalog, path, strict=True)`` is
+    ``ingest_csv(catalog, TRACKS, path, strict=True)``; each kind's module
+    names its loaders this way rather than writing the options out again.
+    """
+
+    def bound(catalog: Catalog, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return load(catalog, spec, *args, **kwargs)
+
+    bound.__name__ = bound.__qualname__ = f"{load.__name__}[{spec.kind}]"
+    bound.__doc__ = f"{load.__name__} with the {spec.kind} kind fixed: {load.__doc__}"
+    return bound
+
+
 __all__ = [
     "BATCH_ROWS",
     "CsvHeader",
     "CsvKind",
     "count_lines",
+    "for_kind",
     "ingest_csv",
     "ingest_csv_files",
     "iter_rows",

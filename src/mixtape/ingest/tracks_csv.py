@@ -20,13 +20,11 @@ columns are matched by the synonyms in ``TRACK_FIELDS`` and ``--map``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 from mixtape.catalog import schema as s
-from mixtape.catalog.db import Catalog
-from mixtape.catalog.writes import BatchWriter, IdCache
-from mixtape.ingest.csv_files import BATCH_ROWS, CsvKind, ingest_csv, ingest_csv_files
+from mixtape.catalog.writes import BatchWriter
+from mixtape.ingest.csv_files import CsvKind, for_kind, ingest_csv, ingest_csv_files
 from mixtape.ingest.csv_layouts import (
     ARTIST_LAYOUTS,
     TRACK_LAYOUTS,
@@ -34,10 +32,9 @@ from mixtape.ingest.csv_layouts import (
     FieldSet,
     normalize_column,
 )
-from mixtape.ingest.csv_read import DEFAULT_ENCODING
 from mixtape.ingest.csv_values import BadValue, CellReader, date_value, split_genres, split_list
 from mixtape.keys import parse_spotify_ref
-from mixtape.records import AlbumRef, ArtistRef, IngestSummary, TrackRecord
+from mixtape.records import AlbumRef, ArtistRef, TrackRecord
 
 KIND = "tracks-csv"
 
@@ -213,47 +210,8 @@ TRACKS: CsvKind[TrackRecord] = CsvKind(
 )
 
 
-def ingest_tracks_csv(
-    catalog: Catalog,
-    path: Path,
-    *,
-    mapping: Mapping[str, str] | None = None,
-    strict: bool = False,
-    encoding: str = DEFAULT_ENCODING,
-    on_progress: Callable[[int], None] | None = None,
-    cache: IdCache | None = None,
-    batch_rows: int = BATCH_ROWS,
-) -> IngestSummary:
-    """Load one track CSV file (one transaction); see :func:`csv_files.ingest_csv`."""
-    return ingest_csv(
-        catalog,
-        TRACKS,
-        path,
-        mapping=mapping,
-        strict=strict,
-        encoding=encoding,
-        on_progress=on_progress,
-        cache=cache,
-        batch_rows=batch_rows,
-    )
+ingest_tracks_csv = for_kind(ingest_csv, TRACKS)
+"""Load one track CSV file (one transaction); see :func:`csv_files.ingest_csv`."""
 
-
-def ingest_tracks_csv_files(
-    catalog: Catalog,
-    paths: Sequence[Path],
-    *,
-    mapping: Mapping[str, str] | None = None,
-    strict: bool = False,
-    encoding: str = DEFAULT_ENCODING,
-    on_progress: Callable[[Path, int], None] | None = None,
-) -> Iterator[IngestSummary]:
-    """Load each file in its own transaction; see :func:`csv_files.ingest_csv_files`."""
-    yield from ingest_csv_files(
-        catalog,
-        TRACKS,
-        paths,
-        mapping=mapping,
-        strict=strict,
-        encoding=encoding,
-        on_progress=on_progress,
-    )
+ingest_tracks_csv_files = for_kind(ingest_csv_files, TRACKS)
+"""Load each track file in its own transaction; see :func:`csv_files.ingest_csv_files`."""
