@@ -45,6 +45,7 @@ fewer than ``n`` candidates; targets re-rank the candidates found.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -70,19 +71,26 @@ _OTHERWISE = "similar era and popularity"
 ANN_GENRE_DIMS = 64
 
 
+# The hyper-parameters are dataclass fields, so both models share one generated
+# ``__init__`` that stores them unchanged (``content-equal`` redeclares only the
+# defaults it changes); eq and repr stay those of a model, not of a record.
+@dataclass(eq=False, repr=False)
 class _ContentBase(CosineModel):
     needs = "audio features, genres, year or popularity"
     score_meaning = "cosine similarity of the weighted feature blocks, -1..1 (1 = same features)"
 
-    audio_weight: float
-    genre_weight: float
-    era_weight: float
-    popularity_weight: float
-    key_mode_weight: float
-    era_width: int
-    popularity_buckets: int
-    aggregate: str
-    neighbours: int
+    audio_weight: float = 1.0
+    genre_weight: float = 2.0
+    era_weight: float = 0.5
+    popularity_weight: float = 0.5
+    key_mode_weight: float = 0.0
+    era_width: int = 10
+    popularity_buckets: int = 5
+    aggregate: str = "mean"
+    neighbours: int = 100
+    index: str = "auto"
+    n_threads: int = 0
+    random_state: int = 0
 
     def _weights(self) -> dict[str, float]:
         return {
@@ -288,64 +296,13 @@ class ContentModel(_ContentBase):
         "(1 = alike in every block), less any target penalty"
     )
 
-    def __init__(
-        self,
-        audio_weight: float = 1.0,
-        genre_weight: float = 2.0,
-        era_weight: float = 0.5,
-        popularity_weight: float = 0.5,
-        key_mode_weight: float = 0.0,
-        era_width: int = 10,
-        popularity_buckets: int = 5,
-        aggregate: str = "mean",
-        neighbours: int = 100,
-        index: str = "auto",
-        n_threads: int = 0,
-        random_state: int = 0,
-    ) -> None:
-        self.audio_weight = audio_weight
-        self.genre_weight = genre_weight
-        self.era_weight = era_weight
-        self.popularity_weight = popularity_weight
-        self.key_mode_weight = key_mode_weight
-        self.era_width = era_width
-        self.popularity_buckets = popularity_buckets
-        self.aggregate = aggregate
-        self.neighbours = neighbours
-        self.index = index
-        self.n_threads = n_threads
-        self.random_state = random_state
 
-
+@dataclass(eq=False, repr=False)
 class ContentEqualModel(_ContentBase):
     name = "content-equal"
     summary = "Like content, with every feature block (audio, genres, era, popularity) weighted 1."
     score_meaning = ContentModel.score_meaning
 
-    def __init__(
-        self,
-        audio_weight: float = 1.0,
-        genre_weight: float = 1.0,
-        era_weight: float = 1.0,
-        popularity_weight: float = 1.0,
-        key_mode_weight: float = 0.0,
-        era_width: int = 10,
-        popularity_buckets: int = 5,
-        aggregate: str = "mean",
-        neighbours: int = 100,
-        index: str = "auto",
-        n_threads: int = 0,
-        random_state: int = 0,
-    ) -> None:
-        self.audio_weight = audio_weight
-        self.genre_weight = genre_weight
-        self.era_weight = era_weight
-        self.popularity_weight = popularity_weight
-        self.key_mode_weight = key_mode_weight
-        self.era_width = era_width
-        self.popularity_buckets = popularity_buckets
-        self.aggregate = aggregate
-        self.neighbours = neighbours
-        self.index = index
-        self.n_threads = n_threads
-        self.random_state = random_state
+    genre_weight: float = 1.0
+    era_weight: float = 1.0
+    popularity_weight: float = 1.0
