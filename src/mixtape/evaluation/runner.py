@@ -51,6 +51,7 @@ def run_evaluation(
     """
     cats = parse_categories(categories)
     info: dict[str, Any] = {"tracks": data.n_tracks, "catalog_playlists": data.playlists.shape[0]}
+    drop: list[int] | None = None  # None: the evaluated playlists themselves (see evaluate)
     if test_playlists:
         lists, keys, missing = file_playlists(test_playlists, data)
         in_catalog = {str(k): i for i, k in enumerate(data.playlist_keys)}
@@ -61,18 +62,6 @@ def run_evaluation(
             entries_not_in_catalog=missing,
             test_playlists_also_in_catalog=len(drop),
         )
-        evaluation = evaluate(
-            data,
-            lists,
-            models=models,
-            categories=cats,
-            per_category=playlists,
-            seed=seed,
-            n=n,
-            drop_from_training=drop,
-            model_params=model_params,
-            on_progress=on_progress,
-        )
     else:
         lists = catalog_playlists(catalog)
         if not lists:
@@ -81,16 +70,17 @@ def run_evaluation(
                 hint="ingest MPD slices or run `mixtape demo-data`, or evaluate on MPD slice files",
             )
         info.update(source="catalog", test_playlists=len(lists))
-        evaluation = evaluate(
-            data,
-            lists,
-            models=models,
-            categories=cats,
-            per_category=playlists,
-            seed=seed,
-            n=n,
-            model_params=model_params,
-            on_progress=on_progress,
-        )
+    evaluation = evaluate(
+        data,
+        lists,
+        models=models,
+        categories=cats,
+        per_category=playlists,
+        seed=seed,
+        n=n,
+        drop_from_training=drop,
+        model_params=model_params,
+        on_progress=on_progress,
+    )
     info["mean_playlist_length"] = float(np.mean([len(p) for p in lists])) if lists else 0.0
     return evaluation, info
