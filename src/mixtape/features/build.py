@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import Connection, String, cast, func, select
+from sqlalchemy import Connection, String, Table, cast, func, select
 from sqlalchemy.sql import Select
 
 from mixtape.catalog import schema
@@ -200,6 +200,14 @@ class RowMap:
         return np.where(found, pos, -1).astype(np.int32)
 
 
+def _labelled_rows(conn: Connection, table: Table, label: str) -> tuple[np.ndarray, RowMap]:
+    """A table's ``label`` column in id order, with the map from its ids to those rows."""
+    ids, labels = fetch_columns(
+        conn, select(table.c.id, table.c[label]).order_by(table.c.id), ("int", "str")
+    )
+    return labels, RowMap(ids)
+
+
 def _binary_csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
     """A 0/1 float32 CSR matrix with a 1 at each (row, col); duplicates collapse."""
     keep = (rows >= 0) & (cols >= 0)
@@ -319,12 +327,8 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
         audio[rows[ok], j] = col[ok]
 
     step("artists")
-    artist_ids, artist_names = fetch_columns(
-        conn,
-        select(schema.artists.c.id, schema.artists.c.name).order_by(schema.artists.c.id),
-        ("int", "str"),
-    )
-    artist_row = RowMap(artist_ids)
+    artist_names, artist_row = _labelled_rows(conn, schema.artists, "name")
+    n_artists = len(artist_names)
     at = fetch_ints(
         conn,
         select(
@@ -334,7 +338,7 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
         ),
     )
     at_track, at_artist = track_row(at[:, 0]), artist_row(at[:, 1])
-    track_artists = _binary_csr(at_track, at_artist, (n, len(artist_ids)))
+    track_artists = _binary_csr(at_track, at_artist, (n, n_artists))
     primary_artist = np.full(n, -1, dtype=np.int32)
     order = np.lexsort((at[:, 2], at_track))  # by track, then position
     first = order[np.r_[True, at_track[order][1:] != at_track[order][:-1]]] if len(order) else order
@@ -342,30 +346,20 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
     primary_artist[at_track[first]] = at_artist[first]
 
     step("genres")
-    genre_ids, genre_names = fetch_columns(
-        conn,
-        select(schema.genres.c.id, schema.genres.c.name).order_by(schema.genres.c.id),
-        ("int", "str"),
-    )
-    genre_row = RowMap(genre_ids)
+    genre_names, genre_row = _labelled_rows(conn, schema.genres, "name")
     tg = fetch_ints(conn, select(schema.track_genres.c.track_id, schema.track_genres.c.genre_id))
     ag = fetch_ints(conn, select(schema.artist_genres.c.artist_id, schema.artist_genres.c.genre_id))
-    n_genres = len(genre_ids)
+    n_genres = len(genre_names)
     own = _binary_csr(track_row(tg[:, 0]), genre_row(tg[:, 1]), (n, n_genres))
-    by_artist = _binary_csr(artist_row(ag[:, 0]), genre_row(ag[:, 1]), (len(artist_ids), n_genres))
+    by_artist = _binary_csr(artist_row(ag[:, 0]), genre_row(ag[:, 1]), (n_artists, n_genres))
     track_genres = sp.csr_matrix(own + track_artists @ by_artist, dtype=np.float32)
     track_genres.data[:] = 1.0
 
     step("playlists")
-    playlist_ids, playlist_keys = fetch_columns(
-        conn,
-        select(schema.playlists.c.id, schema.playlists.c.key).order_by(schema.playlists.c.id),
-        ("int", "str"),
-    )
-    playlist_row = RowMap(playlist_ids)
+    playlist_keys, playlist_row = _labelled_rows(conn, schema.playlists, "key")
     entry_playlists, entry_tracks = fetch_playlist_entries(conn)
     playlists = _binary_csr(
-        playlist_row(entry_playlists), track_row(entry_tracks), (len(playlist_ids), n)
+        playlist_row(entry_playlists), track_row(entry_tracks), (len(playlist_keys), n)
     )
 
     return TrackArrays(
