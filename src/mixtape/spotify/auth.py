@@ -3,7 +3,7 @@
 The OAuth work (PKCE verifier and S256 challenge, ``state``, token requests,
 refresh) is Authlib's; this module adds the per-user token files (mode 0600)
 and messages that say what to do; :mod:`mixtape.spotify.redirect` catches the
-loopback redirect.
+loopback redirect and :func:`mixtape.spotify.session.sign_in` runs the whole flow.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -21,7 +20,6 @@ from typing import Any
 
 from mixtape.errors import LoginRequired, SpotifyError
 from mixtape.spotify.config import SCOPES, SpotifyConfig, mask
-from mixtape.spotify.redirect import callback_server, wait_for_code
 from mixtape.spotify.transport import DEFAULT_TIMEOUT, Sleep, make_transport
 
 EXPIRED = (
@@ -251,27 +249,6 @@ def exchange_code(
             "sign-in",
         )
     return Token.from_oauth(data, now)
-
-
-def login(
-    config: SpotifyConfig,
-    open_url: Callable[[str], object],
-    *,
-    timeout: float = 300.0,
-    sleep: Sleep = time.sleep,
-    clock: Callable[[], float] = time.time,
-) -> Token:
-    """Run the whole PKCE flow: listen, open the authorize URL, catch the code, exchange it.
-
-    Returns the token without a user; the caller asks ``/me`` and stores it.
-    """
-    pending = begin_login(config, sleep)
-    with callback_server(config) as server:
-        opener = threading.Thread(target=open_url, args=(pending.url,), daemon=True)
-        opener.start()
-        code = wait_for_code(server, pending.state, timeout)
-        opener.join(timeout=5)
-    return exchange_code(config, pending, code, sleep, clock())
 
 
 # -- bearer providers ----------------------------------------------------------------------

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from mixtape.spotify.auth import AppAuth, Token, TokenStore, UserAuth, login
+from mixtape.spotify.auth import (
+    AppAuth,
+    Token,
+    TokenStore,
+    UserAuth,
+    begin_login,
+    exchange_code,
+)
 from mixtape.spotify.availability import Availability
-from mixtape.spotify.client import ErrorHook, SpotifyClient
+from mixtape.spotify.client import Bearer, ErrorHook, SpotifyClient
 from mixtape.spotify.config import SpotifyConfig, load_config
+from mixtape.spotify.redirect import callback_server, wait_for_code
 from mixtape.spotify.transport import Sleep
 
 
@@ -35,13 +44,7 @@ def user_client(
     config.require_client_id()
     auth = UserAuth(config, token_store(config), user, sleep=sleep, clock=clock)
     auth.token()  # fail now, with the login hint, rather than mid-way
-    return SpotifyClient(
-        config,
-        auth,
-        availability=Availability(config.folder, notify),
-        sleep=sleep,
-        on_error=on_error,
-    )
+    return _client(config, auth, notify, sleep, on_error)
 
 
 def app_client(
@@ -57,9 +60,20 @@ def app_client(
     store = token_store(config)
     if store.current_user() is not None:
         return user_client(config, notify=notify, sleep=sleep, clock=clock, on_error=on_error)
+    return _client(config, AppAuth(config, sleep=sleep, clock=clock), notify, sleep, on_error)
+
+
+def _client(
+    config: SpotifyConfig,
+    auth: Bearer,
+    notify: Callable[[str], None] | None,
+    sleep: Sleep,
+    on_error: ErrorHook | None,
+) -> SpotifyClient:
+    """A client whose 403s are remembered in the app's availability record."""
     return SpotifyClient(
         config,
-        AppAuth(config, sleep=sleep, clock=clock),
+        auth,
         availability=Availability(config.folder, notify),
         sleep=sleep,
         on_error=on_error,
@@ -87,8 +101,18 @@ def sign_in(
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> Token:
-    """The PKCE login, then ``/me`` to learn who signed in; stores the token (0600)."""
-    token = login(config, open_url, timeout=timeout, sleep=sleep, clock=clock)
+    """The PKCE login, then ``/me`` to learn who signed in; stores the token (0600).
+
+    Listens for the redirect, opens the authorize URL with ``open_url`` (in a
+    thread: a browser opener may block), catches the code and exchanges it.
+    """
+    pending = begin_login(config, sleep)
+    with callback_server(config) as server:
+        opener = threading.Thread(target=open_url, args=(pending.url,), daemon=True)
+        opener.start()
+        code = wait_for_code(server, pending.state, timeout)
+        opener.join(timeout=5)
+    token = exchange_code(config, pending, code, sleep, clock())
     with SpotifyClient(config, _Static(token.access_token), sleep=sleep) as client:
         user = client.me()["id"]
     token = replace(token, user=user)
