@@ -9,8 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import delete, select
 
-from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.catalog.db import migration_config
 from mixtape.catalog.search_docs import PENDING, PENDING_NEW, fold
 from mixtape.catalog.search_index import (
@@ -132,7 +131,7 @@ def test_the_index_follows_renames_new_artists_and_deletes(catalog: Catalog) -> 
     )
     assert _names(search_tracks(catalog, "guest star")) == ["Halo Effect"]
     with catalog.begin() as conn:
-        conn.execute(delete(s.tracks).where(s.tracks.c.key == "C" * 22))
+        conn.execute(delete(schema.tracks).where(schema.tracks.c.key == "C" * 22))
     assert search_tracks(catalog, "guest") == []
     assert _names(search_tracks(catalog, "halo")) == ["Halo (Live)"]
 
@@ -151,7 +150,7 @@ def test_a_rolled_back_write_leaves_no_document_and_no_note(catalog: Catalog) ->
         assert PENDING not in conn.info and PENDING_NEW not in conn.info
     with catalog.connect() as conn:
         found = conn.execute(
-            select(s.track_search.c.name).where(s.track_search.c.name == "ghost track")
+            select(schema.track_search.c.name).where(schema.track_search.c.name == "ghost track")
         )
         assert found.all() == []
 
@@ -183,7 +182,7 @@ def test_sqlite_full_text_index_stays_consistent(sqlite_url: str) -> None:
     _write(catalog, TRACKS)
     _write(catalog, [TrackRecord("Renamed", spotify_id=HALO, artists=(BEYONCE,))])
     with catalog.begin() as conn:
-        conn.execute(delete(s.tracks).where(s.tracks.c.key == "D" * 22))
+        conn.execute(delete(schema.tracks).where(schema.tracks.c.key == "D" * 22))
         conn.exec_driver_sql(
             "INSERT INTO track_search_fts(track_search_fts) VALUES ('integrity-check')"
         )

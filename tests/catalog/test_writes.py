@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.records import AlbumRef, ArtistRef, TrackRecord
 
@@ -39,7 +38,7 @@ def test_ids_returned_for_new_rows_are_the_ones_stored(any_db_url: str) -> None:
     with catalog.begin() as conn:
         returned = BatchWriter(conn).upsert_tracks([_track(n, artist) for n in range(2, 40)])
     catalog.dispose()
-    stored = _ids_in_db(any_db_url, s.tracks, "key")
+    stored = _ids_in_db(any_db_url, schema.tracks, "key")
     assert returned == {k: stored[k] for k in returned}
 
 
@@ -47,11 +46,11 @@ def test_non_consecutive_sqlite_rowids_fall_back_to_a_look_up(sqlite_url: str) -
     catalog = open_catalog(sqlite_url)
     with catalog.begin() as conn:
         row = {"id": SQLITE_MAX_ROWID, "key": "B" * 22, "name": "Max", "name_norm": "Max"}
-        conn.execute(s.artists.insert().values(**row))
+        conn.execute(schema.artists.insert().values(**row))
     with catalog.begin() as conn:
         returned = BatchWriter(conn).artist_ids(ArtistRef(f"Artist {n}") for n in range(20))
     catalog.dispose()
-    stored = _ids_in_db(sqlite_url, s.artists, "key")
+    stored = _ids_in_db(sqlite_url, schema.artists, "key")
     assert len(returned) == 20
     ids = sorted(returned.values())
     assert ids != list(range(ids[0], ids[0] + 20))  # random rowids: the look-up was needed
@@ -67,7 +66,9 @@ def test_a_new_track_written_twice_in_one_transaction_is_linked_once(any_db_url:
         writer.upsert_tracks([track])
         writer.upsert_tracks([track])  # links of a track created in this transaction
     with catalog.connect() as conn:
-        links = conn.execute(select(s.artist_track.c.track_id, s.artist_track.c.artist_id)).all()
-        genres = conn.execute(select(s.track_genres.c.track_id)).all()
+        links = conn.execute(
+            select(schema.artist_track.c.track_id, schema.artist_track.c.artist_id)
+        ).all()
+        genres = conn.execute(select(schema.track_genres.c.track_id)).all()
     catalog.dispose()
     assert len(links) == 1 and len(genres) == 1

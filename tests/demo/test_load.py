@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.demo import DemoCatalog, load_demo
 
 TABLES = (
@@ -28,7 +27,9 @@ def counts(url: str) -> dict[str, int]:
     try:
         with catalog.connect() as conn:
             return {
-                t: conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one()
+                t: conn.execute(
+                    select(func.count()).select_from(schema.metadata.tables[t])
+                ).scalar_one()
                 for t in (*TABLES, "ingests")
             }
     finally:
@@ -70,16 +71,24 @@ def test_values_arrive_intact(small: DemoCatalog, loaded: str) -> None:
     try:
         with catalog.connect() as conn:
             row = conn.execute(
-                select(s.tracks.c.name, s.tracks.c.release_year, s.audio_features.c.energy)
-                .join(s.audio_features, s.audio_features.c.track_id == s.tracks.c.id)
-                .where(s.tracks.c.key == str(small.track_ids[7]))
+                select(
+                    schema.tracks.c.name,
+                    schema.tracks.c.release_year,
+                    schema.audio_features.c.energy,
+                )
+                .join(schema.audio_features, schema.audio_features.c.track_id == schema.tracks.c.id)
+                .where(schema.tracks.c.key == str(small.track_ids[7]))
             ).one()
-            kind = conn.execute(select(s.ingests.c.kind)).scalar_one()
+            kind = conn.execute(select(schema.ingests.c.kind)).scalar_one()
             first = conn.execute(
-                select(s.tracks.c.key)
-                .join(s.playlist_tracks, s.playlist_tracks.c.track_id == s.tracks.c.id)
-                .join(s.playlists, s.playlists.c.id == s.playlist_tracks.c.playlist_id)
-                .where(s.playlists.c.key == "demo:0", s.playlist_tracks.c.position == 0)
+                select(schema.tracks.c.key)
+                .join(
+                    schema.playlist_tracks, schema.playlist_tracks.c.track_id == schema.tracks.c.id
+                )
+                .join(
+                    schema.playlists, schema.playlists.c.id == schema.playlist_tracks.c.playlist_id
+                )
+                .where(schema.playlists.c.key == "demo:0", schema.playlist_tracks.c.position == 0)
             ).scalar_one()
     finally:
         catalog.dispose()

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.demo import DemoCatalog, generate, load_demo, remove_demo
 from mixtape.demo.rows import TABLES, other_data
@@ -37,7 +36,9 @@ def tiny() -> DemoCatalog:
 def counts(catalog: Catalog) -> dict[str, int]:
     with catalog.connect() as conn:
         return {
-            t: conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one()
+            t: conn.execute(
+                select(func.count()).select_from(schema.metadata.tables[t])
+            ).scalar_one()
             for t in TABLES
         }
 
@@ -69,7 +70,7 @@ def test_a_catalog_with_other_data_is_refused_unless_asked(
         )
         assert counts(catalog) == before
         with catalog.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(s.ingests)).scalar_one() == 0
+            assert conn.execute(select(func.count()).select_from(schema.ingests)).scalar_one() == 0
         load_demo(catalog, tiny, into_existing=True)
         assert counts(catalog)["tracks"] == 3 + tiny.n_tracks
     finally:
@@ -95,7 +96,9 @@ def test_remove_deletes_exactly_the_demo_rows(tiny: DemoCatalog, any_db_url: str
         add_real_data(catalog)
         real = counts(catalog)
         with catalog.connect() as conn:
-            rock = conn.execute(select(s.genres.c.id).where(s.genres.c.name == "rock")).one()
+            rock = conn.execute(
+                select(schema.genres.c.id).where(schema.genres.c.name == "rock")
+            ).one()
         load_demo(catalog, tiny, into_existing=True)
         mixed = counts(catalog)
         removal = remove_demo(catalog)
@@ -105,9 +108,12 @@ def test_remove_deletes_exactly_the_demo_rows(tiny: DemoCatalog, any_db_url: str
         assert removal.removed["playlists"] == 12
         with catalog.connect() as conn:
             assert (
-                conn.execute(select(s.genres.c.id).where(s.genres.c.name == "rock")).one() == rock
+                conn.execute(select(schema.genres.c.id).where(schema.genres.c.name == "rock")).one()
+                == rock
             )
-            kinds = list(conn.execute(select(s.ingests.c.kind).order_by(s.ingests.c.id)).scalars())
+            kinds = list(
+                conn.execute(select(schema.ingests.c.kind).order_by(schema.ingests.c.id)).scalars()
+            )
         assert kinds == ["demo", "demo-removal"]
         assert remove_demo(catalog).total == 0  # nothing left to remove
     finally:

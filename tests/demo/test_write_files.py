@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.demo import DemoCatalog, write_demo_files
 from mixtape.demo.write_files import prepare_folder
 from mixtape.errors import InputError
@@ -106,7 +105,9 @@ def test_written_slices_load_with_ingest_mpd(small: DemoCatalog, out: Path, tmp_
     try:
         statuses = [summary.status for summary in ingest_mpd(catalog, expand_paths([out]))]
         with catalog.connect() as conn:
-            entries = conn.execute(select(func.count()).select_from(s.playlist_tracks)).scalar_one()
+            entries = conn.execute(
+                select(func.count()).select_from(schema.playlist_tracks)
+            ).scalar_one()
     finally:
         catalog.dispose()
     assert statuses == ["ok"]

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.errors import IngestError
 from mixtape.ingest.artists_csv import ingest_artists_csv
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
@@ -32,7 +31,7 @@ def catalog(sqlite_url: str) -> Iterator[Catalog]:
 
 def artists(catalog: Catalog) -> dict[str, dict[str, Any]]:
     """name -> key, popularity, followers and genres."""
-    a, ag, g = s.artists, s.artist_genres, s.genres
+    a, ag, g = schema.artists, schema.artist_genres, schema.genres
     with catalog.connect() as conn:
         rows = conn.execute(select(a.c.id, a.c.key, a.c.name, a.c.popularity, a.c.followers))
         out = {r.name: {**r._mapping, "genres": set()} for r in rows}
@@ -75,7 +74,9 @@ def test_artists_with_genres_by_name(tmp_path: Path, catalog: Catalog) -> None:
     assert found["XXXTENTACION"]["genres"] == {"emo rap", "florida rap", "sad rap"}
     assert found["[bsd.u]"]["genres"] == {"chillhop", "lo-fi beats"}
     with catalog.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(s.audio_features)).scalar_one() == 0
+        assert (
+            conn.execute(select(func.count()).select_from(schema.audio_features)).scalar_one() == 0
+        )
 
 
 def test_kaggle_artists_with_ids_and_followers(tmp_path: Path, catalog: Catalog) -> None:
@@ -99,7 +100,9 @@ def test_kaggle_artists_with_ids_and_followers(tmp_path: Path, catalog: Catalog)
     with catalog.connect() as conn:
         rows = {
             r.key: r
-            for r in conn.execute(select(s.artists.c.key, s.artists.c.name, s.artists.c.followers))
+            for r in conn.execute(
+                select(schema.artists.c.key, schema.artists.c.name, schema.artists.c.followers)
+            )
         }
     assert set(rows) == {aid(1), aid(2), aid(3)}
     assert (rows[aid(1)].followers, rows[aid(2)].followers, rows[aid(3)].followers) == (
@@ -209,9 +212,9 @@ def test_real_artists_with_genres(shared_data: Path, tmp_path: Path) -> None:
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     with catalog.connect() as conn:
-        names = set(conn.execute(select(s.artists.c.name_norm)).scalars())
+        names = set(conn.execute(select(schema.artists.c.name_norm)).scalars())
         tagged = conn.execute(
-            select(func.count(func.distinct(s.artist_genres.c.artist_id)))
+            select(func.count(func.distinct(schema.artist_genres.c.artist_id)))
         ).scalar_one()
     catalog.dispose()
     assert (summary.records_read, summary.records_skipped) == (28680, 0)

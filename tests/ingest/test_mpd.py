@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest import mpd
 from mixtape.ingest.mpd import expand_paths, ingest_mpd, parse_slice
@@ -33,7 +32,9 @@ def counts(url: str) -> dict[str, int]:
     try:
         with catalog.connect() as conn:
             return {
-                t: conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one()
+                t: conn.execute(
+                    select(func.count()).select_from(schema.metadata.tables[t])
+                ).scalar_one()
                 for t in TABLES
             }
     finally:
@@ -81,15 +82,17 @@ def test_positions_follow_the_list_and_fields_are_kept(slices: Path, sqlite_url:
     catalog = open_catalog(sqlite_url)
     with catalog.connect() as conn:
         rows = conn.execute(
-            select(s.playlist_tracks.c.position, s.tracks.c.key, s.tracks.c.duration_ms)
-            .join(s.tracks, s.tracks.c.id == s.playlist_tracks.c.track_id)
-            .join(s.playlists, s.playlists.c.id == s.playlist_tracks.c.playlist_id)
-            .where(s.playlists.c.key == "mpd:1")
-            .order_by(s.playlist_tracks.c.position)
+            select(
+                schema.playlist_tracks.c.position, schema.tracks.c.key, schema.tracks.c.duration_ms
+            )
+            .join(schema.tracks, schema.tracks.c.id == schema.playlist_tracks.c.track_id)
+            .join(schema.playlists, schema.playlists.c.id == schema.playlist_tracks.c.playlist_id)
+            .where(schema.playlists.c.key == "mpd:1")
+            .order_by(schema.playlist_tracks.c.position)
         ).all()
         meta = conn.execute(
-            select(s.playlists.c.collaborative, s.playlists.c.num_followers).where(
-                s.playlists.c.key == "mpd:2"
+            select(schema.playlists.c.collaborative, schema.playlists.c.num_followers).where(
+                schema.playlists.c.key == "mpd:2"
             )
         ).one()
     catalog.dispose()
@@ -111,7 +114,9 @@ def test_truncated_slice_fails_alone_and_leaves_nothing(slices: Path, sqlite_url
     catalog = open_catalog(sqlite_url)
     with catalog.connect() as conn:
         failed = conn.execute(
-            select(s.ingests.c.source, s.ingests.c.message).where(s.ingests.c.status == "failed")
+            select(schema.ingests.c.source, schema.ingests.c.message).where(
+                schema.ingests.c.status == "failed"
+            )
         ).one()
     catalog.dispose()
     assert failed.source.endswith("mpd.slice.5-5.json")
@@ -198,11 +203,17 @@ def playlist_tracks(url: str, key: str) -> list[str]:
         with catalog.connect() as conn:
             return list(
                 conn.execute(
-                    select(s.tracks.c.key)
-                    .join(s.playlist_tracks, s.playlist_tracks.c.track_id == s.tracks.c.id)
-                    .join(s.playlists, s.playlists.c.id == s.playlist_tracks.c.playlist_id)
-                    .where(s.playlists.c.key == key)
-                    .order_by(s.playlist_tracks.c.position)
+                    select(schema.tracks.c.key)
+                    .join(
+                        schema.playlist_tracks,
+                        schema.playlist_tracks.c.track_id == schema.tracks.c.id,
+                    )
+                    .join(
+                        schema.playlists,
+                        schema.playlists.c.id == schema.playlist_tracks.c.playlist_id,
+                    )
+                    .where(schema.playlists.c.key == key)
+                    .order_by(schema.playlist_tracks.c.position)
                 ).scalars()
             )
     finally:

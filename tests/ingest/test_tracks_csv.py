@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.errors import IngestError
 from mixtape.ingest.tracks_csv import ingest_tracks_csv
 from mixtape.records import IngestSummary
@@ -37,14 +36,16 @@ def load(catalog: Catalog, path: Path, **kw: Any) -> IngestSummary:
 def counts(catalog: Catalog) -> dict[str, int]:
     with catalog.connect() as conn:
         return {
-            t: conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one()
+            t: conn.execute(
+                select(func.count()).select_from(schema.metadata.tables[t])
+            ).scalar_one()
             for t in COUNTED
         }
 
 
 def track(catalog: Catalog, key: str) -> dict[str, Any]:
     """A track's columns, features, artists (in order), album and genres."""
-    t, af = s.tracks, s.audio_features
+    t, af = schema.tracks, schema.audio_features
     with catalog.connect() as conn:
         row = conn.execute(
             select(
@@ -57,19 +58,19 @@ def track(catalog: Catalog, key: str) -> dict[str, Any]:
         ).one()
         out = dict(row._mapping)
         out["artists"] = conn.execute(
-            select(s.artists.c.name, s.artists.c.key, s.artist_track.c.position)
-            .join(s.artist_track, s.artist_track.c.artist_id == s.artists.c.id)
-            .where(s.artist_track.c.track_id == row.id)
-            .order_by(s.artist_track.c.position)
+            select(schema.artists.c.name, schema.artists.c.key, schema.artist_track.c.position)
+            .join(schema.artist_track, schema.artist_track.c.artist_id == schema.artists.c.id)
+            .where(schema.artist_track.c.track_id == row.id)
+            .order_by(schema.artist_track.c.position)
         ).all()
         out["album"] = conn.execute(
-            select(s.albums).where(s.albums.c.id == row.album_id)
+            select(schema.albums).where(schema.albums.c.id == row.album_id)
         ).one_or_none()
         out["genres"] = set(
             conn.execute(
-                select(s.genres.c.name)
-                .join(s.track_genres, s.track_genres.c.genre_id == s.genres.c.id)
-                .where(s.track_genres.c.track_id == row.id)
+                select(schema.genres.c.name)
+                .join(schema.track_genres, schema.track_genres.c.genre_id == schema.genres.c.id)
+                .where(schema.track_genres.c.track_id == row.id)
             ).scalars()
         )
     return out
@@ -302,8 +303,8 @@ def test_bad_rows_are_skipped_with_their_lines(tmp_path: Path, catalog: Catalog)
     assert summary.message is not None
     assert "first at line 3: energy '1.7' is outside [0, 1]" in summary.message
     with catalog.connect() as conn:
-        keys = set(conn.execute(select(s.tracks.c.key)).scalars())
-        ingest = conn.execute(select(s.ingests)).one()
+        keys = set(conn.execute(select(schema.tracks.c.key)).scalars())
+        ingest = conn.execute(select(schema.ingests)).one()
     assert keys == {tid(1), tid(7)}
     assert (ingest.kind, ingest.status, ingest.records_skipped) == ("tracks-csv", "ok", 5)
     empty = track(catalog, tid(7))
@@ -316,7 +317,7 @@ def test_strict_fails_the_file_and_writes_nothing(tmp_path: Path, catalog: Catal
     assert "bad.csv, line 3: energy '1.7' is outside [0, 1]" in str(err.value)
     assert counts(catalog) == dict.fromkeys(COUNTED, 0)
     with catalog.connect() as conn:
-        ingest = conn.execute(select(s.ingests)).one()
+        ingest = conn.execute(select(schema.ingests)).one()
     assert ingest.status == "failed" and "line 3" in ingest.message
 
 
@@ -466,7 +467,7 @@ def test_real_tidytuesday_songs(shared_data: Path, tmp_path: Path) -> None:
     c = counts(catalog)
     with catalog.connect() as conn:
         named = conn.execute(
-            select(func.count()).select_from(s.tracks).where(s.tracks.c.name.is_not(None))
+            select(func.count()).select_from(schema.tracks).where(schema.tracks.c.name.is_not(None))
         ).scalar_one()
     catalog.dispose()
     assert (summary.records_read, summary.records_skipped) == (32833, 0)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.records import ArtistRef, TrackRecord
 from mixtape.spotify.auth import Token
@@ -78,9 +77,9 @@ def test_import_library_matches_by_id_isrc_and_name(
     assert (match["by_id"], match["by_isrc"], match["by_name"], match["new"]) == (1, 1, 1, 72)
     catalog = open_catalog(db)
     with catalog.connect() as conn:
-        entries = conn.execute(select(func.count()).select_from(s.playlist_tracks)).scalar()
-        tracks = conn.execute(select(func.count()).select_from(s.tracks)).scalar()
-        kinds = [r[0] for r in conn.execute(select(s.ingests.c.kind))]
+        entries = conn.execute(select(func.count()).select_from(schema.playlist_tracks)).scalar()
+        tracks = conn.execute(select(func.count()).select_from(schema.tracks)).scalar()
+        kinds = [r[0] for r in conn.execute(select(schema.ingests.c.kind))]
     catalog.dispose()
     assert entries == 75
     assert tracks == 3 + 72
@@ -192,15 +191,15 @@ def test_crawl_genres_fills_the_catalog_with_seed_genres(
     with catalog.connect() as conn:
         genre_of = dict(
             conn.execute(
-                select(s.tracks.c.key, s.genres.c.name).select_from(
-                    s.tracks.join(s.track_genres, s.track_genres.c.track_id == s.tracks.c.id).join(
-                        s.genres, s.genres.c.id == s.track_genres.c.genre_id
-                    )
+                select(schema.tracks.c.key, schema.genres.c.name).select_from(
+                    schema.tracks.join(
+                        schema.track_genres, schema.track_genres.c.track_id == schema.tracks.c.id
+                    ).join(schema.genres, schema.genres.c.id == schema.track_genres.c.genre_id)
                 )
             ).all()
         )
-        tracks = conn.execute(select(func.count()).select_from(s.tracks)).scalar()
-        kinds = [r[0] for r in conn.execute(select(s.ingests.c.kind))]
+        tracks = conn.execute(select(func.count()).select_from(schema.tracks)).scalar()
+        kinds = [r[0] for r in conn.execute(select(schema.ingests.c.kind))]
     catalog.dispose()
     assert tracks == len(genre_of) == 20  # 4 per genre, no overlap in the fake
     for genre in fake.data.genres:  # the fake recommends genre g from artists i % 5 == g
@@ -228,8 +227,8 @@ def test_crawl_genres_on_closed_genre_seeds_fails_in_one_line(
     assert fake.calls("recommendations") == []
     catalog = open_catalog(db)
     with catalog.connect() as conn:
-        tracks = conn.execute(select(func.count()).select_from(s.tracks)).scalar()
-        ingests = conn.execute(select(func.count()).select_from(s.ingests)).scalar()
+        tracks = conn.execute(select(func.count()).select_from(schema.tracks)).scalar()
+        ingests = conn.execute(select(func.count()).select_from(schema.ingests)).scalar()
     catalog.dispose()
     assert tracks == 0 and ingests == 0
     folder = Path(cli_env["MIXTAPE_DATA_DIR"]) / "spotify"

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.catalog.db import Catalog
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import RateLimited
@@ -84,17 +83,19 @@ def test_enrich_stopped_at_any_request_resumes_with_nothing_fetched_twice_or_los
         for endpoint in LOOKUPS:  # both runs together
             ids = answered_ids(fake, endpoint)
             assert len(ids) == len(set(ids)), (n, endpoint)  # nothing fetched twice
-        assert count(cat, s.audio_features) == 120, n  # nothing lost
+        assert count(cat, schema.audio_features) == 120, n  # nothing lost
         with cat.connect() as conn:
             undated = conn.execute(
-                select(func.count()).select_from(s.tracks).where(s.tracks.c.release_date.is_(None))
+                select(func.count())
+                .select_from(schema.tracks)
+                .where(schema.tracks.c.release_date.is_(None))
             ).scalar()
             no_genres = conn.execute(
                 select(func.count())
-                .select_from(s.artists)
-                .where(s.artists.c.id.notin_(select(s.artist_genres.c.artist_id)))
+                .select_from(schema.artists)
+                .where(schema.artists.c.id.notin_(select(schema.artist_genres.c.artist_id)))
             ).scalar()
-            statuses = [r[0] for r in conn.execute(select(s.ingests.c.status))]
+            statuses = [r[0] for r in conn.execute(select(schema.ingests.c.status))]
         assert undated == 0 and no_genres == 0, n
         assert statuses == ["partial", "ok"], n
         assert not (folder / "enrich-checkpoint.jsonl").exists()
@@ -140,12 +141,14 @@ def test_enrich_with_everything_closed_still_fills_what_single_look_ups_give(
     with session.app_client(config, sleep=sleeper, notify=notes.append) as client:
         # Only a few tracks: single look-ups are slow.
         with catalog.begin() as conn:
-            conn.execute(s.tracks.delete().where(s.tracks.c.key.notin_(fake.data.order[:3])))
+            conn.execute(
+                schema.tracks.delete().where(schema.tracks.c.key.notin_(fake.data.order[:3]))
+            )
         result = crawl.enrich(catalog, client, config.folder)
     assert result.finished
     assert len(notes) == 3 and len(set(notes)) == 3
-    assert count(catalog, s.audio_features) == 0
-    assert count(catalog, s.albums) == 3
+    assert count(catalog, schema.audio_features) == 0
+    assert count(catalog, schema.albums) == 3
 
 
 def test_a_failing_request_is_logged_and_counted(
@@ -168,8 +171,8 @@ def test_genre_crawl_writes_tracks_with_their_seed_genre(
     with session.app_client(config, sleep=sleeper) as client:
         result = crawl.crawl_genres(cat, client, config.folder, per_genre=10)
     assert result.finished and result.fetched == 5
-    assert count(cat, s.track_genres) > 0
-    assert count(cat, s.audio_features) == count(cat, s.tracks)
+    assert count(cat, schema.track_genres) > 0
+    assert count(cat, schema.audio_features) == count(cat, schema.tracks)
     cat.dispose()
 
 
@@ -196,7 +199,7 @@ def test_genre_crawl_stopped_at_any_request_resumes_with_nothing_fetched_twice_o
         assert sorted(seeds) == sorted(fake.data.genres), n  # each genre asked once
         ids = answered_ids(fake, "audio-features")
         assert len(ids) == len(set(ids)), n
-        assert count(cat, s.audio_features) == count(cat, s.tracks) > 0, n
+        assert count(cat, schema.audio_features) == count(cat, schema.tracks) > 0, n
         cat.dispose()
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from mixtape.catalog import open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import open_catalog, schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.spotify.library import track_record
 from tests.factories.cli import run_cli
@@ -39,8 +38,8 @@ def db(sqlite_url: str, fake: FakeSpotify) -> str:
 def keys_and_ingests(url: str) -> tuple[set[str], list[str]]:
     catalog = open_catalog(url)
     with catalog.connect() as conn:
-        keys = {r[0] for r in conn.execute(select(s.tracks.c.key))}
-        kinds = [r[0] for r in conn.execute(select(s.ingests.c.kind))]
+        keys = {r[0] for r in conn.execute(select(schema.tracks.c.key))}
+        kinds = [r[0] for r in conn.execute(select(schema.ingests.c.kind))]
     catalog.dispose()
     return keys, kinds
 

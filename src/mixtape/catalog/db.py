@@ -13,8 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from mixtape.catalog import schema as s
-from mixtape.catalog import search_docs
+from mixtape.catalog import schema, search_docs
 from mixtape.errors import CatalogError, ConfigError
 from mixtape.records import IngestSummary
 
@@ -102,7 +101,7 @@ class Catalog:
 def record_ingest(conn: Connection, summary: IngestSummary, started_at: datetime) -> int:
     """Write one row of provenance (inside the caller's transaction); returns its id."""
     result = conn.execute(
-        insert(s.ingests).values(
+        insert(schema.ingests).values(
             kind=summary.kind,
             source=summary.source,
             status=summary.status,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, or_, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.errors import CatalogError, InputError
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 #: Columns a feature frame can hold: the audio features plus two track columns.
 TRACK_COLUMNS: tuple[str, ...] = ("release_year", "popularity")
-FRAME_COLUMNS: tuple[str, ...] = s.AUDIO_FEATURES + TRACK_COLUMNS
+FRAME_COLUMNS: tuple[str, ...] = schema.AUDIO_FEATURES + TRACK_COLUMNS
 
 NO_FEATURES = (
     "no tracks with audio features in the catalog; "
@@ -38,8 +38,8 @@ _MULT = 25173
 
 def any_feature() -> Any:
     """A clause true for audio-feature rows with at least one value."""
-    af = s.audio_features
-    return or_(*(af.c[f].is_not(None) for f in s.AUDIO_FEATURES))
+    af = schema.audio_features
+    return or_(*(af.c[f].is_not(None) for f in schema.AUDIO_FEATURES))
 
 
 def _count(conn: Connection, stmt: Any) -> int:
@@ -86,8 +86,8 @@ def feature_frame(
         )
     if sample is not None and sample < 1:
         raise InputError("the sample size must be at least 1")
-    af, t = s.audio_features, s.tracks
-    source = {**{c: af.c[c] for c in s.AUDIO_FEATURES}, **{c: t.c[c] for c in TRACK_COLUMNS}}
+    af, t = schema.audio_features, schema.tracks
+    source = {**{c: af.c[c] for c in schema.AUDIO_FEATURES}, **{c: t.c[c] for c in TRACK_COLUMNS}}
     where = [any_feature(), *(source[c].is_not(None) for c in require or ())]
     joined = af.join(t, t.c.id == af.c.track_id)
 

@@ -22,7 +22,7 @@ from pathlib import PurePath
 
 from sqlalchemy import Connection, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.bulk import select_in
 from mixtape.records import PlaylistRecord
 
@@ -37,11 +37,11 @@ def clashing_playlists(
     content is identical.  Read-only; call it inside the loading transaction.
     """
     keys = [p.key for p in records]
-    stored = select_in(conn, s.playlists, ("key", "id", "ingest_id", "name"), "key", keys)
+    stored = select_in(conn, schema.playlists, ("key", "id", "ingest_id", "name"), "key", keys)
     if not stored:
         return {}
     ingest_ids = sorted({ingest_id for _, _, ingest_id, _ in stored if ingest_id is not None})
-    sources = dict(select_in(conn, s.ingests, ("id", "source"), "id", ingest_ids))
+    sources = dict(select_in(conn, schema.ingests, ("id", "source"), "id", ingest_ids))
     name = PurePath(source).name
     others: dict[str, tuple[int, str | None, str | None]] = {}
     for key, playlist_id, ingest_id, title in stored:
@@ -62,7 +62,7 @@ def clashing_playlists(
 
 def _track_keys(conn: Connection, playlist_ids: Sequence[int]) -> Mapping[int, list[str]]:
     """Playlist id → its tracks' keys in position order."""
-    pt, t = s.playlist_tracks, s.tracks
+    pt, t = schema.playlist_tracks, schema.tracks
     out: dict[int, list[str]] = {}
     stmt = (
         select(pt.c.playlist_id, t.c.key)

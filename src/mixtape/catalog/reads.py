@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.frames import (
     FRAME_COLUMNS,
     NO_FEATURES,
@@ -143,7 +143,7 @@ def _count(conn: Connection, stmt: Any) -> int:
 
 def count_rows(conn: Connection, table: str) -> int:
     """``SELECT count(*)`` of one catalog table."""
-    return _count(conn, select(func.count()).select_from(s.metadata.tables[table]))
+    return _count(conn, select(func.count()).select_from(schema.metadata.tables[table]))
 
 
 def _exact(conn: Connection, column: Any) -> Any:
@@ -154,7 +154,7 @@ def _exact(conn: Connection, column: Any) -> Any:
 
 
 def _normalized_title(conn: Connection) -> Any:
-    return _exact(conn, func.lower(func.trim(s.playlists.c.name)))
+    return _exact(conn, func.lower(func.trim(schema.playlists.c.name)))
 
 
 def top_titles(conn: Connection, limit: int = TOP) -> list[Counted]:
@@ -162,7 +162,7 @@ def top_titles(conn: Connection, limit: int = TOP) -> list[Counted]:
     title = _normalized_title(conn)
     stmt = (
         select(title.label("title"), func.count().label("n"))
-        .where(s.playlists.c.name.is_not(None), func.trim(s.playlists.c.name) != "")
+        .where(schema.playlists.c.name.is_not(None), func.trim(schema.playlists.c.name) != "")
         .group_by(title)
         .order_by(func.count().desc(), title)
         .limit(limit)
@@ -174,7 +174,7 @@ def _artist_names(conn: Connection, track_ids: Sequence[int]) -> dict[int, str]:
     """Track id → its credited artists' names, in credit order, joined by ", "."""
     if not track_ids:
         return {}
-    at, ar = s.artist_track, s.artists
+    at, ar = schema.artist_track, schema.artists
     stmt = (
         select(at.c.track_id, ar.c.name)
         .join(ar, ar.c.id == at.c.artist_id)
@@ -189,7 +189,7 @@ def _artist_names(conn: Connection, track_ids: Sequence[int]) -> dict[int, str]:
 
 def top_tracks(conn: Connection, limit: int = TOP) -> list[TopTrack]:
     """The tracks in most playlist entries, most first (ties by track id)."""
-    pt, t = s.playlist_tracks, s.tracks
+    pt, t = schema.playlist_tracks, schema.tracks
     n = func.count().label("n")
     ranked = (
         select(pt.c.track_id, n)
@@ -219,7 +219,7 @@ def top_tracks(conn: Connection, limit: int = TOP) -> list[TopTrack]:
 
 def top_artists(conn: Connection, limit: int = TOP) -> list[Counted]:
     """Artists by the playlist entries crediting them (a track's every artist counts)."""
-    pt, at, ar = s.playlist_tracks, s.artist_track, s.artists
+    pt, at, ar = schema.playlist_tracks, schema.artist_track, schema.artists
     per_track = select(pt.c.track_id, func.count().label("n")).group_by(pt.c.track_id).subquery()
     total = func.sum(per_track.c.n)
     ranked = (
@@ -243,10 +243,10 @@ def top_artists(conn: Connection, limit: int = TOP) -> list[Counted]:
 
 def coverage(conn: Connection) -> Coverage:
     """Non-null counts per audio feature and for the other model inputs."""
-    af, t = s.audio_features, s.tracks
+    af, t = schema.audio_features, schema.tracks
     feature_counts = select(
         func.count(case((any_feature(), 1))),
-        *(func.count(af.c[f]) for f in s.AUDIO_FEATURES),
+        *(func.count(af.c[f]) for f in schema.AUDIO_FEATURES),
     )
     any_count, *per_feature = conn.execute(feature_counts).one()
     year, popularity = conn.execute(
@@ -254,19 +254,21 @@ def coverage(conn: Connection) -> Coverage:
     ).one()
     return Coverage(
         tracks_with_features=int(any_count or 0),
-        features={f: int(c or 0) for f, c in zip(s.AUDIO_FEATURES, per_feature, strict=True)},
+        features={f: int(c or 0) for f, c in zip(schema.AUDIO_FEATURES, per_feature, strict=True)},
         tracks_with_release_year=int(year or 0),
         tracks_with_popularity=int(popularity or 0),
         artists_with_genres=_count(
-            conn, select(func.count(s.artist_genres.c.artist_id.distinct()))
+            conn, select(func.count(schema.artist_genres.c.artist_id.distinct()))
         ),
-        tracks_with_genres=_count(conn, select(func.count(s.track_genres.c.track_id.distinct()))),
+        tracks_with_genres=_count(
+            conn, select(func.count(schema.track_genres.c.track_id.distinct()))
+        ),
     )
 
 
 def recent_ingests(conn: Connection, limit: int = RECENT_INGESTS) -> list[IngestRow]:
     """The latest ingests, newest first."""
-    i = s.ingests
+    i = schema.ingests
     stmt = (
         select(
             i.c.kind,
@@ -291,7 +293,7 @@ def catalog_stats(
     """Counts, top lists, coverage and recent ingests of the whole catalog."""
     if top < 0 or recent < 0:
         raise InputError("the number of rows to show cannot be negative")
-    p, pt, i = s.playlists, s.playlist_tracks, s.ingests
+    p, pt, i = schema.playlists, schema.playlist_tracks, schema.ingests
     title = _normalized_title(conn)
     unique_titles, unique_norm, with_description = conn.execute(
         select(

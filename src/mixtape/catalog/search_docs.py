@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.errors import CatalogError
 
 #: Keys of the sets of stale track ids (and of new ones) in ``Connection.info``.
@@ -150,7 +150,9 @@ def refresh(conn: Connection, track_ids: Sequence[int], *, new: Set[int] = froze
         gone = [t for t in part if t in stored and stored[t] != docs.get(t)]
         written = [(t, *docs[t]) for t in part if t in docs and stored.get(t) != docs[t]]
         if gone:
-            conn.execute(s.track_search.delete().where(s.track_search.c.track_id.in_(gone)))
+            conn.execute(
+                schema.track_search.delete().where(schema.track_search.c.track_id.in_(gone))
+            )
         _insert(conn, written)
         changed += len(gone) + len(written)
     return changed
@@ -175,8 +177,8 @@ def _insert(conn: Connection, rows: Sequence[tuple[int, str, str]]) -> None:
 def rebuild(conn: Connection) -> int:
     """Rebuild every document from the tracks (the migration's back-fill); returns how
     many documents there are."""
-    conn.execute(s.track_search.delete())
-    top = int(conn.execute(select(func.max(s.tracks.c.id))).scalar() or 0)
+    conn.execute(schema.track_search.delete())
+    top = int(conn.execute(select(func.max(schema.tracks.c.id))).scalar() or 0)
     total = 0
     mark = _mark(conn)
     for lo in range(0, top, _REBUILD_SLICE):

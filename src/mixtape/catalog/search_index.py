@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, text
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.search_docs import fetch_rows, fold
 from mixtape.errors import InputError
 from mixtape.keys import LOCAL_PREFIX, parse_spotify_ref
@@ -151,7 +151,7 @@ def _exact_key(query: str) -> str | None:
 
 
 def _ids_of_key(conn: Connection, key: str) -> list[int]:
-    row = conn.execute(select(s.tracks.c.id).where(s.tracks.c.key == key)).first()
+    row = conn.execute(select(schema.tracks.c.id).where(schema.tracks.c.key == key)).first()
     return [int(row[0])] if row else []
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam
 
 from mixtape.batches import chunks
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.bulk import (
     CHUNK,
     bulk_insert,
@@ -47,7 +47,7 @@ class BatchWriter(KeyResolver):
         out, todo = self._split_known("artists", by_key)
         if not todo:
             return out
-        found = self._select_ids(s.artists, s.artists.c.key, todo)
+        found = self._select_ids(schema.artists, schema.artists.c.key, todo)
         out.update(found)
         self.pending["artists"].update(found)
         missing = [k for k in todo if k not in found]
@@ -63,7 +63,9 @@ class BatchWriter(KeyResolver):
                     artist_id, old_key = match
                     if ref.spotify_id is not None:  # adopt the name-only artist
                         self.conn.execute(
-                            s.artists.update().where(s.artists.c.id == artist_id).values(key=key)
+                            schema.artists.update()
+                            .where(schema.artists.c.id == artist_id)
+                            .values(key=key)
                         )
                         self.pending["artists"].pop(old_key, None)
                         self.cache.ids["artists"].pop(old_key, None)
@@ -73,7 +75,7 @@ class BatchWriter(KeyResolver):
                 else:
                     inserts.append({"key": key, "name": ref.name, "name_norm": ref.name_norm})
             if inserts:
-                new = self._insert_ids(s.artists, "key", inserts)
+                new = self._insert_ids(schema.artists, "key", inserts)
                 out.update(new)
                 self.pending["artists"].update(new)
         return out
@@ -82,7 +84,7 @@ class BatchWriter(KeyResolver):
         """name_norm → (id, key), preferring artists with a Spotify id."""
         result: dict[str, tuple[int, str]] = {}
         rows = select_in(
-            self.conn, s.artists, ("name_norm", "id", "key"), "name_norm", sorted(set(names))
+            self.conn, schema.artists, ("name_norm", "id", "key"), "name_norm", sorted(set(names))
         )
         for name, artist_id, key in sorted(rows, key=lambda r: r[1]):
             current = result.get(name)
@@ -94,7 +96,7 @@ class BatchWriter(KeyResolver):
 
     def genre_ids(self, names: Iterable[str]) -> dict[str, int]:
         rows = {n: {"name": n} for n in {g.strip().lower() for g in names} if n}
-        return self._ensure(s.genres, "name", rows)
+        return self._ensure(schema.genres, "name", rows)
 
     def album_ids(
         self, albums: Iterable[AlbumRef], artist_ids: Mapping[str, int]
@@ -112,14 +114,14 @@ class BatchWriter(KeyResolver):
                 "release_date": album.release_date,
                 "release_year": album.release_year,
             }
-        ids = self._ensure(s.albums, "key", rows)
+        ids = self._ensure(schema.albums, "key", rows)
         pairs = {
             (artist_ids[a.key], ids[key])
             for key, album in by_key.items()
             for a in album.artists
             if a.key in artist_ids
         }
-        self.insert_missing_pairs(s.artist_album, "artist_id", "album_id", pairs)
+        self.insert_missing_pairs(schema.artist_album, "artist_id", "album_id", pairs)
         return ids
 
     def upsert_tracks(
@@ -158,7 +160,7 @@ class BatchWriter(KeyResolver):
                 "disc_number": rec.disc_number,
                 "isrc": rec.isrc,
             }
-        ids, before, existing_db = self._resolve(s.tracks, "key", rows)
+        ids, before, existing_db = self._resolve(schema.tracks, "key", rows)
         if update_existing:
             stale = before | existing_db
             updates = []
@@ -166,7 +168,7 @@ class BatchWriter(KeyResolver):
                 row = {c: v for c, v in rows[key].items() if c != "key" and v is not None}
                 if row:
                     updates.append((tuple(sorted(row)), {"id": ids[key], **row}))
-            self._grouped_update(s.tracks, updates)
+            self._grouped_update(schema.tracks, updates)
             # A name a source gives may differ from the stored one.
             mark_stale(self.conn, (ids[k] for k in stale if rows[k]["name"] is not None))
         # Search documents to write at commit: new tracks (more below: new artist links).
@@ -192,7 +194,7 @@ class BatchWriter(KeyResolver):
                 for g in rec.genres
                 if g.strip()
             }
-            self.insert_missing_pairs(s.track_genres, "track_id", "genre_id", pairs)
+            self.insert_missing_pairs(schema.track_genres, "track_id", "genre_id", pairs)
 
         features = {ids[key]: rec.features for key, rec in by_key.items() if rec.features}
         if features:
@@ -202,7 +204,7 @@ class BatchWriter(KeyResolver):
     def upsert_features(self, features: Mapping[int, Mapping[str, Any]]) -> None:
         """Insert feature rows; for existing rows overwrite only the values given."""
         track_ids = list(features)
-        af = s.audio_features
+        af = schema.audio_features
         existing = {r[0] for r in select_in(self.conn, af, ("track_id",), "track_id", track_ids)}
         inserts = []
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -212,7 +214,9 @@ class BatchWriter(KeyResolver):
                 if given:
                     updates.setdefault(tuple(sorted(given)), []).append({"track_id": tid, **given})
             else:
-                inserts.append({"track_id": tid, **{f: values.get(f) for f in s.AUDIO_FEATURES}})
+                inserts.append(
+                    {"track_id": tid, **{f: values.get(f) for f in schema.AUDIO_FEATURES}}
+                )
         bulk_insert(self.conn, af, inserts)
         for rows in updates.values():
             coalesce_update(self.conn, af, "track_id", rows)
@@ -220,7 +224,7 @@ class BatchWriter(KeyResolver):
     def _insert_artist_track(self, triples: set[tuple[int, int, int]]) -> None:
         if not triples:
             return
-        at = s.artist_track
+        at = schema.artist_track
         seen = self._existing_links(at, "track_id", "artist_id", (t for t, _, _ in triples))
         rows = []
         for t, a, pos in sorted(triples, key=lambda x: (x[0], x[2])):
@@ -242,7 +246,7 @@ class BatchWriter(KeyResolver):
             }
             if row:
                 updates.append((tuple(sorted(row)), {"id": ids[rec.ref.key], **row}))
-        self._grouped_update(s.artists, updates)
+        self._grouped_update(schema.artists, updates)
         names = {g for r in records for g in r.genres}
         if names:
             gids = self.genre_ids(names)
@@ -252,7 +256,7 @@ class BatchWriter(KeyResolver):
                 for g in r.genres
                 if g.strip()
             }
-            self.insert_missing_pairs(s.artist_genres, "artist_id", "genre_id", pairs)
+            self.insert_missing_pairs(schema.artist_genres, "artist_id", "genre_id", pairs)
         return ids
 
     def replace_playlists(
@@ -276,14 +280,14 @@ class BatchWriter(KeyResolver):
             for p in records
         }
         keys = list(rows)
-        existing = self._select_ids(s.playlists, s.playlists.c.key, keys)
+        existing = self._select_ids(schema.playlists, schema.playlists.c.key, keys)
         if existing:
-            pt = s.playlist_tracks
+            pt = schema.playlist_tracks
             for part in chunks(list(existing.values()), CHUNK):
                 self.conn.execute(pt.delete().where(pt.c.playlist_id.in_(part)))
             stmt = (
-                s.playlists.update()
-                .where(s.playlists.c.id == bindparam("_id"))
+                schema.playlists.update()
+                .where(schema.playlists.c.id == bindparam("_id"))
                 .values(
                     {
                         c: bindparam("_v_" + c)
@@ -306,12 +310,12 @@ class BatchWriter(KeyResolver):
                     for k in existing
                 ],
             )
-        ids = self._ensure(s.playlists, "key", rows)
+        ids = self._ensure(schema.playlists, "key", rows)
         entries = [
             (ids[p.key], pos, track_ids[t.key]) for p in records for pos, t in enumerate(p.tracks)
         ]
         insert_tuples(
-            self.conn, s.playlist_tracks, ("playlist_id", "position", "track_id"), entries
+            self.conn, schema.playlist_tracks, ("playlist_id", "position", "track_id"), entries
         )
         return len(entries)
 

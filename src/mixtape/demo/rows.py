@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, exists, func, not_, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.db import Catalog, record_ingest
 from mixtape.demo.taxonomy import GENRES
 from mixtape.errors import InputError
@@ -63,9 +63,9 @@ def other_data(conn: Connection) -> dict[str, int]:
     """Rows that are not the demo's, per table (artists, albums, tracks, playlists)."""
     out = {
         t.name: conn.execute(select(func.count()).where(not_(demo_key(t.c.key)))).scalar_one()
-        for t in (s.artists, s.albums, s.tracks)
+        for t in (schema.artists, schema.albums, schema.tracks)
     }
-    p = s.playlists
+    p = schema.playlists
     out["playlists"] = conn.execute(
         select(func.count()).where(p.c.key.not_like(PLAYLIST_PREFIX + "%"))
     ).scalar_one()
@@ -131,14 +131,22 @@ def remove_demo(catalog: Catalog) -> DemoRemoval:
 
 def _counts(conn: Connection) -> dict[str, int]:
     return {
-        t: int(conn.execute(select(func.count()).select_from(s.metadata.tables[t])).scalar_one())
+        t: int(
+            conn.execute(select(func.count()).select_from(schema.metadata.tables[t])).scalar_one()
+        )
         for t in TABLES
     }
 
 
 def _delete_demo_rows(conn: Connection) -> None:
-    p, pt, t, al, ar = s.playlists, s.playlist_tracks, s.tracks, s.albums, s.artists
-    at, aa, g = s.artist_track, s.artist_album, s.genres
+    p, pt, t, al, ar = (
+        schema.playlists,
+        schema.playlist_tracks,
+        schema.tracks,
+        schema.albums,
+        schema.artists,
+    )
+    at, aa, g = schema.artist_track, schema.artist_album, schema.genres
     # Features and links go with their rows (ON DELETE CASCADE; SQLite enforces foreign
     # keys on every catalog connection).
     conn.execute(p.delete().where(p.c.key.like(PLAYLIST_PREFIX + "%")))
@@ -157,7 +165,7 @@ def _delete_demo_rows(conn: Connection) -> None:
     conn.execute(
         g.delete().where(
             g.c.name.in_(names),
-            ~exists().where(s.artist_genres.c.genre_id == g.c.id),
-            ~exists().where(s.track_genres.c.genre_id == g.c.id),
+            ~exists().where(schema.artist_genres.c.genre_id == g.c.id),
+            ~exists().where(schema.track_genres.c.genre_id == g.c.id),
         )
     )

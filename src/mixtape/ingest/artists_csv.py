@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.ingest.csv_files import CsvKind, for_kind, ingest_csv, ingest_csv_files
 from mixtape.ingest.csv_layouts import ARTIST_LAYOUTS, TRACK_LAYOUTS, ColumnPlan, FieldSet
@@ -100,7 +100,7 @@ ARTISTS: CsvKind[ArtistRecord] = CsvKind(
     kind=KIND,
     fields=ARTIST_FIELDS,
     layouts=ARTIST_LAYOUTS,
-    table=s.artists,
+    table=schema.artists,
     row_parser=artist_row_parser,
     key=lambda record: record.ref.key,
     merge=merge_artists,

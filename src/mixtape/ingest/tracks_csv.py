@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.ingest.csv_files import CsvKind, for_kind, ingest_csv, ingest_csv_files
 from mixtape.ingest.csv_layouts import (
@@ -70,7 +70,7 @@ TRACK_FIELDS = FieldSet(
             "playlist_subgenre",
             "subgenre",
         ),
-        **{f: (f,) for f in s.AUDIO_FEATURES},
+        **{f: (f,) for f in schema.AUDIO_FEATURES},
         "duration_ms": ("duration_ms", "track_duration_ms", "length_ms"),
         "tempo": ("tempo", "bpm"),
     },
@@ -92,7 +92,7 @@ def track_row_parser(plan: ColumnPlan) -> Callable[[list[str]], TrackRecord]:
     header, nulls, col = plan.header, plan.nulls, plan.columns.get
     id_at = plan.columns["id"]
     features = CellReader(
-        {f: i for f in s.AUDIO_FEATURES if (i := col(f)) is not None}, header, nulls
+        {f: i for f in schema.AUDIO_FEATURES if (i := col(f)) is not None}, header, nulls
     )
     scalars = CellReader({f: i for f in _TRACK_SCALARS if (i := col(f)) is not None}, header, nulls)
     texts = [(f, i) for f in _TRACK_TEXTS if (i := col(f)) is not None]
@@ -202,7 +202,7 @@ TRACKS: CsvKind[TrackRecord] = CsvKind(
     kind=KIND,
     fields=TRACK_FIELDS,
     layouts=TRACK_LAYOUTS,
-    table=s.tracks,
+    table=schema.tracks,
     row_parser=track_row_parser,
     key=lambda record: record.key,
     merge=merge_tracks,

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.db import Catalog, record_ingest
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import EndpointClosed, RateLimited, SpotifyError
@@ -152,7 +152,7 @@ class CrawlResult:
 def _features(payload: p.AudioFeatures | None) -> dict[str, Any] | None:
     if not payload:
         return None
-    return {name: payload.get(name) for name in s.AUDIO_FEATURES}
+    return {name: payload.get(name) for name in schema.AUDIO_FEATURES}
 
 
 def _record_run(catalog: Catalog, result: CrawlResult, source: str, started: datetime) -> None:
@@ -198,7 +198,7 @@ def _artist_records(found: dict[str, p.Artist]) -> list[ArtistRecord]:
 
 def tracks_to_enrich(catalog: Catalog) -> list[str]:
     """Keys of catalog tracks with a Spotify id that miss a release date, popularity or features."""
-    t, af = s.tracks, s.audio_features
+    t, af = schema.tracks, schema.audio_features
     query = (
         select(t.c.key)
         .select_from(t.outerjoin(af, af.c.track_id == t.c.id))
@@ -221,7 +221,7 @@ def tracks_to_enrich(catalog: Catalog) -> list[str]:
 
 def artists_to_enrich(catalog: Catalog, track_keys: Sequence[str]) -> list[str]:
     """Spotify ids of these tracks' artists that have neither popularity nor genres."""
-    a, at, t, ag = s.artists, s.artist_track, s.tracks, s.artist_genres
+    a, at, t, ag = schema.artists, schema.artist_track, schema.tracks, schema.artist_genres
     query = (
         select(a.c.key)
         .select_from(a.join(at, at.c.artist_id == a.c.id).join(t, t.c.id == at.c.track_id))

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.catalog.db import Catalog, record_ingest
 from mixtape.catalog.writes import BatchWriter, select_in
 from mixtape.errors import InputError
@@ -114,14 +114,14 @@ def _name_keys(conn: Connection, artist_names: Sequence[str]) -> dict[tuple[str,
     for start in range(0, len(names), 500):
         part = names[start : start + 500]
         rows = conn.execute(
-            select(s.artists.c.name, s.tracks.c.name, s.tracks.c.key)
+            select(schema.artists.c.name, schema.tracks.c.name, schema.tracks.c.key)
             .select_from(
-                s.artists.join(s.artist_track, s.artist_track.c.artist_id == s.artists.c.id).join(
-                    s.tracks, s.tracks.c.id == s.artist_track.c.track_id
-                )
+                schema.artists.join(
+                    schema.artist_track, schema.artist_track.c.artist_id == schema.artists.c.id
+                ).join(schema.tracks, schema.tracks.c.id == schema.artist_track.c.track_id)
             )
-            .where(s.artists.c.name_norm.in_(part))
-            .order_by(s.tracks.c.id)
+            .where(schema.artists.c.name_norm.in_(part))
+            .order_by(schema.tracks.c.id)
         )
         for artist, title, key in rows:
             if title:
@@ -135,10 +135,10 @@ def match_tracks(
     """(playlist entries, records to upsert, report): id, then ISRC, then artist + title."""
     report = MatchReport()
     ids = [r.spotify_id for r in records if r.spotify_id]
-    known_ids = {row[0] for row in select_in(conn, s.tracks, ("key",), "key", ids)}
+    known_ids = {row[0] for row in select_in(conn, schema.tracks, ("key",), "key", ids)}
     isrcs = [r.isrc for r in records if r.isrc and r.spotify_id not in known_ids]
     by_isrc: dict[str, str] = {}
-    for isrc, key in select_in(conn, s.tracks, ("isrc", "key"), "isrc", sorted(set(isrcs))):
+    for isrc, key in select_in(conn, schema.tracks, ("isrc", "key"), "isrc", sorted(set(isrcs))):
         by_isrc.setdefault(isrc, key)
     rest = [r for r in records if r.spotify_id not in known_ids and r.isrc not in by_isrc]
     by_name = _name_keys(conn, [r.artists[0].name_norm for r in rest if r.artists])
@@ -346,7 +346,7 @@ def ensure_tracks(catalog: Catalog, client: SpotifyClient, refs: Sequence[str]) 
         return []
     started = datetime.now(UTC)
     with catalog.connect() as conn:
-        known = {row[0] for row in select_in(conn, s.tracks, ("key",), "key", ids)}
+        known = {row[0] for row in select_in(conn, schema.tracks, ("key",), "key", ids)}
     missing = [i for i in dict.fromkeys(ids) if i not in known]
     if not missing:
         return []
