@@ -30,6 +30,7 @@ from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored
 from mixtape.models.controls import Controls, Picker, allowed_mask, apply_targets
+from mixtape.models.seeding import track_label
 
 #: The longest path asked for (A and B included).
 MAX_STEPS = 200
@@ -46,11 +47,6 @@ class HasSimilarities(Protocol):
     """A fitted model that can score every track against one track (the cosine models)."""
 
     def similarities(self, row: int) -> np.ndarray: ...
-
-
-def _label(data: TrackArrays, row: int) -> str:
-    name = str(data.names[row]) if data.names[row] else ""
-    return f"'{name}'" if name else str(data.keys[row])
 
 
 def _weights(t: float, cos_ab: float) -> tuple[float, float]:
@@ -145,7 +141,7 @@ def song_path(
     # Each pick is nearest to its own point; ordered by similarity to B they never walk
     # back (a stable sort keeps the interpolation order on ties).
     picks.sort(key=lambda p: p[2])
-    target = _label(data, end)
+    target = track_label(data, end)
     gap = float(np.arccos(np.clip(cos_ab, -1.0, 1.0))) or 1.0
     path = [Scored(start, 1.0, f"step 1 of {n}: the start, on the way to {target}")]
     for step, (row, score, to_b) in enumerate(picks, start=2):
