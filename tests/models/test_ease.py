@@ -67,8 +67,8 @@ def test_tracks_outside_the_kept_set_are_never_seeds_or_recommendations(
     with pytest.raises(SeedError) as err:
         model.recommend(Seeds.tracks([10]))
     assert str(err.value) == (
-        "track 'Song 10' is not among the 9 tracks the ease model keeps (in at least 2 "
-        "playlists) (try the rp3beta, cooccurrence or hybrid model)"
+        "track 'Song 10' is not among the 9 most-playlisted tracks the ease model keeps "
+        "(in at least 2 playlists) (try the rp3beta, cooccurrence or hybrid model)"
     )
     with pytest.raises(SeedError, match=r"none of the 2 seeds \('Song 10', 'Song 11'\) is among"):
         model.recommend(Seeds.tracks([10, 11]))
