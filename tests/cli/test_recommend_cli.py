@@ -19,16 +19,19 @@ from tests.factories.mpd import fake_id
 
 #: Every built-in model: one missing from the registry fails these tests, never skips them.
 BUILTIN = (
+    "als",
     "audio",
     "clusters",
     "content",
     "content-equal",
     "cooccurrence",
+    "ease",
     "genre-clusters",
     "hybrid",
     "mood",
     "popular",
     "random",
+    "rp3beta",
     "spotify",
 )
 N_TRACKS = 48

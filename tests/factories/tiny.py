@@ -40,6 +40,8 @@ CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
     "clusters": {"n_clusters": 4},
     "genre-clusters": {"min_cluster_size": 5},
     "hybrid": {"content_params": {"index": "exact"}},
+    "ease": {"min_count": 1, "l2": 10.0},
+    "als": {"factors": 8, "iterations": 5, "threads": 1},
 }
 
 GROUPS = ("dance pop", "metal", "folk", "ambient")

@@ -18,28 +18,34 @@ from mixtape.models.base import Recommender
 @cache
 def models() -> dict[str, type[Recommender]]:
     """Every built-in model class by its ``name`` (one shared, mutable mapping)."""
+    from mixtape.models.als import AlsModel
     from mixtape.models.audio import AudioModel
     from mixtape.models.clusters import ClustersModel
     from mixtape.models.content import ContentEqualModel, ContentModel
     from mixtape.models.cooccurrence import CooccurrenceModel
+    from mixtape.models.ease import EaseModel
     from mixtape.models.genre_clusters import GenreClustersModel
     from mixtape.models.hybrid import HybridModel
     from mixtape.models.mood import MoodModel
     from mixtape.models.popular import PopularModel
     from mixtape.models.random_baseline import RandomBaseline
+    from mixtape.models.rp3beta import RP3betaModel
     from mixtape.models.spotify_model import SpotifyModel
 
     built_in: tuple[type[Recommender], ...] = (
+        AlsModel,
         AudioModel,
         ClustersModel,
         ContentModel,
         ContentEqualModel,
         CooccurrenceModel,
+        EaseModel,
         GenreClustersModel,
         HybridModel,
         MoodModel,
         PopularModel,
         RandomBaseline,
+        RP3betaModel,
         SpotifyModel,
     )
     return {cls.name: cls for cls in built_in}
