@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from mixtape.errors import InputError
-from mixtape.export import EXTENSION_URI, FORMATS, XSPF_NAMESPACE, filename, get_format, write
+from mixtape.export import (
+    EXTENSION_URI,
+    FORMATS,
+    XSPF_NAMESPACE,
+    filename,
+    get_format,
+    save,
+    write,
+)
 from mixtape.records import Recommendation
 
 NS = {"x": XSPF_NAMESPACE}
@@ -186,3 +194,16 @@ def test_filenames_are_safe() -> None:
         filename("Path: Beyoncé → Björk / 12 steps", "m3u8") == "path-beyonce-bjork-12-steps.m3u8"
     )
     assert filename("../../", "json") == "playlist.json"
+
+
+def test_save_writes_the_same_bytes_into_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "mix.xspf"  # missing folders are made
+    assert save(target, "xspf", "mix", TRACKS, date=WHEN) == target
+    assert target.read_bytes() == write("xspf", "mix", TRACKS, date=WHEN)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mix.xspf"]
+    with pytest.raises(InputError, match="is a folder") as err:
+        save(tmp_path, "json", "mix", TRACKS)
+    assert err.value.field == "out"
+    with pytest.raises(InputError, match="unknown playlist format"):  # before any file
+        save(tmp_path / "x.pls", "pls", "mix", TRACKS)
+    assert not (tmp_path / "x.pls").exists()

@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -435,13 +435,20 @@ def test_fitted_models_are_reused_from_disk(facade: Mixtape, fake: type[_Fake]) 
 
 def test_two_threads_asking_for_one_model_fit_it_once(facade: Mixtape, fake: type[_Fake]) -> None:
     facade.arrays()  # built beforehand: only the model is contended
-    original = _Fake._fit
+    original_fit, original_get = _Fake._fit, FittedModels.get
+    asked = [0]
+
+    def counted_get(self: FittedModels, *args: Any, **kwargs: Any) -> Recommender:
+        with _Fake.gate:
+            asked[0] += 1
+            _Fake.gate.notify_all()
+        return original_get(self, *args, **kwargs)
 
     def slow_fit(self: _Fake, data: TrackArrays) -> None:
-        # Hold the fit until the second caller has asked too (its model object exists).
+        # Hold the fit until the second caller has asked too.
         with self.gate:
-            self.gate.wait_for(lambda: type(self).built >= 4, timeout=30)
-        original(self, data)
+            assert self.gate.wait_for(lambda: asked[0] >= 2, timeout=30)
+        original_fit(self, data)
 
     got: list[Recommender] = []
 
@@ -450,6 +457,7 @@ def test_two_threads_asking_for_one_model_fit_it_once(facade: Mixtape, fake: typ
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_Fake, "_fit", slow_fit)
+        mp.setattr(FittedModels, "get", counted_get)
         threads = [threading.Thread(target=ask) for _ in range(2)]
         for thread in threads:
             thread.start()
@@ -457,6 +465,25 @@ def test_two_threads_asking_for_one_model_fit_it_once(facade: Mixtape, fake: typ
             thread.join()
     assert fake.fits == 1
     assert len(got) == 2 and got[0] is got[1]
+
+
+def test_parameters_are_checked_once_and_a_cached_model_is_not_rebuilt(
+    data: TrackArrays, fake: type[_Fake], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = FittedModels()
+    first = models.get(data, "fake", {"weight": 2.0})
+    built = fake.built  # one to check the parameters, one to fit
+    assert models.get(data, "fake", {"weight": 2.0}) is first
+    assert models.check("fake", {"weight": 2.0}) == models.check("fake", {"weight": 2.0})
+    assert fake.built == built
+    # Equal in Python, not to a model: 2 is checked (and fitted) on its own.
+    assert models.get(data, "fake", {"weight": 2}) is not first
+    with pytest.raises(InputError, match="no parameter 'bogus'") as err:
+        models.check("fake", {"bogus": 1})
+    assert err.value.field == "param"
+    monkeypatch.setattr(fake, "ok", False)  # availability is asked on every call, cached or not
+    with pytest.raises(ModelUnavailableError):
+        models.get(data, "fake", {"weight": 2.0})
 
 
 def test_close_releases_and_the_facade_reopens(facade: Mixtape) -> None:

@@ -13,9 +13,12 @@ location (M3U8 keeps it as a comment line, which players skip).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
+import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -300,6 +303,51 @@ def write(
     return _WRITERS[found.name](title, creator, when, _entries(tracks, library_root))
 
 
+def save(
+    path: Path,
+    fmt: str,
+    title: str,
+    tracks: Iterable[PlaylistTrack],
+    *,
+    creator: str = "mixtape",
+    date: datetime | None = None,
+    library_root: Path | None = None,
+) -> Path:
+    """:func:`write` into the file ``path``, atomically; returns ``path``.
+
+    The file is written beside ``path`` under a temporary name and renamed over
+    it once complete, so a failure leaves no half-written playlist (and an older
+    file at ``path`` untouched). Missing folders are created. Raises
+    InputError (``field="out"``) when the file cannot be written.
+    """
+    body = write(fmt, title, tracks, creator=creator, date=date, library_root=library_root)
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder", hint="give a file name", field="out")
+    part: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Not mkstemp: its file is private (0600); a playlist gets the umask's mode.
+        candidate = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        part = str(candidate)
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        os.replace(part, path)
+        part = None
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="check the folder's permissions and free space, or choose another path",
+            field="out",
+        ) from exc
+    finally:
+        if part is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
+    return path
+
+
 def filename(title: str, fmt: str) -> str:
     """A safe file name for a download: the title's letters and digits, then the extension."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
@@ -307,4 +355,4 @@ def filename(title: str, fmt: str) -> str:
     return stem + get_format(fmt).extension
 
 
-__all__ = ["FORMATS", "Format", "PlaylistTrack", "filename", "get_format", "write"]
+__all__ = ["FORMATS", "Format", "PlaylistTrack", "filename", "get_format", "save", "write"]

@@ -9,6 +9,7 @@ object its owner (the facade) creates and drops; nothing is kept per module.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -16,7 +17,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ def _quiet(_message: str) -> AbstractContextManager[Any]:
 
 
 MAX_MODELS = 8  # fitted models kept in memory
+MAX_CHECKED = 256  # parameter sets remembered as valid
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -83,14 +85,27 @@ def _params_key(name: str, params: Mapping[str, Any]) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
 
 
-def create_model(name: str, params: Mapping[str, Any] | None = None) -> Recommender:
-    """A new model by name; unknown names, unavailable models and bad parameters raise."""
+@functools.cache
+def _accepted(cls: type[Recommender]) -> tuple[str, ...]:
+    """The parameters a model class takes (read once per class: ``inspect`` is slow)."""
+    return tuple(
+        p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")
+    )
+
+
+def _available_class(name: str) -> type[Recommender]:
+    """The model class called ``name``; raises when unknown or unavailable here."""
     cls = _model_class(name)
     ok, reason = availability(name)
     if not ok:
         raise ModelUnavailableError(f"the {name} model is unavailable: {reason}")
-    params = dict(params or {})
-    accepted = [p for p in inspect.signature(cls).parameters if p not in ("self", "args", "kwargs")]
+    return cls
+
+
+def _build(cls: type[Recommender], name: str, params: Mapping[str, Any]) -> Recommender:
+    """``cls(**params)``; InputError (``field="param"``) for a parameter it does not take
+    or a value it refuses."""
+    accepted = _accepted(cls)
     unknown = [p for p in params if p not in accepted]
     if unknown:
         raise InputError(
@@ -102,6 +117,25 @@ def create_model(name: str, params: Mapping[str, Any] | None = None) -> Recommen
         return cls(**params)
     except (TypeError, ValueError) as exc:
         raise InputError(f"bad parameters for the {name} model: {exc}", field="param") from exc
+
+
+def create_model(name: str, params: Mapping[str, Any] | None = None) -> Recommender:
+    """A new model by name; unknown names, unavailable models and bad parameters raise."""
+    return _build(_available_class(name), name, dict(params or {}))
+
+
+def _frozen(params: Mapping[str, Any]) -> Hashable | None:
+    """``params`` as a dictionary key, or None when a value cannot be one (a list, say).
+
+    Types are part of the key: ``1``, ``1.0`` and ``True`` are equal in Python but
+    not to every model, nor in the saved model's file name.
+    """
+    frozen = tuple((k, type(v), v) for k, v in sorted(params.items()))
+    try:
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
 
 
 def _saves_state(model: Recommender) -> bool:
@@ -125,6 +159,30 @@ class FittedModels:
         self._lock = threading.Lock()
         self._models: OrderedDict[tuple[int, str, str], Recommender] = OrderedDict()
         self._fitting: dict[tuple[int, str, str], threading.Lock] = {}
+        # (model class, frozen parameters) -> the parameters' cache key, for the sets a
+        # model has accepted: checking them again on every call would cost a quarter
+        # of a warm recommendation (a signature read and a throw-away model).
+        self._checked: OrderedDict[tuple[type[Recommender], Hashable], str] = OrderedDict()
+
+    def check(self, name: str, params: Mapping[str, Any] | None = None) -> str:
+        """Raise as :func:`create_model` would for ``name`` and ``params``; else return the
+        parameters' cache key. Availability is asked every time; parameters once."""
+        cls = _available_class(name)
+        params = dict(params or {})
+        frozen = _frozen(params)
+        key = None if frozen is None else (cls, frozen)
+        with self._lock:
+            pkey = self._checked.get(key) if key is not None else None
+        if pkey is not None:
+            return pkey
+        _build(cls, name, params)
+        pkey = _params_key(name, params)
+        if key is not None:
+            with self._lock:
+                self._checked[key] = pkey
+                while len(self._checked) > MAX_CHECKED:
+                    self._checked.popitem(last=False)
+        return pkey
 
     def get(
         self,
@@ -136,8 +194,7 @@ class FittedModels:
     ) -> Recommender:
         """A model fitted on ``data``, reused from memory (or disk) when already fitted."""
         params = dict(params or {})
-        model = create_model(name, params)
-        key = (id(data), name, _params_key(name, params))
+        key = (id(data), name, self.check(name, params))
         with self._lock:
             cached = self._cached(key, data)
             if cached is not None:
@@ -147,6 +204,7 @@ class FittedModels:
             with self._lock:
                 cached = self._cached(key, data)
             if cached is None:
+                model = create_model(name, params)
                 cached = self._fit_or_load(model, data, key[2], status)
                 with self._lock:
                     self._models[key] = cached

@@ -22,7 +22,7 @@ from mixtape.errors import CatalogError, InputError
 from mixtape.features import build, cache
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.index import TrackIndex
-from mixtape.fitting import FittedModels, Status, _quiet, create_model, score_meaning
+from mixtape.fitting import FittedModels, Status, _quiet, score_meaning
 from mixtape.inputs import SeedSpec, make_controls, resolve_seeds
 from mixtape.models.base import Scored
 from mixtape.models.curate import CurationResult
@@ -249,7 +249,7 @@ def curate(
     """
     check_n(n)
     options = options or Options()
-    create_model(CURATION_MODEL, options.params)
+    models.check(CURATION_MODEL, options.params)
     resolved = resolve_seeds(index, seeds)
     controls, exclude_warnings = _controls(index, options)
     model = models.get(data, CURATION_MODEL, options.params, status=status)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories.cli_catalog import write_cli_catalog
+
 
 @pytest.fixture
 def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -16,3 +18,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.delenv("MIXTAPE_DB", raising=False)
     monkeypatch.delenv("SPOTIFY_CLIENT_ID", raising=False)
     return folder
+
+
+@pytest.fixture(scope="session")
+def cli_catalog(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of the command tests' catalog (``tests/factories/cli_catalog.py``); shared by
+    every test that reads it: never write to it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli-catalog') / 'catalog.db'}"
+    write_cli_catalog(url)
+    return url

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mixtape.catalog import open_catalog
-from mixtape.catalog.writes import BatchWriter
 from mixtape.fitting import availability, needs_network
 from mixtape.models import registry
 from mixtape.models.random_baseline import RandomBaseline
-from mixtape.records import ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
-from tests.factories.cli import recommend_json, run_cli
+from tests.factories.cli import one_error_line, recommend_json, run_cli
+from tests.factories.cli_catalog import TRACK_IDS
 from tests.factories.mpd import fake_id
 
 #: Every built-in model: one missing from the registry fails these tests, never skips them.
@@ -34,86 +32,8 @@ BUILTIN = (
     "rp3beta",
     "spotify",
 )
-N_TRACKS = 48
-GENRES = ("rock", "pop", "jazz", "hip hop", "folk", "house")
-TRACK_IDS = [fake_id("cli", i) for i in range(N_TRACKS)]
-
 # One data folder for the module (fitted models are cached there), no Spotify look-ups.
 pytestmark = pytest.mark.usefixtures("data_dir")
-
-
-def _features(rng: np.random.Generator, i: int) -> dict[str, float] | None:
-    if i % 12 == 11:
-        return None  # a few tracks without audio features
-    loud = i % 2 == 0
-    values = {
-        "danceability": 0.8 if loud else 0.3,
-        "energy": 0.85 if loud else 0.2,
-        "key": float(i % 12),
-        "loudness": -5.0 if loud else -18.0,
-        "mode": float(i % 2),
-        "speechiness": 0.05,
-        "acousticness": 0.1 if loud else 0.85,
-        "instrumentalness": 0.05,
-        "liveness": 0.1,
-        "valence": 0.75 if loud else 0.3,
-        "tempo": 124.0 if loud else 85.0,
-        "duration_ms": 200_000.0,
-        "time_signature": 4.0,
-    }
-    return {
-        k: (v if k in ("key", "mode", "duration_ms", "time_signature") else v + rng.normal(0, 0.03))
-        for k, v in values.items()
-    }
-
-
-def write_cli_catalog(url: str) -> None:
-    """48 tracks by 8 artists (with genres), audio features for most, 12 playlists."""
-    rng = np.random.default_rng(7)
-    artists = [ArtistRef(f"Artist {a}", fake_id("cli-artist", a)) for a in range(8)]
-    tracks = [
-        TrackRecord(
-            f"Track {i}",
-            TRACK_IDS[i],
-            (artists[i % 8],),
-            popularity=int(rng.integers(0, 100)),
-            release_year=1970 + i,
-            features=_features(rng, i),
-        )
-        for i in range(N_TRACKS)
-    ]
-    playlists = [
-        PlaylistRecord(
-            f"mpd:{p}", f"mix {p}", tuple(tracks[(3 * p + 2 * k) % N_TRACKS] for k in range(8))
-        )
-        for p in range(12)
-    ]
-    catalog = open_catalog(url)
-    with catalog.begin() as conn:
-        writer = BatchWriter(conn)
-        writer.upsert_tracks(tracks)
-        writer.upsert_artists(
-            [
-                ArtistRecord(a, genres=(GENRES[i % 6], GENRES[(i + 1) % 6]))
-                for i, a in enumerate(artists)
-            ]
-        )
-        writer.replace_playlists(playlists)
-    catalog.dispose()
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = f"sqlite:///{tmp_path_factory.mktemp('recommend') / 'catalog.db'}"
-    write_cli_catalog(db)
-    return db
-
-
-def one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def assert_shape(result: dict, model: str, n: int) -> None:
@@ -150,10 +70,10 @@ def test_models_lists_every_registered_model(capsys: pytest.CaptureFixture[str])
 # -- recommend ---------------------------------------------------------------------------------
 
 
-def test_recommend_json_with_popular(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_recommend_json_with_popular(cli_catalog: str, capsys: pytest.CaptureFixture[str]) -> None:
     seed = TRACK_IDS[0]
     result = recommend_json(
-        url, capsys, "--model", "popular", "--track", f"spotify:track:{seed}", "-n", "5"
+        cli_catalog, capsys, "--model", "popular", "--track", f"spotify:track:{seed}", "-n", "5"
     )
     assert_shape(result, "popular", 5)
     assert result["seeds"] == [seed]
@@ -161,8 +81,8 @@ def test_recommend_json_with_popular(url: str, capsys: pytest.CaptureFixture[str
     assert seed not in [r["track_id"] for r in result["recommendations"]]
 
 
-def test_recommend_json_with_mood(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    result = recommend_json(url, capsys, "--model", "mood", "--mood", "0.8,0.8", "-n", "4")
+def test_recommend_json_with_mood(cli_catalog: str, capsys: pytest.CaptureFixture[str]) -> None:
+    result = recommend_json(cli_catalog, capsys, "--model", "mood", "--mood", "0.8,0.8", "-n", "4")
     assert_shape(result, "mood", 4)
     assert result["seeds"] == []
     # A similarity a person can read, and the JSON says what it means.
@@ -171,9 +91,11 @@ def test_recommend_json_with_mood(url: str, capsys: pytest.CaptureFixture[str]) 
     assert "1 - distance / √2" in result["score_meaning"]
 
 
-def test_the_table_says_what_the_score_means(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_table_says_what_the_score_means(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_cli(
-        ["--db", url, "recommend", "--model", "mood", "--mood", "calm"], capsys
+        ["--db", cli_catalog, "recommend", "--model", "mood", "--mood", "calm"], capsys
     )
     assert code == 0, err
     assert "score: similarity on the valence–energy plane" in out
@@ -182,13 +104,13 @@ def test_the_table_says_what_the_score_means(url: str, capsys: pytest.CaptureFix
 
 @pytest.mark.parametrize("model", BUILTIN)
 def test_every_model_recommends_from_a_track(
-    url: str, capsys: pytest.CaptureFixture[str], model: str
+    cli_catalog: str, capsys: pytest.CaptureFixture[str], model: str
 ) -> None:
     ok, reason = availability(model)
     if not ok and needs_network(model):  # only a network model may skip, and only for this
         pytest.skip(f"the {model} model is unavailable here: {reason}")
     result = recommend_json(
-        url,
+        cli_catalog,
         capsys,
         "--model",
         model,
@@ -204,7 +126,7 @@ def test_every_model_recommends_from_a_track(
 
 
 def test_recommend_with_controls(
-    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cli_catalog: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seeds = tmp_path / "seeds.txt"
     seeds.write_text(
@@ -215,7 +137,7 @@ def test_recommend_with_controls(
     code, out, err = run_cli(
         [
             "--db",
-            url,
+            cli_catalog,
             "recommend",
             "--model",
             "random",
@@ -250,9 +172,12 @@ def test_recommend_with_controls(
     assert len({r % 8 for r in rows}) == len(rows)  # one per artist
 
 
-def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_recommend_human_output_is_a_table(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_cli(
-        ["--db", url, "recommend", "--model", "random", "--playlist", "3", "-n", "3"], capsys
+        ["--db", cli_catalog, "recommend", "--model", "random", "--playlist", "3", "-n", "3"],
+        capsys,
     )
     assert code == 0, err
     assert "random: 3 tracks from 8 seed tracks" in out
@@ -290,19 +215,23 @@ def test_recommend_human_output_is_a_table(url: str, capsys: pytest.CaptureFixtu
     ],
 )
 def test_bad_input_is_one_line(
-    url: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str, code: int
+    cli_catalog: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str, code: int
 ) -> None:
-    got, out, err = run_cli(["--db", url, "recommend", *args], capsys)
+    got, out, err = run_cli(["--db", cli_catalog, "recommend", *args], capsys)
     assert got == code
     assert message in one_error_line(err)
     assert out == ""
 
 
-def test_a_huge_argument_is_not_echoed_back(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_huge_argument_is_not_echoed_back(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     huge = "Nobody - " + "x" * 100_000
     cases = (["--track", huge], ["--mood", "calm", "--target", f"energy={huge}"], ["--mood", huge])
     for args in cases:
-        code, out, err = run_cli(["--db", url, "recommend", "--model", "mood", *args], capsys)
+        code, out, err = run_cli(
+            ["--db", cli_catalog, "recommend", "--model", "mood", *args], capsys
+        )
         assert code == 2 and out == ""
         line = one_error_line(err)
         assert len(line) < 400, line[:500]
@@ -324,10 +253,20 @@ def test_empty_catalog_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFix
 # -- curate ------------------------------------------------------------------------------------
 
 
-def test_curate(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_curate(cli_catalog: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seeds = tmp_path / "library.txt"
     seeds.write_text("\n".join(TRACK_IDS[i] for i in (0, 2, 4, 1)) + "\n")
-    args = ["--db", url, "curate", "--seeds", str(seeds), "-n", "8", "--param", "n_clusters=2"]
+    args = [
+        "--db",
+        cli_catalog,
+        "curate",
+        "--seeds",
+        str(seeds),
+        "-n",
+        "8",
+        "--param",
+        "n_clusters=2",
+    ]
     code, out, err = run_cli([*args, "--json"], capsys)
     assert code == 0, err
     result = json.loads(out)
@@ -355,7 +294,7 @@ class _Closed(RandomBaseline):
 
 
 def test_unavailable_models_are_listed_as_such_and_refuse(
-    url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_catalog: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(registry.models(), "closed", _Closed)
     code, out, _ = run_cli(["models"], capsys)
@@ -367,7 +306,7 @@ def test_unavailable_models_are_listed_as_such_and_refuse(
     assert entry["available"] is False and entry["reason"] == "the endpoint was closed"
 
     code, _, err = run_cli(
-        ["--db", url, "recommend", "--model", "closed", "--track", TRACK_IDS[0]], capsys
+        ["--db", cli_catalog, "recommend", "--model", "closed", "--track", TRACK_IDS[0]], capsys
     )
     assert code == 1
     assert "the closed model is unavailable: the endpoint was closed" in one_error_line(err)

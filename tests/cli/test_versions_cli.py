@@ -1,6 +1,8 @@
-"""``recommend`` leaves out other releases of the seed's song unless ``--all-versions``."""
+"""``recommend`` and ``path`` leave out other releases of a song unless ``--all-versions``."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from mixtape.catalog import open_catalog
 from mixtape.catalog.writes import BatchWriter
 from mixtape.records import ArtistRef, TrackRecord
-from tests.factories.cli import recommend_json
+from tests.factories.cli import Cli, one_error_line, recommend_json
 from tests.factories.mpd import fake_id
 
 SEED, FEAT, REMASTER = (fake_id("versions", i) for i in range(3))
@@ -55,3 +57,18 @@ def test_other_releases_of_the_seed_are_left_out(
     assert len(ids) == 5 and not {FEAT, REMASTER} & set(ids)
     every = recommend_json(url, capsys, *args, "--all-versions")["recommendations"]
     assert [r["track_id"] for r in every][:2] in ([FEAT, REMASTER], [REMASTER, FEAT])
+
+
+def test_a_path_holds_one_version_of_a_song_unless_all_versions(url: str, cli: Cli) -> None:
+    other = fake_id("versions", 10)
+    code, out, err = cli(["--db", url, "path", SEED, FEAT])
+    assert code == 2 and out == ""
+    assert "the two tracks are versions of one song" in one_error_line(err)
+    code, out, err = cli(["--db", url, "path", SEED, other, "-n", "6", "--json"])
+    assert code == 0, err
+    steps = [t["track_id"] for t in json.loads(out)["tracks"]]
+    assert steps[0] == SEED and not {FEAT, REMASTER} & set(steps)
+    code, out, err = cli(["--db", url, "path", SEED, other, "-n", "6", "--all-versions", "--json"])
+    assert code == 0, err
+    steps = [t["track_id"] for t in json.loads(out)["tracks"]]
+    assert {FEAT, REMASTER} <= set(steps)  # the nearest tracks to the start: its other releases

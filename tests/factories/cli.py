@@ -31,3 +31,11 @@ def recommend_json(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> 
     assert code == 0, err
     result: dict[str, Any] = json.loads(out)
     return result
+
+
+def one_error_line(err: str) -> str:
+    """The one line of an error on stderr (``error: …``), which must be all there is."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]

@@ -6,13 +6,13 @@ import re
 import socket
 import threading
 import time
-import xml.etree.ElementTree as ET
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
 from mixtape.web.prepare import ARRAYS
+from tests.factories.playlists import read_playlist
 
 KNOWN_FAKE_TRACKS = 60  # of the fake user's 75 saved tracks, these are in the catalog
 
@@ -60,26 +60,14 @@ class Served:
         self.thread.join(timeout=10)
 
 
-XSPF = "{http://xspf.org/ns/0/}"
-
-
 def parse_playlist(answer: httpx.Response, fmt: str) -> list[str]:
     """The track locations (or ids) of a downloaded playlist file, in order."""
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-disposition"].startswith("attachment; filename=")
     assert answer.headers["content-disposition"].endswith(f'.{fmt}"')
-    if fmt == "m3u8":
-        lines = answer.text.splitlines()
-        assert lines[0] == "#EXTM3U"
-        assert sum(1 for line in lines if line.startswith("#EXTINF:")) >= 1
-        return [line for line in lines if line and not line.startswith("#")]
-    if fmt == "xspf":
-        root = ET.fromstring(answer.content)
-        return [t.findtext(f"{XSPF}location") or "" for t in root.iter(f"{XSPF}track")]
-    document = answer.json()
-    if fmt == "jspf":
-        return [t["identifier"][0] for t in document["playlist"]["track"]]
-    return [t["track_id"] for t in document["tracks"]]
+    found = read_playlist(answer.content, fmt)
+    assert found
+    return found
 
 
 def csrf_of(html: str) -> str:

@@ -6,24 +6,25 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from mixtape.cli.context import AppState, print_json, state
+from mixtape.cli.lists import (
+    ALL_VERSIONS_OPT,
+    FORMAT_OPT,
+    JSON_OPT,
+    MAX_PER_ARTIST_OPT,
+    OUT_OPT,
+    artists,
+    playlist_format,
+    take_away,
+    track_table,
+)
 from mixtape.errors import InputError
-from mixtape.library import Recommendation, parse_assignments, parse_params, read_refs_file
+from mixtape.library import parse_assignments, parse_params, read_refs_file
 
 app = typer.Typer()
 
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON.")
-MAX_PER_ARTIST_OPT = typer.Option(
-    None, "--max-per-artist", metavar="K", help="At most K tracks by the same (first) artist."
-)
-ALL_VERSIONS_OPT = typer.Option(
-    False,
-    "--all-versions",
-    help="Allow several releases of one song (same first artist and title, ignoring "
-    "featured artists and remaster notes); by default a list holds one, and none of the "
-    "seeds' or excluded tracks' songs.",
-)
 EXCLUDE_OPT = typer.Option(
     None,
     "--exclude",
@@ -36,10 +37,6 @@ PARAM_OPT = typer.Option(
     metavar="KEY=VALUE",
     help="A model parameter (repeatable), e.g. --param n_clusters=8; see `mixtape models`.",
 )
-
-
-def _artists(rec: Recommendation) -> str:
-    return ", ".join(rec.artists)
 
 
 def _refs(st: AppState, path: Path | None, field: str, flag: str) -> list[str]:
@@ -129,6 +126,8 @@ def recommend(
         "Spotify credentials are configured).",
     ),
     as_json: bool = JSON_OPT,
+    fmt: str | None = FORMAT_OPT,
+    out: Path | None = OUT_OPT,
 ) -> None:
     """Recommend tracks from seed tracks, a playlist, a seeds file or a mood.
 
@@ -138,6 +137,7 @@ def recommend(
     Example: mixtape recommend --model popular --track "Drake - One Dance" -n 5
     """
     st = state(ctx)
+    playlist_fmt = playlist_format(fmt, out, as_json)
     given = [
         o
         for o, v in (
@@ -171,6 +171,9 @@ def recommend(
         status=st.status,
     )
     st.warn(result.warnings)
+    file_title = f"mixtape {result.model} recommendations"
+    if take_away(st, playlist_fmt, out, file_title, result.recommendations):
+        return
     if as_json:
         print_json(result.as_dict())
         return
@@ -178,18 +181,9 @@ def recommend(
         source = f"mood valence {result.mood[0]:.2f}, energy {result.mood[1]:.2f}"
     else:
         source = f"{len(result.seeds)} seed track{'s' if len(result.seeds) != 1 else ''}"
-    table = Table(title=f"{result.model}: {len(result.recommendations)} tracks from {source}")
-    table.add_column("#", justify="right")
-    table.add_column("track")
-    table.add_column("artists")
-    table.add_column("score", justify="right")
-    table.add_column("reason")
-    for rank, rec in enumerate(result.recommendations, 1):
-        table.add_row(
-            str(rank), rec.name or rec.track_id, _artists(rec), f"{rec.score:.3f}", rec.reason
-        )
+    title = f"{result.model}: {len(result.recommendations)} tracks from {source}"
     if result.recommendations:
-        st.out.print(table)
+        st.out.print(track_table(title, result.recommendations))
         st.line(f"score: {result.score_meaning}")
     else:
         st.line("no tracks left to recommend (the filters or exclusions removed them all)")
@@ -213,6 +207,8 @@ def curate(
     exclude: Path | None = EXCLUDE_OPT,
     param: list[str] | None = PARAM_OPT,
     as_json: bool = JSON_OPT,
+    fmt: str | None = FORMAT_OPT,
+    out: Path | None = OUT_OPT,
 ) -> None:
     """A playlist with the same mix of sounds as the seeds (cluster-proportional).
 
@@ -220,6 +216,7 @@ def curate(
     N tracks equal to its share of the seeds.
     """
     st = state(ctx)
+    playlist_fmt = playlist_format(fmt, out, as_json)
     outcome = st.mx.curate(
         _refs(st, seeds, "track", "--seeds"),
         n=n,
@@ -230,6 +227,8 @@ def curate(
         status=st.status,
     )
     st.warn(outcome.warnings)
+    if take_away(st, playlist_fmt, out, "mixtape curated playlist", outcome.recommendations):
+        return
     if as_json:
         print_json(outcome.as_dict())
         return
@@ -252,6 +251,10 @@ def curate(
         zip(outcome.recommendations, result.track_clusters, strict=True), 1
     ):
         tracks.add_row(
-            str(rank), rec.name or rec.track_id, _artists(rec), str(cluster), f"{rec.score:.3f}"
+            str(rank),
+            Text(rec.name or rec.track_id),
+            artists(rec),
+            str(cluster),
+            f"{rec.score:.3f}",
         )
     st.out.print(tracks)

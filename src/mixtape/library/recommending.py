@@ -12,7 +12,6 @@ from mixtape.errors import UnknownTrackError
 from mixtape.features.arrays import AUDIO_COLUMNS
 from mixtape.fitting import (
     availability,
-    create_model,
     model_summary,
     needs_network,
     score_meaning,
@@ -60,7 +59,7 @@ class Recommending(Core):
     ) -> Recommender:
         """``model`` fitted on the catalog: from memory, from disk, or fitted now (once)."""
         with about("model"):
-            create_model(model, params)  # a bad name or parameter fails before any work
+            self._fitted.check(model, params)  # a bad name or parameter fails before any work
         data = self.arrays(status)
         return self._fitted.get(data, model, params, status=status or quiet)
 
@@ -122,7 +121,7 @@ class Recommending(Core):
         status = status or quiet
         check_n(n)
         with about("model"):
-            create_model(model, params)  # fail on a bad name or parameters before any work
+            self._fitted.check(model, params)  # fail on a bad name or parameters before any work
         catalog = self.existing_catalog()
         data = self.arrays(status)
         spec = SeedSpec(

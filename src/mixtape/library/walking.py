@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mixtape.errors import InputError
+from mixtape.features.index import TrackIndex
 from mixtape.inputs import make_controls
 from mixtape.library.browsing import Browsing
-from mixtape.library.core import about
 from mixtape.records import Recommendation
 from mixtape.service import to_recommendations
 
@@ -39,6 +39,15 @@ class PathResult:
             "tracks": [t.as_dict() for t in self.tracks],
             "warnings": list(self.warnings),
         }
+
+
+def _row(index: TrackIndex, ref: str, field: str) -> int:
+    """The row of one end; an unknown track names that end (not ``track``)."""
+    try:
+        return index.row(ref)
+    except InputError as exc:
+        exc.field = field
+        raise
 
 
 class Walking(Browsing):
@@ -73,10 +82,7 @@ class Walking(Browsing):
         fitted = self.fitted(model)
         data = fitted.data_
         index = self.index(data)
-        with about("from"):
-            a = index.row(start)
-        with about("to"):
-            b = index.row(end)
+        a, b = _row(index, start, "from"), _row(index, end, "to")
         if a == b:
             raise InputError("a song path needs two different tracks", field="to")
         controls, warnings = make_controls(
