@@ -1,7 +1,8 @@
 """The web app under load: /api/recommend against a bare constant endpoint, with wrk.
 
     .venv/bin/python benchmarks/bench_web.py                 # builds the demo catalog in a temp dir
-    .venv/bin/python benchmarks/bench_web.py --db sqlite:////path/to/catalog.db
+    .venv/bin/python benchmarks/bench_web.py --db sqlite:////path/to/catalog.db --data-dir DIR
+    .venv/bin/python benchmarks/bench_web.py --stacks asyncio,uvloop
 
 Starts the app with uvicorn (one worker, as ``mixtape serve`` does) in a
 subprocess on 127.0.0.1, then runs wrk (Debian's package; scripts/browser.sh
@@ -9,12 +10,15 @@ installs it) on loopback for ``--duration`` seconds at 50 and at 8 connections
 against ``/api/recommend?model=content&track=<a track>&n=10`` and against
 ``/api/ping`` (a constant answer from the same server stack). Then times, one
 request at a time, the track page's HTML and search-as-you-type. Prints a table.
+``--stacks asyncio,uvloop`` repeats it all on uvicorn's plain asyncio + h11 stack
+and on uvloop + httptools (which must be installed), one server after the other.
 Timings are measured, never asserted (see docs/performance.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +37,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def serve(db: str, data_dir: str, port: int) -> None:
+#: uvicorn's event loop and HTTP parser per --stack: as installed by default (asyncio, h11),
+#: or uvloop and httptools (``uvicorn[standard]``; uvicorn picks them up when present).
+STACKS = {"asyncio": ("asyncio", "h11"), "uvloop": ("uvloop", "httptools")}
+
+
+def serve(db: str, data_dir: str, port: int, stack: str = "asyncio") -> None:
     """The server process: the app as `mixtape serve` runs it."""
     import uvicorn
 
@@ -40,6 +50,7 @@ def serve(db: str, data_dir: str, port: int) -> None:
     from mixtape.web.app import create_app
 
     settings = load_settings({"MIXTAPE_DATA_DIR": data_dir}, db_url=db)
+    loop, http = STACKS[stack]
     uvicorn.run(
         create_app(settings),
         host="127.0.0.1",
@@ -47,7 +58,33 @@ def serve(db: str, data_dir: str, port: int) -> None:
         log_level="warning",
         access_log=False,
         workers=1,
+        loop=loop,
+        http=http,
     )
+
+
+@contextlib.contextmanager
+def server(db: str, data_dir: Path, stack: str = "asyncio", port: int = 0) -> Iterator[str]:
+    """The app served by uvicorn in a subprocess on 127.0.0.1; yields its base URL."""
+    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    if not port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    command = [sys.executable, __file__, "--serve", "--db", db, "--data-dir", str(data_dir)]
+    process = subprocess.Popen([*command, "--port", str(port), "--stack", stack], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            wait_until(
+                lambda: process.poll() is None and client.get("/api/ping").status_code == 200,
+                "the server",
+            )
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def build_demo(folder: Path, tracks: int, playlists: int) -> str:
@@ -105,53 +142,15 @@ def sequential_ms(client: httpx.Client, urls: list[str]) -> list[float]:
 
 
 def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+    """The ``q``-th percentile (interpolated between the values measured)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="catalog URL (default: build the demo in a temp dir)")
-    parser.add_argument("--tracks", type=int, default=20_000, help="demo size (without --db)")
-    parser.add_argument("--playlists", type=int, default=5_000, help="demo playlists")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        serve(args.db, args.data_dir, args.port)
-        return
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (scripts/browser.sh installs it)")
-    tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    db = args.db or build_demo(tmp, args.tracks, args.playlists)
-    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    if not args.port:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            args.port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            "--db",
-            db,
-            "--data-dir",
-            str(tmp / "data"),
-            "--port",
-            str(args.port),
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        client = httpx.Client(base_url=base, timeout=60)
-        wait_until(
-            lambda: server.poll() is None and client.get("/api/ping").status_code == 200,
-            "the server",
-        )
+def load(base: str, duration: int) -> tuple[list[tuple[str, int, dict[str, float]]], list[str]]:
+    """wrk rows for the bare endpoint and recommend, then the track page and search timings."""
+    with httpx.Client(base_url=base, timeout=60) as client:
         first = client.get("/api/recommend?model=mood&mood=calm&n=50").json()["recommendations"]
         track = first[0]["track_id"]
         recommend = f"/api/recommend?model=content&track={quote(track)}&n=10"
@@ -162,20 +161,23 @@ def main() -> None:
         for name, path in (("bare /api/ping", "/api/ping"), ("/api/recommend content", recommend)):
             wrk(base + path, 8, 2)  # warm-up
             for connections in (50, 8):
-                r = wrk(base + path, connections, args.duration)
-                rows.append((name, connections, r))
+                rows.append((name, connections, wrk(base + path, connections, duration)))
         pages = [f"/tracks/{quote(t['track_id'])}" for t in first]
         sequential_ms(client, pages[:5])
         page_ms = sequential_ms(client, pages * 4)
         words = [t["name"].split()[0][:4] for t in first] + [t["name"][:8] for t in first]
         search_ms = sequential_ms(client, [f"/api/search?q={quote(w)}" for w in words])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+    notes = [
+        f"track page HTML, one at a time: p50 {statistics.median(page_ms):.1f} ms, "
+        f"p95 {pct(page_ms, 95):.1f} ms ({len(page_ms)} requests, client-measured on loopback)",
+        f"search as you type (/api/search): p50 {statistics.median(search_ms):.1f} ms, "
+        f"p95 {pct(search_ms, 95):.1f} ms ({len(search_ms)} prefixes)",
+    ]
+    return rows, notes
 
-    where = db if args.db else f"demo, {args.tracks:,} tracks"
-    print(f"\ncatalog: {where}; wrk {args.duration} s, 1 thread; load {os.getloadavg()[0]:.1f}")
+
+def report(stack: str, rows: list[tuple[str, int, dict[str, float]]], notes: list[str]) -> None:
+    print(f"\nserver stack: {stack} ({' + '.join(STACKS[stack])})")
     print(f"{'endpoint':<26}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, connections, r in rows:
         print(
@@ -186,14 +188,50 @@ def main() -> None:
     for n, c, r in rows:
         if not n.startswith("bare"):
             print(f"recommend / bare at {c} connections: {r['rps'] / bare[c]:.2f}")
-    print(
-        f"track page HTML, one at a time: p50 {statistics.median(page_ms):.1f} ms, "
-        f"p95 {pct(page_ms, 95):.1f} ms ({len(page_ms)} requests, client-measured on loopback)"
+    for note in notes:
+        print(note)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="catalog URL (default: build the demo in a temp dir)")
+    parser.add_argument("--tracks", type=int, default=20_000, help="demo size (without --db)")
+    parser.add_argument("--playlists", type=int, default=5_000, help="demo playlists")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--stacks",
+        default="asyncio",
+        help="comma-separated server stacks to run in turn: asyncio (h11), uvloop (httptools)",
     )
-    print(
-        f"search as you type (/api/search): p50 {statistics.median(search_ms):.1f} ms, "
-        f"p95 {pct(search_ms, 95):.1f} ms ({len(search_ms)} prefixes)"
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--stack", default="asyncio", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--data-dir", help="the app's data directory (array and model caches; default: a temp dir)"
     )
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.db, args.data_dir, args.port, args.stack)
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (scripts/browser.sh installs it)")
+    stacks = [s.strip() for s in args.stacks.split(",") if s.strip()]
+    for stack in stacks:
+        if stack not in STACKS:
+            raise SystemExit(f"unknown stack {stack!r}: choose from {', '.join(STACKS)}")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    results = []
+    try:
+        db = args.db or build_demo(tmp, args.tracks, args.playlists)
+        for stack in stacks:
+            with server(db, Path(args.data_dir or tmp / "data"), stack, args.port) as base:
+                results.append((stack, *load(base, args.duration)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    where = db if args.db else f"demo, {args.tracks:,} tracks"
+    print(f"\ncatalog: {where}; wrk {args.duration} s, 1 thread; load {os.getloadavg()[0]:.1f}")
+    for stack, rows, notes in results:
+        report(stack, rows, notes)
 
 
 if __name__ == "__main__":

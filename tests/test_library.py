@@ -229,6 +229,12 @@ def test_recommend_popular_ranks_by_playlists(data: TrackArrays, index: TrackInd
     assert scores == sorted(scores, reverse=True) and scores[0] == counts.max()
 
 
+def test_playlist_counts_count_each_tracks_playlists(data: TrackArrays) -> None:
+    expected = [data.playlists[:, row].count_nonzero() for row in range(data.n_tracks)]
+    assert data.playlist_counts.tolist() == expected
+    assert 0 in expected and max(expected) > 1  # the fixture has both kinds of track
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message", "field"),
     [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,26 +38,39 @@ class ArrayStore:
     """A catalog's :class:`TrackArrays` and their :class:`TrackIndex`, kept while unchanged.
 
     Checked against the catalog's fingerprint (a few aggregate queries) on every
-    call, or with ``recheck`` at most once per that many seconds (a server: the
-    check costs ~0.1 s at 1.2M tracks); rebuilt, or read from ``folder``, when
-    an ingest changed it. Thread-safe: two threads asking at once build the
-    arrays once.
+    call; or, with ``recheck`` (a server), in the background at most once per
+    that many seconds: the check costs 0.1–0.2 s at 1.2M tracks, which no
+    request should wait for.  A call then answers with the arrays it has and
+    starts the check; when the check finds the catalog changed, the next call
+    checks again itself and rebuilds, or reads from ``folder``, what an ingest
+    changed.  Thread-safe: two threads asking at once build the arrays once.
     """
 
-    def __init__(self, folder: Path | None = None, *, recheck: float = 0.0) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        recheck: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.folder = folder
         self.recheck = recheck
+        self._clock = clock
         self._lock = threading.RLock()
         self._data: TrackArrays | None = None
         self._index: TrackIndex | None = None
-        self._checked = -math.inf  # time.monotonic() of the last fingerprint check
+        self._checked = -math.inf  # clock() at the last fingerprint check
+        self._generation = 0  # bumped by expire(): a check begun before it does not count
+        self._checker: threading.Thread | None = None
 
     def arrays(self, catalog: Catalog, *, status: Status = _quiet) -> TrackArrays:
         """The catalog's arrays; :class:`CatalogError` when it holds no tracks."""
         data = self._data
-        if data is not None and time.monotonic() - self._checked < self.recheck:
-            return data  # checked moments ago: trusted (an empty catalog is never kept)
-        checked = time.monotonic()
+        if data is not None and self.recheck > 0 and math.isfinite(self._checked):
+            if self._clock() - self._checked >= self.recheck:
+                self._check_in_background(catalog, data)
+            return data  # checked moments ago, or being checked (an empty catalog is never kept)
+        checked = self._clock()
         fp = build.fingerprint(catalog)
         with self._lock:
             data = self._data
@@ -75,9 +88,41 @@ class ArrayStore:
             self._checked = checked
         return data
 
+    def _check_in_background(self, catalog: Catalog, data: TrackArrays) -> None:
+        with self._lock:
+            if self._checker is not None and self._checker.is_alive():
+                return
+            generation = self._generation
+            self._checker = threading.Thread(
+                target=self._check,
+                args=(catalog, data, generation),
+                name="mixtape-recheck",
+                daemon=True,
+            )
+            self._checker.start()
+
+    def _check(self, catalog: Catalog, data: TrackArrays, generation: int) -> None:
+        checked = self._clock()
+        try:
+            same = build.fingerprint(catalog) == data.fingerprint
+        except Exception:  # e.g. the catalog was closed: the next call checks, and reports, itself
+            same = False
+        with self._lock:
+            if self._generation != generation or self._data is not data:
+                return
+            self._checked = checked if same else -math.inf
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for a background check under way (tests; before closing the catalog)."""
+        checker = self._checker
+        if checker is not None:
+            checker.join(timeout)
+
     def expire(self) -> None:
         """Check the fingerprint on the next call (this process just wrote to the catalog)."""
-        self._checked = -math.inf
+        with self._lock:
+            self._generation += 1
+            self._checked = -math.inf
 
     def index(self, data: TrackArrays) -> TrackIndex:
         """The reference index of ``data`` (built once per arrays)."""
@@ -90,8 +135,10 @@ class ArrayStore:
             return index
 
     def clear(self) -> None:
+        self.settle()
         with self._lock:
             self._data, self._index = None, None
+            self._generation += 1
             self._checked = -math.inf
 
 

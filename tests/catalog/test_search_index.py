@@ -190,6 +190,32 @@ def test_sqlite_full_text_index_stays_consistent(sqlite_url: str) -> None:
     catalog.dispose()
 
 
+def test_sqlite_indexes_prefixes_of_two_to_six_characters(sqlite_url: str) -> None:
+    catalog = open_catalog(sqlite_url)
+    _write(catalog, TRACKS)
+    with catalog.engine.begin() as conn:  # an index built by 0003, then migrated again
+        command.downgrade(migration_config(conn), "0003_search_index")
+    catalog.dispose()
+    catalog = open_catalog(sqlite_url)
+    try:
+        with catalog.connect() as conn:
+            sql = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'track_search_fts'"
+            ).scalar()
+            conn.exec_driver_sql(
+                "INSERT INTO track_search_fts(track_search_fts) VALUES ('integrity-check')"
+            )
+        assert "prefix='2 3 4 5 6'" in sql
+        assert _names(search_tracks(catalog, "bohem")) == ["Bohemian Rhapsody"]
+        _write(catalog, [TrackRecord("Rhapsody in Blue", artists=(ArtistRef("Gershwin"),))])
+        assert _names(search_tracks(catalog, "rhaps")) == ["Rhapsody in Blue", "Bohemian Rhapsody"]
+        with catalog.begin() as conn:  # the delete trigger is back too
+            conn.execute(delete(s.tracks).where(s.tracks.c.name == "Rhapsody in Blue"))
+        assert _names(search_tracks(catalog, "rhaps")) == ["Bohemian Rhapsody"]
+    finally:
+        catalog.dispose()
+
+
 @pytest.fixture
 def mysql_url(_server_catalogs: ServerCatalogs) -> str:
     return _server_catalogs.empty("mariadb")

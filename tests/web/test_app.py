@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from fastapi import APIRouter, FastAPI
@@ -11,7 +12,7 @@ from sqlalchemy import text
 from mixtape.errors import ModelUnavailableError
 from mixtape.library import Mixtape
 from mixtape.settings import Settings
-from mixtape.web.app import create_app
+from mixtape.web.app import PAGES, create_app
 from mixtape.web.prepare import ARRAYS, Preparer
 from mixtape.web.sessions import COOKIE
 from tests.factories.web import csrf_of
@@ -163,6 +164,27 @@ def test_pages_show_preparing_until_the_catalog_is_loaded(mx: Mixtape, track_id:
     assert first.status_code == 200
     assert "Preparing the catalog" in first.text
     assert app.state.web.preparer.wait(ARRAYS).ready
+
+
+def test_a_server_prepares_the_home_page_and_the_mood_map_at_start(
+    mx: Mixtape, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(mx, warm=("mood",))
+
+    def again(*_args: object, **_kwargs: object) -> NoReturn:
+        raise AssertionError("computed on a request, not at start")
+
+    with (
+        client_for(app) as c,
+        c.portal.wrap_async_context_manager(app.router.lifespan_context(app)),
+    ):
+        assert app.state.web.preparer.wait(PAGES, timeout=120).ready
+        monkeypatch.setattr(mx, "stats", again)
+        monkeypatch.setattr(mx, "mood_map", again)
+        home = c.get("/")
+        assert home.status_code == 200
+        assert f"{mx.arrays().n_tracks:,}" in home.text
+        assert c.get("/api/mood/map").json()["total"] > 0
 
 
 @pytest.mark.parametrize("path", ["/static/htmx.min.js", "/static/app.css", "/static/app.js"])

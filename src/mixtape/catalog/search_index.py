@@ -10,7 +10,8 @@ is looked up exactly.
 The documents are the folded names in ``track_search``
 (:mod:`mixtape.catalog.search_docs`); each engine matches them its own way:
 
-* SQLite: FTS5 prefix queries over ``track_search_fts``;
+* SQLite: FTS5 prefix queries over ``track_search_fts`` (prefix indexes for 2 to 6
+  characters, migration 0004: a longer prefix matches few words);
 * MySQL/MariaDB: ``MATCH … AGAINST`` in boolean mode (``+word*``); words
   InnoDB does not index (shorter than ``innodb_ft_min_token_size``, or
   stopwords) are matched with ``LIKE`` among those hits, and a query of only

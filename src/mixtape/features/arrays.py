@@ -80,6 +80,13 @@ class TrackArrays:
         counts = np.bincount(self.primary_artist + 1, minlength=len(self.artist_names) + 1)
         return order, np.concatenate([[0], np.cumsum(counts)])
 
+    @functools.cached_property
+    def playlist_counts(self) -> np.ndarray:
+        """How many playlists each track is in, (n,) int64: one count over the playlist
+        matrix on first use (a column slice per track costs ~0.1 s at the MPD's 66M entries)."""
+        m = self.playlists.tocsr()
+        return np.bincount(m.indices[m.data != 0], minlength=self.n_tracks)
+
     def artist_rows(self, artist: int) -> np.ndarray:
         """Rows whose primary artist is ``artist`` (an index built once, on first use)."""
         order, starts = self._by_artist

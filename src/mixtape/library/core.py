@@ -56,6 +56,7 @@ class Core:
     # -- lifecycle ------------------------------------------------------------------
     def close(self) -> None:
         """Dispose of the database engine and drop the in-memory caches."""
+        self._store.settle()  # a background check of the catalog may be using it
         with self._lock:
             if self._catalog is not None:
                 self._catalog.dispose()

@@ -73,7 +73,6 @@ class Recommending(Core):
         row = index.row(ref)
         genres = data.track_genres
         cols = genres.indices[genres.indptr[row] : genres.indptr[row + 1]]
-        in_playlists = int(data.playlists[:, row].count_nonzero())
         return TrackDetails(
             track_id=index.key(row),
             name=str(data.names[row]),
@@ -84,7 +83,7 @@ class Recommending(Core):
                 c: number(float(v)) for c, v in zip(AUDIO_COLUMNS, data.audio[row], strict=True)
             },
             genres=tuple(str(data.genre_names[c]) for c in np.sort(cols)),
-            playlists=in_playlists,
+            playlists=int(data.playlist_counts[row]),
         )
 
     def recommend(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -14,16 +14,22 @@ router = APIRouter(include_in_schema=False)
 Web = Annotated[WebState, Depends(state_of)]
 
 
+def catalog_stats(web: WebState) -> dict[str, Any] | None:
+    """The catalog's counts for the home page (None without a catalog), counted once per
+    catalog state: about 1.7 s of queries at 1.2M tracks."""
+    mx = web.mixtape
+    if not mx.exists():
+        return None
+    ready = web.preparer.state(ARRAYS).ready
+    version = mx.arrays().fingerprint if ready else "before the arrays"
+    return web.memo("stats", version, lambda: mx.stats(top=0, recent=0).as_dict())
+
+
 @router.get("/")
 def home(request: Request, web: Web) -> Response:
-    """Search, the catalog's counts (counted once per catalog state) and links."""
-    mx = web.mixtape
-    stats = None
-    if mx.exists():
-        ready = web.preparer.state(ARRAYS).ready
-        version = mx.arrays().fingerprint if ready else "before the arrays"
-        stats = web.memo("stats", version, lambda: mx.stats(top=0, recent=0).as_dict())
-    return render.page(request, "home.html", {"title": "Home", "stats": stats, "url": mx.url})
+    """Search, the catalog's counts and links."""
+    context = {"title": "Home", "stats": catalog_stats(web), "url": web.mixtape.url}
+    return render.page(request, "home.html", context)
 
 
 @router.get("/search")

@@ -150,6 +150,7 @@
       ctx.stroke();
       ctx.lineWidth = 1;
     }
+    if (!canvas.dataset.drawn) performance.mark("moodmap-drawn"); // first draw (timed by benchmarks)
     canvas.dataset.drawn = "true";
     canvas.point = function (event) {
       const box = canvas.getBoundingClientRect();
