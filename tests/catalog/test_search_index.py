@@ -210,7 +210,7 @@ def test_sqlite_indexes_prefixes_of_two_to_six_characters(sqlite_url: str) -> No
         _write(catalog, [TrackRecord("Rhapsody in Blue", artists=(ArtistRef("Gershwin"),))])
         assert _names(search_tracks(catalog, "rhaps")) == ["Rhapsody in Blue", "Bohemian Rhapsody"]
         with catalog.begin() as conn:  # the delete trigger is back too
-            conn.execute(delete(s.tracks).where(s.tracks.c.name == "Rhapsody in Blue"))
+            conn.execute(delete(schema.tracks).where(schema.tracks.c.name == "Rhapsody in Blue"))
         assert _names(search_tracks(catalog, "rhaps")) == ["Bohemian Rhapsody"]
     finally:
         catalog.dispose()
