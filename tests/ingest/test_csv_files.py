@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from mixtape.catalog import Catalog, open_catalog
-from mixtape.catalog import schema as s
+from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import IngestError, InputError, Interrupted
 from mixtape.ingest.artists_csv import ingest_artists_csv_files
@@ -30,7 +29,7 @@ def catalog(sqlite_url: str) -> Iterator[Catalog]:
 
 def track_keys(catalog: Catalog) -> set[str]:
     with catalog.connect() as conn:
-        return set(conn.execute(select(s.tracks.c.key)).scalars())
+        return set(conn.execute(select(schema.tracks.c.key)).scalars())
 
 
 def good(tmp_path: Path, name: str, first: int, n: int = 1) -> Path:
@@ -68,7 +67,9 @@ def test_a_bad_file_fails_alone_and_the_rest_load(
     assert expected in reason
     assert track_keys(catalog) == {tid(1), tid(2)}
     with catalog.connect() as conn:
-        statuses = conn.execute(select(s.ingests.c.status).order_by(s.ingests.c.id)).scalars()
+        statuses = conn.execute(
+            select(schema.ingests.c.status).order_by(schema.ingests.c.id)
+        ).scalars()
         assert list(statuses) == ["ok", "failed", "ok"]
 
 
@@ -93,8 +94,8 @@ def test_an_encoding_reads_latin_1_files(tmp_path: Path, catalog: Catalog) -> No
     (summary,) = ingest_tracks_csv_files(catalog, [path], encoding="latin-1")
     assert summary.status == "ok"
     with catalog.connect() as conn:
-        assert conn.execute(select(s.tracks.c.name)).scalar_one() == "Café"
-        assert conn.execute(select(s.artists.c.name)).scalar_one() == "Zoé"
+        assert conn.execute(select(schema.tracks.c.name)).scalar_one() == "Café"
+        assert conn.execute(select(schema.artists.c.name)).scalar_one() == "Zoé"
     with pytest.raises(InputError, match="unknown text encoding"):
         list(ingest_tracks_csv_files(catalog, [path], encoding="latin-9000"))
 
@@ -126,7 +127,7 @@ def test_ctrl_c_mid_file_keeps_the_files_before_it(tmp_path: Path, catalog: Cata
     )
     assert track_keys(catalog) == {tid(10), tid(11), tid(12)}
     with catalog.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(s.ingests)).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(schema.ingests)).scalar_one() == 1
 
 
 def test_artist_files_behave_the_same(tmp_path: Path, catalog: Catalog) -> None:
@@ -141,7 +142,7 @@ def test_artist_files_behave_the_same(tmp_path: Path, catalog: Catalog) -> None:
     (again,) = ingest_artists_csv_files(catalog, [latin], encoding="latin-1")
     assert again.status == "ok"
     with catalog.connect() as conn:
-        assert set(conn.execute(select(s.artists.c.name)).scalars()) == {"Zoé", "Björk"}
+        assert set(conn.execute(select(schema.artists.c.name)).scalars()) == {"Zoé", "Björk"}
 
 
 def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, cli: Cli) -> None:
@@ -151,7 +152,7 @@ def test_cli_reports_every_file_and_what_it_kept(tmp_path: Path, cli: Cli) -> No
     code, out, err = cli(["--db", db, "ingest", "tracks", "--json", str(a), str(latin), str(b)])
     assert code == 1 and "Traceback" not in err
     report = json.loads(out)
-    assert [s["status"] for s in report["sources"]] == ["ok", "failed", "ok"]
+    assert [source["status"] for source in report["sources"]] == ["ok", "failed", "ok"]
     assert (report["ok"], report["failed"], report["stopped"]) == (2, 1, False)
     assert "not valid UTF-8 at line 2" in report["sources"][1]["message"]
 

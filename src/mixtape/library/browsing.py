@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from mixtape.catalog import schema as s
+from mixtape.catalog import schema
 from mixtape.library.core import about
 from mixtape.library.recommending import Recommending
 
@@ -148,18 +148,18 @@ class Browsing(Recommending):
         """Playlists whose title contains ``query`` (case-insensitive), largest first."""
         words = query.strip().lower()
         counts = (
-            select(s.playlist_tracks.c.playlist_id, func.count().label("n"))
-            .group_by(s.playlist_tracks.c.playlist_id)
+            select(schema.playlist_tracks.c.playlist_id, func.count().label("n"))
+            .group_by(schema.playlist_tracks.c.playlist_id)
             .subquery()
         )
         stmt = (
-            select(s.playlists.c.key, s.playlists.c.name, counts.c.n)
-            .join(counts, counts.c.playlist_id == s.playlists.c.id)
-            .order_by(counts.c.n.desc(), s.playlists.c.id)
+            select(schema.playlists.c.key, schema.playlists.c.name, counts.c.n)
+            .join(counts, counts.c.playlist_id == schema.playlists.c.id)
+            .order_by(counts.c.n.desc(), schema.playlists.c.id)
             .limit(max(1, min(limit, 200)))
         )
         if words:
-            stmt = stmt.where(func.lower(s.playlists.c.name).contains(words, autoescape=True))
+            stmt = stmt.where(func.lower(schema.playlists.c.name).contains(words, autoescape=True))
         with self.existing_catalog().connect() as conn:
             rows = conn.execute(stmt).all()
         return [PlaylistInfo(str(k), str(name or k), int(n)) for k, name, n in rows]
@@ -172,14 +172,19 @@ class Browsing(Recommending):
             key = str(data.playlist_keys[index.playlist_row(ref)])
         with self.existing_catalog().connect() as conn:
             found = conn.execute(
-                select(s.playlists.c.id, s.playlists.c.name).where(s.playlists.c.key == key)
+                select(schema.playlists.c.id, schema.playlists.c.name).where(
+                    schema.playlists.c.key == key
+                )
             ).first()
             keys = (
                 conn.execute(
-                    select(s.tracks.c.key)
-                    .join(s.playlist_tracks, s.playlist_tracks.c.track_id == s.tracks.c.id)
-                    .where(s.playlist_tracks.c.playlist_id == found[0])
-                    .order_by(s.playlist_tracks.c.position)
+                    select(schema.tracks.c.key)
+                    .join(
+                        schema.playlist_tracks,
+                        schema.playlist_tracks.c.track_id == schema.tracks.c.id,
+                    )
+                    .where(schema.playlist_tracks.c.playlist_id == found[0])
+                    .order_by(schema.playlist_tracks.c.position)
                 )
                 .scalars()
                 .all()
