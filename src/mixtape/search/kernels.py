@@ -252,14 +252,14 @@ KERNELS = (sharing_top, genre_scores)
 
 
 def cache_is_warm() -> bool:
-    """Whether every kernel has compiled code on disk newer than this file (a few file
-    look-ups: nothing is compiled or loaded)."""
-    source = Path(__file__).stat().st_mtime
-    for kernel in KERNELS:
-        files = kernel.cache_files()
-        if not files or max(f.stat().st_mtime for f in files) < source:
-            return False
-    return True
+    """Whether every kernel has compiled code on disk (a few file look-ups: nothing is
+    compiled or loaded).
+
+    Only presence is checked: numba decides itself whether an index still fits the
+    source (it keeps one across a fresh checkout of the same file), so comparing file
+    times here would call a usable cache cold.
+    """
+    return all(kernel.cache_files() for kernel in KERNELS)
 
 
 def warm_up() -> None:
