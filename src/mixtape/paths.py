@@ -66,7 +66,7 @@ def _check(model: Recommender, start: int, end: int, n: int) -> None:
             hint="use a vector model: audio or content",
         )
     if not 2 <= n <= MAX_STEPS:
-        raise InputError(f"a song path has 2 to {MAX_STEPS} tracks, not {n}")
+        raise InputError(f"a song path has 2 to {MAX_STEPS} tracks, not {n}", field="n")
     if start == end:
         raise InputError("a song path needs two different tracks", hint="pick another end track")
 

@@ -91,6 +91,17 @@ def test_the_panel_fragment_follows_the_controls(
     assert blank.status_code == 200
 
 
+def test_an_unknown_model_on_a_page_is_a_422_and_queues_nothing(
+    client: Client, app: FastAPI, track_id: str
+) -> None:
+    preparer = app.state.web.preparer
+    for url in (f"/tracks/{track_id}?model=junk", f"/recommendations?track={track_id}&model=junk"):
+        answer = client.get(url)
+        assert answer.status_code == 422, url
+        assert "no usable model" in " ".join(answer.text.split())
+    assert preparer.state("junk", start=False).state == "idle"  # never asked for
+
+
 def test_a_model_being_fitted_shows_preparing_and_polls(mx: Mixtape, track_id: str) -> None:
     app = prepared(create_app(mx, warm=None), names=())
     with client_for(app) as c:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from mixtape.paths import MAX_STEPS
 from mixtape.web import downloads
 from mixtape.web.params import (
     Format,
@@ -111,7 +112,7 @@ def path(
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
     to: Annotated[str, Query(min_length=1, max_length=300)],
     n: Annotated[
-        int, Query(ge=2, le=100, description="Tracks on the path, both ends included.")
+        int, Query(ge=2, le=MAX_STEPS, description="Tracks on the path, both ends included.")
     ] = 12,
     model: Annotated[str, Query(pattern="^(audio|content)$")] = "audio",
     max_per_artist: Annotated[int | None, Query(ge=1, le=100)] = None,

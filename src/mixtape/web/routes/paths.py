@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from mixtape.paths import MAX_STEPS
 from mixtape.web import render
 from mixtape.web.state import WebState, state_of
 
@@ -38,7 +39,7 @@ def path_page(
     web: Web,
     from_: Annotated[str, Query(alias="from", max_length=300)] = "",
     to: Ref = "",
-    n: Annotated[int, Query(ge=2, le=100)] = 12,
+    n: Annotated[int, Query(ge=2, le=MAX_STEPS)] = 12,
     model: Annotated[Literal["audio", "content"], Query()] = "audio",
 ) -> Response:
     """The form; with both ends, the path (htmx gets just the result)."""

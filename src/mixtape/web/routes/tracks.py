@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from mixtape.errors import InputError, shown
 from mixtape.library import ModelInfo, TrackDetails
 from mixtape.web import render
 from mixtape.web.params import ATTRIBUTES, Controls, PanelQuery, parse_query
@@ -66,10 +67,13 @@ def panel(
     request: Request, web: WebState, track_id: str, model: str, controls: Controls
 ) -> dict[str, Any]:
     """What the recommendations panel shows: the list, or that the model is being prepared."""
+    offered = tabs(web.mixtape.models())
+    if model not in {m.name for m in offered}:  # before anything is queued for the name
+        raise InputError(f"no usable model {shown(model)} for a track page", field="model")
     query = [("track", track_id), ("model", model), *_control_query(request)]
     base = {
         "model": model,
-        "tabs": tabs(web.mixtape.models()),
+        "tabs": offered,
         "download_url": "/api/recommend?" + urlencode(query) + "&",
         "poll_url": "/recommendations?" + urlencode(query),
         "poll_target": "#panel",
