@@ -19,6 +19,7 @@ tracks at 64 factors).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -115,6 +116,7 @@ class AlsModel(ScoredItemsModel):
         als.item_factors = self.item_factors_
         als.num_threads = 1
         self.als_ = als
+        self._solve_lock = threading.Lock()
         self.items_ = np.flatnonzero(self.query_weights_ > 0).astype(np.int64)
         self._serve_items(data)
 
@@ -124,7 +126,9 @@ class AlsModel(ScoredItemsModel):
         query = sp.csr_matrix(
             (self.query_weights_[rows], (np.zeros(len(rows), dtype=np.int64), rows)), shape=(1, n)
         )
-        with single_threaded_blas():
+        # One implicit model serves every thread (the web app's): its solve is not
+        # documented as thread-safe, so queries take turns on it.
+        with self._solve_lock, single_threaded_blas():
             user = self.als_.recalculate_user(0, query)
         return np.asarray(self.item_factors_[self.items_] @ user, dtype=np.float64)
 

@@ -116,9 +116,12 @@ def path(
     ] = 12,
     model: Annotated[str, Query(pattern="^(audio|content)$")] = "audio",
     max_per_artist: Annotated[int | None, Query(ge=1, le=100)] = None,
+    all_versions: bool = False,
     format: FormatQuery = None,
 ) -> Response:
-    result = web.mixtape.path(from_, to, n=n, model=model, max_per_artist=max_per_artist)
+    result = web.mixtape.path(
+        from_, to, n=n, model=model, max_per_artist=max_per_artist, all_versions=all_versions
+    )
     if format is not None:
         return downloads.playlist_file(format, "mixtape song path", result.tracks)
     return JSON(result.as_dict())
