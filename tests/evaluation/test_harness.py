@@ -17,6 +17,7 @@ from mixtape.evaluation.runner import run_evaluation
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.service import ArrayStore
+from tests.factories.cli import run_cli
 
 SEEN: list[TrackArrays] = []
 
@@ -177,13 +178,8 @@ def test_cli_unknown_model_is_one_line(demo_db: str, capsys: pytest.CaptureFixtu
 def evaluate_cli(
     demo_db: str, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, str, str]:
-    try:
-        main(["--db", demo_db, "evaluate", "--models", "popular", "--categories", "first-1", *args])
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    base = ["--db", demo_db, "evaluate", "--models", "popular", "--categories", "first-1"]
+    return run_cli([*base, *args], capsys)
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from mixtape.cli.app import main
-
-
-def run(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.factories.cli import run_cli
 
 
 @pytest.fixture
@@ -34,30 +26,30 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_serve_binds_loopback_and_prints_the_url(
     catalog_file: Path, served: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["--db", f"sqlite:///{catalog_file}", "serve"]) == 0
+    code, _, err = run_cli(["--db", f"sqlite:///{catalog_file}", "serve"], capsys)
+    assert code == 0
     assert isinstance(served["app"], FastAPI)
     assert (served["host"], served["port"]) == ("127.0.0.1", 8000)
     assert served["access_log"] is False
-    assert "at http://127.0.0.1:8000 (Ctrl-C stops)" in capsys.readouterr().err
+    assert "at http://127.0.0.1:8000 (Ctrl-C stops)" in err
 
 
 def test_serve_on_another_address(
     catalog_file: Path, served: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        run(["--db", f"sqlite:///{catalog_file}", "serve", "--host", "0.0.0.0", "--port", "9001"])
-        == 0
-    )
+    args = ["--db", f"sqlite:///{catalog_file}", "serve", "--host", "0.0.0.0", "--port", "9001"]
+    code, _, err = run_cli(args, capsys)
+    assert code == 0
     assert (served["host"], served["port"]) == ("0.0.0.0", 9001)
-    assert "http://127.0.0.1:9001" in capsys.readouterr().err
+    assert "http://127.0.0.1:9001" in err
 
 
 def test_serve_without_a_catalog_says_how_to_make_one(
     tmp_path: Path, served: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "none.db"
-    assert run(["--db", f"sqlite:///{missing}", "serve"]) == 1
-    err = capsys.readouterr().err
+    code, _, err = run_cli(["--db", f"sqlite:///{missing}", "serve"], capsys)
+    assert code == 1
     assert err.startswith("error: no catalog at")
     assert "mixtape demo-data" in err
     assert not served
