@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_web.py --stacks asyncio,uvloop
 
 Starts the app with uvicorn (one worker, as ``mixtape serve`` does) in a
-subprocess on 127.0.0.1, then runs wrk (Debian's package; scripts/browser.sh
+subprocess on 127.0.0.1, then runs wrk (Debian's package; scripts/system.sh
 installs it) on loopback for ``--duration`` seconds at 50 and at 8 connections
 against ``/api/recommend?model=content&track=<a track>&n=10`` and against
 ``/api/ping`` (a constant answer from the same server stack). Then times, one
@@ -214,7 +214,7 @@ def main() -> None:
         serve(args.db, args.data_dir, args.port, args.stack)
         return
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (scripts/browser.sh installs it)")
+        raise SystemExit("wrk is not installed (scripts/system.sh installs it)")
     stacks = [s.strip() for s in args.stacks.split(",") if s.strip()]
     for stack in stacks:
         if stack not in STACKS:

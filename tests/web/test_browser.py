@@ -3,7 +3,7 @@
 Screenshots of every page go to a test artefacts folder (printed at the end of
 the run with -rA); with ``MIXTAPE_SCREENSHOTS=docs/img`` the README's two are
 written there as well. Skipped only when /usr/bin/chromium is missing (``./run
-test`` installs it with scripts/browser.sh).
+test`` installs it with scripts/system.sh).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ README_SHOTS = {"track": "web-track.png", "mood": "web-mood.png"}
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        why = "Chromium is not installed at /usr/bin/chromium (scripts/browser.sh installs it)"
+        why = "Chromium is not installed at /usr/bin/chromium (scripts/system.sh installs it)"
         if os.environ.get("CI"):  # CI installs it: a missing browser is a failure there
             pytest.fail(why)
         pytest.skip(why)
