@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -87,6 +88,8 @@ tracks = Table(
     Column("track_number", SmallInteger),
     Column("disc_number", SmallInteger),
     Column("isrc", String(12), index=True),
+    # The MusicBrainz recording id from a local file's tags (migration 0005).
+    Column("musicbrainz_id", String(36), index=True),
 )
 
 audio_features = Table(
@@ -106,6 +109,10 @@ audio_features = Table(
     Column("tempo", Float),
     Column("duration_ms", Integer),
     Column("time_signature", SmallInteger),
+    # Who supplied the row: "catalog" (a feature CSV), "spotify", "demo"; NULL for rows
+    # written before this was recorded (catalog files).  Features measured from local
+    # audio live in ``local_features``, never here.
+    Column("source", String(16)),
 )
 
 artist_album = Table(
@@ -188,6 +195,53 @@ playlist_tracks = Table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), nullable=False),
     Index("ix_playlist_tracks_track", "track_id"),
+)
+
+# Local audio (migration 0005): the files found under a library root, the features
+# measured from their signal (kept apart from ``audio_features``: nothing measured here
+# passes for Spotify's values) and one sonic embedding per analysed track.
+audio_files = Table(
+    "audio_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # A hash of the file's absolute path (sha256 hex): unique on every engine.
+    Column("key", key_type(64), nullable=False, unique=True),
+    Column("track_id", Integer, ForeignKey("tracks.id", ondelete="SET NULL"), index=True),
+    Column("root", Text, nullable=False),
+    # Relative to ``root``, with forward slashes.
+    Column("path", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    # "ok", "failed" (``message`` says why) or "missing" (gone since the last scan).
+    Column("status", String(16), nullable=False),
+    Column("message", Text),
+    Column("analyser", String(32)),
+    Column("analysed_at", DateTime(timezone=True)),
+    Column("ingest_id", Integer, ForeignKey("ingests.id", ondelete="SET NULL")),
+)
+
+local_features = Table(
+    "local_features",
+    metadata,
+    Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True),
+    Column("danceability", Float),
+    Column("energy", Float),
+    Column("key", SmallInteger),
+    Column("loudness", Float),
+    Column("mode", SmallInteger),
+    Column("tempo", Float),
+    Column("duration_ms", Integer),
+    Column("time_signature", SmallInteger),
+    Column("analyser", String(32), nullable=False),
+)
+
+sonic_embeddings = Table(
+    "sonic_embeddings",
+    metadata,
+    Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True),
+    Column("analyser", String(32), nullable=False),
+    # float32, little-endian, fixed length per analyser version.
+    Column("vector", LargeBinary, nullable=False),
 )
 
 # What search-as-you-type matches (``catalog/search_index.py``): per track its name and
