@@ -17,6 +17,7 @@ from mixtape.evaluation.runner import run_evaluation
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.service import ArrayStore
+from tests.factories.arrays import track_arrays
 from tests.factories.cli import run_cli
 
 SEEN: list[TrackArrays] = []
@@ -235,3 +236,9 @@ def test_without_playlists_keeps_everything_else(data: TrackArrays) -> None:
     assert train.playlists.shape == (data.playlists.shape[0] - 2, data.n_tracks)
     assert np.array_equal(train.audio, data.audio, equal_nan=True)
     assert train.fingerprint != data.fingerprint
+
+
+def test_without_playlists_keeps_the_titles_aligned() -> None:
+    data = track_arrays(3, playlists=[[0], [1], [2]], playlist_names=["a", "b", "c"])
+    train = harness.without_playlists(data, [1])
+    assert list(train.playlist_names) == ["a", "c"]

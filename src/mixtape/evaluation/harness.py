@@ -89,6 +89,7 @@ def without_playlists(data: TrackArrays, drop: Sequence[int]) -> TrackArrays:
         data,
         playlists=playlists,
         playlist_keys=keys,
+        playlist_names=data.playlist_names[keep],
         fingerprint=data.fingerprint + f"-minus{len(drop)}",
     )
 
