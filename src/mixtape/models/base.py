@@ -168,6 +168,8 @@ class Recommender(ABC):
         for row in seeds.rows:
             if not 0 <= row < data.n_tracks:
                 raise SeedError(f"seed row {row} is outside the catalog (0..{data.n_tracks - 1})")
+        if self.uses_title and seeds.title is not None:
+            return  # the title is enough, whatever the tracks
         usable = self.can_serve(np.asarray(seeds.rows, dtype=np.int64))
         if seeds.rows and not usable.any():
             raise SeedError(self.cannot_serve_reason(len(seeds.rows)))

@@ -31,6 +31,7 @@ def models() -> dict[str, type[Recommender]]:
     from mixtape.models.random_baseline import RandomBaseline
     from mixtape.models.rp3beta import RP3betaModel
     from mixtape.models.spotify_model import SpotifyModel
+    from mixtape.models.title import TitleModel
 
     built_in: tuple[type[Recommender], ...] = (
         AlsModel,
@@ -47,6 +48,7 @@ def models() -> dict[str, type[Recommender]]:
         RandomBaseline,
         RP3betaModel,
         SpotifyModel,
+        TitleModel,
     )
     return {cls.name: cls for cls in built_in}
 
