@@ -88,7 +88,7 @@ def test_the_groove_is_measured_whole(synth: Synth) -> None:
     found = synth.analysis("groove.wav")
     assert found.tempo == pytest.approx(124, abs=2)
     assert found.time_signature == 4  # kick on 1 and 3, snare on 2 and 4
-    assert found.duration_s == pytest.approx(15, abs=0.01)
+    assert found.duration_s == pytest.approx(12, abs=0.01)
 
 
 def test_features_are_the_local_features_columns(synth: Synth) -> None:
@@ -100,6 +100,6 @@ def test_features_are_the_local_features_columns(synth: Synth) -> None:
         "loudness": found.loudness,
         "mode": 0,
         "tempo": found.tempo,
-        "duration_ms": 24000,
+        "duration_ms": 16000,
         "time_signature": found.time_signature,
     }
