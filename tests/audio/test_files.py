@@ -13,7 +13,7 @@ import pytest
 from mixtape.audio import AUDIO_EXTENSIONS, SONIC_DIM, Tags, analyse, read_tags
 from mixtape.audio.decode import read_excerpt
 from mixtape.errors import AudioError, MixtapeError
-from tests.factories.audio import Synth, encode, long_sine_flac
+from tests.factories.audio import Synth, encode, long_sine_flac, write
 
 
 def failure(path: Path) -> str:
@@ -145,4 +145,15 @@ def test_analysis_and_errors_cross_process_boundaries(synth: Synth) -> None:
         "/m/x.mp3: empty file",
         "/m/x.mp3",
         "empty file",
+    )
+
+
+def test_a_many_channel_file_is_read_as_its_front_left_and_right(tmp_path: Path) -> None:
+    t = np.arange(22050 * 3) / 22050
+    channels = np.stack([np.sin(2 * np.pi * 220 * (k + 1) * t) for k in range(6)], axis=1)
+    path = write(tmp_path / "surround.wav", (0.1 * channels).astype(np.float32))
+    excerpt = read_excerpt(path, max_seconds=2)
+    assert excerpt.samples.shape == (2 * 22050, 2)
+    assert np.allclose(
+        excerpt.samples, 0.1 * channels[22050 // 2 : 22050 // 2 + 2 * 22050, :2], atol=1e-4
     )

@@ -81,6 +81,7 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
     ``root`` when given: ``Artist/Album/01 - Title.ext``).  Raises :class:`AudioError`
     (and nothing else) for a file that cannot be read or decoded.
     """
+    from librosa.util.exceptions import LibrosaError
     from threadpoolctl import threadpool_limits
 
     path = Path(path)
@@ -94,9 +95,7 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
             for message in ("n_fft=.* is too large", "Trying to estimate tuning from empty"):
                 warnings.filterwarnings("ignore", message=message, category=UserWarning)
             return _analyse_excerpt(path, excerpt, tags)
-    except AudioError:
-        raise
-    except (ValueError, FloatingPointError, ArithmeticError, MemoryError) as exc:
+    except (LibrosaError, ValueError, ArithmeticError, MemoryError, RuntimeError) as exc:
         raise AudioError(str(path), f"analysis failed ({short_reason(exc)})") from None
 
 
