@@ -103,3 +103,14 @@ def test_features_are_the_local_features_columns(synth: Synth) -> None:
         "duration_ms": 16000,
         "time_signature": found.time_signature,
     }
+
+
+def test_a_bass_accent_marks_the_bar_when_the_whole_spectrum_does_not() -> None:
+    beats = np.arange(10, 10 + 21 * 24, 21)
+    levels = np.full((2, beats[-1] + 20), -40.0)
+    levels[0, beats] = -10.0  # every beat equally loud over the whole spectrum
+    levels[1, beats] = -30.0
+    levels[1, beats[::3]] = -20.0  # the kick on every third beat
+    assert measure.time_signature(levels, beats) == 3
+    levels[1, beats] = -30.0
+    assert measure.time_signature(levels, beats) is None

@@ -126,8 +126,9 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
     onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
-    frame_db = 10 * np.log10(power.sum(axis=0) + 1e-10)
-    rhythm = measure.rhythm(onset_env, frame_db, seconds)
+    bass = int(measure.BASS_HZ * measure.N_FFT / sr) + 1
+    levels = np.stack([power.sum(axis=0), power[1:bass].sum(axis=0)])
+    rhythm = measure.rhythm(onset_env, 10 * np.log10(levels + 1e-10), seconds)
     # Tuning (a recording's offset from A440, in bins) from every fourth STFT frame: as
     # good as all of them for a whole excerpt's tuning, at a quarter of the cost.
     tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)
