@@ -119,14 +119,16 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     heard = len(y) / sr
     y = np.pad(np.asarray(y, dtype=np.float32), (0, max(0, measure.N_FFT - len(y))))
 
-    power = np.abs(librosa.stft(y, n_fft=measure.N_FFT, hop_length=measure.HOP)) ** 2
+    magnitude = np.abs(librosa.stft(y, n_fft=measure.N_FFT, hop_length=measure.HOP))
+    power = magnitude**2
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
     onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
     bass = int(measure.BASS_HZ * measure.N_FFT / sr) + 1
     levels = np.stack([power.sum(axis=0), power[1:bass].sum(axis=0)])
     rhythm = measure.rhythm(onset_env, 10 * np.log10(levels + 1e-10), len(y) / sr)
-    found_key, chroma = _key_and_chroma(y, np.sqrt(power), heard)
-    timbre, shape = _timbre(power, log_mel), _spectral_shape(np.sqrt(power), y)
+    found_key, chroma = _key_and_chroma(y, magnitude, heard)
+    timbre, shape = _timbre(magnitude, log_mel), _spectral_shape(magnitude, y)
+    del power
     energy = measure.energy_estimate(
         loudness, rhythm.onset_rate, shape.pop("brightness"), timbre.pop("dynamic_range")
     )
@@ -184,13 +186,12 @@ def _key_and_chroma(
     return found, librosa.util.normalize(raw, norm=np.inf, axis=0)
 
 
-def _timbre(power: np.ndarray, log_mel: np.ndarray) -> dict[str, Any]:
+def _timbre(magnitude: np.ndarray, log_mel: np.ndarray) -> dict[str, Any]:
     """MFCC, spectral contrast and frame levels (embedding parts), plus the dynamic range
     (dB) that energy needs."""
     import librosa
 
     sr = measure.SAMPLE_RATE
-    magnitude = np.sqrt(power)
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
     contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr)
     rms_db = librosa.amplitude_to_db(librosa.feature.rms(S=magnitude)[0], ref=1.0, top_db=None)
