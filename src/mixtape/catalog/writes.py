@@ -157,6 +157,7 @@ class BatchWriter(KeyResolver):
         album_ids = self.album_ids(albums, artist_ids) if albums else {}
 
         rows: dict[str, dict[str, Any]] = {}
+        with_mbid = any(rec.musicbrainz_id for rec in by_key.values())
         for key, rec in by_key.items():
             rows[key] = {
                 "key": key,
@@ -170,8 +171,9 @@ class BatchWriter(KeyResolver):
                 "track_number": rec.track_number,
                 "disc_number": rec.disc_number,
                 "isrc": rec.isrc,
-                "musicbrainz_id": rec.musicbrainz_id,
             }
+            if with_mbid:  # only local audio gives one: other sources leave the column be
+                rows[key]["musicbrainz_id"] = rec.musicbrainz_id
         ids, before, existing_db = self._resolve(schema.tracks, "key", rows)
         if update_existing:
             stale = before | existing_db
