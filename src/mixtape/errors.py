@@ -100,6 +100,27 @@ class Interrupted(MixtapeError):
         self.done = tuple(done)
 
 
+class AudioError(MixtapeError):
+    """An audio file cannot be analysed: ``"<path>: <reason>"`` on one line.
+
+    ``path`` is the file as given, ``reason`` the short why ("empty file", "is a
+    directory", "not an audio file libsndfile or ffmpeg can decode", ...).  Picklable,
+    so a process pool's worker can raise it to its parent.
+    """
+
+    def __init__(self, path: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}", hint=hint)
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_audio_error, (self.path, self.reason, self.hint))
+
+
+def _audio_error(path: str, reason: str, hint: str | None) -> AudioError:
+    return AudioError(path, reason, hint=hint)
+
+
 class UnknownTrackError(InputError):
     """A track reference does not match anything in the catalog."""
 

@@ -1,0 +1,182 @@
+"""``analyse(path)``: tags, measured features, estimates and the sonic embedding of one file.
+
+A top-level, picklable function for a process pool: it limits the numerical libraries
+to one thread while it runs (a pool runs one worker per core) and raises only
+:class:`~mixtape.errors.AudioError` for a bad file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mixtape.audio import measure
+from mixtape.audio.decode import Excerpt, read_excerpt, short_reason
+from mixtape.audio.embedding import N_MFCC, assemble, to_bytes
+from mixtape.audio.tags import Tags, names_from_path, read_tags
+from mixtape.errors import AudioError
+
+#: The analysis version stored with every row it produces; bumped when a value changes.
+ANALYSER = "mixtape-audio-1"
+#: Seconds analysed at most: the middle of a longer file.
+MAX_SECONDS = 120.0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Analysis:
+    """What :func:`analyse` found in one file.
+
+    ``tempo``, ``key``, ``mode`` and ``time_signature`` are None when the signal has no
+    steady beat, no tonal content or no clear metre.  ``energy`` and ``danceability``
+    are mixtape's own estimates (see :mod:`mixtape.audio.measure`), not Spotify's.
+    """
+
+    path: str
+    tags: Tags
+    #: The whole file's length, even when only an excerpt was analysed.
+    duration_s: float
+    tempo: float | None
+    key: int | None
+    mode: int | None
+    #: Integrated loudness (BS.1770) in LUFS, on Spotify's −60..0 dB scale.
+    loudness: float
+    time_signature: int | None
+    energy: float
+    danceability: float
+    #: float32, ``(SONIC_DIM,)``: see :mod:`mixtape.audio.embedding`.
+    embedding: np.ndarray
+    #: The stretch analysed: start and length in seconds.
+    excerpt_start_s: float
+    excerpt_s: float
+    #: "soundfile" or "ffmpeg".
+    decoder: str
+    analyser: str = ANALYSER
+
+    def features(self) -> dict[str, float | int | None]:
+        """The ``local_features`` columns (Spotify's names; valence and the rest absent)."""
+        return {
+            "danceability": self.danceability,
+            "energy": self.energy,
+            "key": self.key,
+            "loudness": self.loudness,
+            "mode": self.mode,
+            "tempo": self.tempo,
+            "duration_ms": round(self.duration_s * 1000),
+            "time_signature": self.time_signature,
+        }
+
+    def embedding_bytes(self) -> bytes:
+        """The embedding as ``sonic_embeddings.vector`` stores it (little-endian float32)."""
+        return to_bytes(self.embedding)
+
+
+def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None = None) -> Analysis:
+    """Tags, features and the sonic embedding of the audio file at ``path``.
+
+    At most ``max_seconds`` from the middle of the file are decoded and analysed; the
+    duration is the whole file's.  Missing tags are filled from the path (relative to
+    ``root`` when given: ``Artist/Album/01 - Title.ext``).  Raises :class:`AudioError`
+    (and nothing else) for a file that cannot be read or decoded.
+    """
+    from threadpoolctl import threadpool_limits
+
+    path = Path(path)
+    excerpt = read_excerpt(path, max_seconds)
+    tags = _tags(path, root)
+    try:
+        with threadpool_limits(limits=1):
+            return _analyse_excerpt(path, excerpt, tags)
+    except AudioError:
+        raise
+    except (ValueError, FloatingPointError, ArithmeticError, MemoryError) as exc:
+        raise AudioError(str(path), f"analysis failed ({short_reason(exc)})") from None
+
+
+def _tags(path: Path, root: Path | None) -> Tags:
+    try:
+        tags = read_tags(path)
+    except AudioError:  # tinytag cannot parse what a decoder could: names from the path
+        tags = Tags()
+    return tags.merged(names_from_path(path, root))
+
+
+def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
+    import librosa
+
+    sr, hop = measure.SAMPLE_RATE, measure.HOP
+    loudness = measure.loudness(excerpt.samples, excerpt.sample_rate)
+    y = excerpt.samples.mean(axis=1)
+    if excerpt.sample_rate != sr:
+        y = librosa.resample(y, orig_sr=excerpt.sample_rate, target_sr=sr, res_type="soxr_hq")
+    y = np.ascontiguousarray(y, dtype=np.float32)
+    if len(y) < measure.N_FFT:
+        y = np.pad(y, (0, measure.N_FFT - len(y)))
+    seconds = len(y) / sr
+
+    power = np.abs(librosa.stft(y, n_fft=measure.N_FFT, hop_length=hop)) ** 2
+    magnitude = np.sqrt(power)
+    log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
+    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
+    onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
+    rhythm = measure.rhythm(onset_env, seconds)
+    chroma = librosa.feature.chroma_cqt(y=y, sr=sr, hop_length=measure.CHROMA_HOP)
+    found_key = measure.key(chroma)
+    contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr)
+    nyquist = sr / 2
+    centroid = librosa.feature.spectral_centroid(S=magnitude, sr=sr)[0] / nyquist
+    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr)[0] / nyquist
+    rolloff = librosa.feature.spectral_rolloff(S=magnitude, sr=sr)[0] / nyquist
+    flatness = librosa.feature.spectral_flatness(S=magnitude)[0]
+    zcr = librosa.feature.zero_crossing_rate(y, hop_length=hop)[0]
+    rms_db = librosa.amplitude_to_db(librosa.feature.rms(S=magnitude)[0], ref=1.0, top_db=None)
+    rms_db = np.maximum(rms_db, -100.0)
+    audible = rms_db[rms_db > rms_db.max() - 60] if len(rms_db) else rms_db
+    dynamic_range = float(audible.std()) if len(audible) else 0.0
+
+    energy = measure.energy_estimate(
+        loudness, rhythm.onset_rate, float(centroid.mean()) * nyquist / 4000.0, dynamic_range
+    )
+    danceability = measure.danceability_estimate(rhythm.tempo, rhythm)
+    embedding = assemble(
+        {
+            "mfcc_mean": mfcc.mean(axis=1) / 100,
+            "mfcc_std": mfcc.std(axis=1) / 100,
+            "chroma_mean": chroma.mean(axis=1),
+            "chroma_std": chroma.std(axis=1),
+            "contrast_mean": contrast.mean(axis=1) / 50,
+            "contrast_std": contrast.std(axis=1) / 50,
+            "centroid": np.array([centroid.mean(), centroid.std()]),
+            "bandwidth_mean": bandwidth.mean(),
+            "rolloff_mean": rolloff.mean(),
+            "flatness_mean": flatness.mean(),
+            "zero_crossing_rate": zcr.mean(),
+            "rms_db": np.array([rms_db.mean(), rms_db.std()]) / 60,
+            "onset_rate": rhythm.onset_rate / 10,
+            "onset_strength": np.array([onset_env.mean(), onset_env.std()]) / 10,
+            "tempo": (rhythm.tempo or 0.0) / 200,
+            "pulse_clarity": rhythm.pulse_clarity,
+            "beat_strength": rhythm.beat_strength,
+            "loudness": loudness / 60,
+            "energy": energy,
+            "danceability": danceability,
+            "key_clarity": found_key.clarity,
+        }
+    )
+    return Analysis(
+        path=str(path),
+        tags=tags,
+        duration_s=excerpt.duration_s,
+        tempo=None if rhythm.tempo is None else round(rhythm.tempo, 3),
+        key=found_key.key,
+        mode=found_key.mode,
+        loudness=round(loudness, 3),
+        time_signature=rhythm.time_signature,
+        energy=round(energy, 4),
+        danceability=round(danceability, 4),
+        embedding=embedding,
+        excerpt_start_s=excerpt.start_s,
+        excerpt_s=len(excerpt.samples) / excerpt.sample_rate,
+        decoder=excerpt.decoder,
+    )
