@@ -5,7 +5,8 @@ folder of 10,000 unchanged files is listed in a fraction of a second.  What cann
 be used is one :class:`Problem` each, and the walk goes on:
 
 * a symbolic link that loops (points to itself, or to a folder above it) or points
-  to a folder already walked (its files would count twice);
+  to a folder inside the root or already walked (its files would count twice; a
+  link to a folder elsewhere is followed);
 * a folder named like an audio file (``x.mp3/``; its contents are still walked);
 * a file that is not a regular file (a FIFO would block a decoder), or that this
   user may not read;
@@ -73,6 +74,7 @@ def walk(root: Path, audio_extensions: Iterable[str], playlist_extensions: Itera
     audio = frozenset(e.lower() for e in audio_extensions)
     lists = frozenset(e.lower() for e in playlist_extensions)
     result = Walk(root)
+    real_root = os.path.realpath(root)
     top = os.stat(root)
     seen: dict[tuple[int, int], str] = {(top.st_dev, top.st_ino): ""}
     stack: list[tuple[str, str]] = [(str(root), "")]  # (folder on disk, relative prefix)
@@ -99,11 +101,13 @@ def walk(root: Path, audio_extensions: Iterable[str], playlist_extensions: Itera
                     result.problems.append(Problem(relative, _reason(exc)))
                 continue
             if stat.S_ISDIR(info.st_mode):
+                inside = _inside(real_root, entry.path) if entry.is_symlink() else None
                 ident = (info.st_dev, info.st_ino)
-                if ident in seen:
-                    earlier = seen[ident] or "."
-                    what = "symlink loop" if _contains(seen[ident], relative) else "duplicate link"
-                    result.problems.append(Problem(relative, f"{what} (the folder {earlier})"))
+                if inside is not None or ident in seen:  # walked (or to be) as itself
+                    target = seen.get(ident, inside or "")
+                    what = "symlink loop" if _contains(target, relative) else "duplicate link"
+                    reason = f"{what} (the folder {target or '.'})"
+                    result.problems.append(Problem(relative, reason))
                     continue
                 seen[ident] = relative
                 if suffix in audio:
@@ -128,6 +132,16 @@ def _add_file(result: Walk, path: str, relative: str, info: os.stat_result) -> N
         result.unusable.append(relative)
     else:
         result.files.append(Found(relative, info.st_size, info.st_mtime_ns))
+
+
+def _inside(real_root: str, link: str) -> str | None:
+    """Where a link to a folder points, relative to the root, when that is inside it."""
+    target = os.path.realpath(link)
+    if target == real_root:
+        return ""
+    if target.startswith(real_root.rstrip(os.sep) + os.sep):
+        return os.path.relpath(target, real_root).replace(os.sep, "/")
+    return None
 
 
 def _contains(ancestor: str, relative: str) -> bool:
