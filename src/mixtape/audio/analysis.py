@@ -7,6 +7,7 @@ to one thread while it runs (a pool runs one worker per core) and raises only
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,12 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
     excerpt = read_excerpt(path, max_seconds)
     tags = _tags(path, root)
     try:
-        with threadpool_limits(limits=1):
+        with threadpool_limits(limits=1), warnings.catch_warnings():
+            # A file of a few seconds is shorter than the constant-Q transform's lowest
+            # filters, and silence has no pitch to tune to (the tuning is then 0): librosa
+            # says so, and the analysis of what there is stands.
+            for message in ("n_fft=.* is too large", "Trying to estimate tuning from empty"):
+                warnings.filterwarnings("ignore", message=message, category=UserWarning)
             return _analyse_excerpt(path, excerpt, tags)
     except AudioError:
         raise
@@ -111,6 +117,7 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     if excerpt.sample_rate != sr:
         y = librosa.resample(y, orig_sr=excerpt.sample_rate, target_sr=sr, res_type="soxr_hq")
     y = np.ascontiguousarray(y, dtype=np.float32)
+    heard = len(y) / sr
     if len(y) < measure.N_FFT:
         y = np.pad(y, (0, measure.N_FFT - len(y)))
     seconds = len(y) / sr
@@ -120,13 +127,23 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
     onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
-    rhythm = measure.rhythm(onset_env, seconds)
-    chroma = librosa.feature.chroma_cqt(y=y, sr=sr, hop_length=measure.CHROMA_HOP)
-    found_key = measure.key(chroma)
+    frame_db = 10 * np.log10(power.sum(axis=0) + 1e-10)
+    rhythm = measure.rhythm(onset_env, frame_db, seconds)
+    # Tuning (a recording's offset from A440, in bins) from every fourth STFT frame: as
+    # good as all of them for a whole excerpt's tuning, at a quarter of the cost.
+    tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)
+    # Unnormalized chroma for the key (loud chords weigh more than a quiet tail),
+    # each frame scaled to a maximum of 1 for the embedding (librosa's default).
+    raw_chroma = librosa.feature.chroma_cqt(
+        y=y, sr=sr, hop_length=measure.CHROMA_HOP, tuning=float(tuning), norm=None
+    )
+    found_key = measure.key(raw_chroma) if heard >= measure.KEY_MIN_SECONDS else measure.NO_KEY
+    chroma = librosa.util.normalize(raw_chroma, norm=np.inf, axis=0)
     contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr)
     nyquist = sr / 2
-    centroid = librosa.feature.spectral_centroid(S=magnitude, sr=sr)[0] / nyquist
-    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr)[0] / nyquist
+    centroid_hz = librosa.feature.spectral_centroid(S=magnitude, sr=sr)
+    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr, centroid=centroid_hz)[0]
+    centroid, bandwidth = centroid_hz[0] / nyquist, bandwidth / nyquist
     rolloff = librosa.feature.spectral_rolloff(S=magnitude, sr=sr)[0] / nyquist
     flatness = librosa.feature.spectral_flatness(S=magnitude)[0]
     zcr = librosa.feature.zero_crossing_rate(y, hop_length=hop)[0]
@@ -138,7 +155,7 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     energy = measure.energy_estimate(
         loudness, rhythm.onset_rate, float(centroid.mean()) * nyquist / 4000.0, dynamic_range
     )
-    danceability = measure.danceability_estimate(rhythm.tempo, rhythm)
+    danceability = measure.danceability_estimate(rhythm)
     embedding = assemble(
         {
             "mfcc_mean": mfcc.mean(axis=1) / 100,

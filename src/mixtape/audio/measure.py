@@ -24,6 +24,16 @@ CHROMA_HOP = 2048
 TEMPO_RANGE = (70.0, 180.0)
 #: Spotify's loudness scale, in dB (LUFS for us).
 LOUDNESS_RANGE = (-60.0, 0.0)
+#: The least correlation with a key profile that names a key.
+KEY_MIN_CLARITY = 0.5
+#: Shorter excerpts have no key (a blip's chroma is its spectrum's ripple).
+KEY_MIN_SECONDS = 2.0
+#: Fewer beats than this (or half as many onsets) in the excerpt: no tempo.
+MIN_BEATS = 8
+#: Onset strength (mean rise in dB over the mel bands) an onset needs to be counted.
+ONSET_MIN = 2.0
+#: How much louder (dB) a bar's accented beat must be, on average, to name a metre.
+ACCENT_DB = 1.0
 
 # Krumhansl & Kessler's key profiles (probe-tone ratings), C major and C minor.
 _MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
@@ -34,16 +44,19 @@ _MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3
 class Rhythm:
     """The beat and what is derived from it; tempo None when no steady beat was found."""
 
+    #: BPM folded into :data:`TEMPO_RANGE`.
     tempo: float | None
     time_signature: int | None
-    #: Onsets detected per second.
+    #: Onsets (of at least :data:`ONSET_MIN`) per second.
     onset_rate: float
     #: Autocorrelation of the onset strength at the beat period, 0..1: how clear the pulse is.
-    pulse_clarity: float
-    #: Onset strength on the beats over its mean, mapped to 0..1.
-    beat_strength: float
-    #: 1 minus the spread of the inter-beat intervals, 0..1.
-    regularity: float
+    pulse_clarity: float = 0.0
+    #: The share of beats that fall on an onset, 0..1.
+    beat_strength: float = 0.0
+    #: 1 minus five times the inter-beat intervals' coefficient of variation, 0..1.
+    regularity: float = 0.0
+    #: The pulse the tracker followed, before folding (a chord every 2 s: 30 BPM).
+    pulse_bpm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,10 @@ class Key:
     mode: int | None
     #: The best key profile's correlation with the chroma, 0..1 (0 without tonal content).
     clarity: float
+
+
+#: What :func:`key` says of atonal signals.
+NO_KEY = Key(None, None, 0.0)
 
 
 def loudness(samples: np.ndarray, rate: int) -> float:
@@ -80,35 +97,37 @@ def _ungated_loudness(samples: np.ndarray) -> float:
     return -0.691 + 10 * np.log10(power) if power > 0 else -np.inf
 
 
-def rhythm(onset_env: np.ndarray, duration_s: float) -> Rhythm:
-    """Tempo, metre and pulse descriptors from an onset-strength envelope (hop :data:`HOP`)."""
+def rhythm(onset_env: np.ndarray, frame_db: np.ndarray, duration_s: float) -> Rhythm:
+    """Tempo, metre and pulse descriptors from an onset-strength envelope and the frames'
+    level in dB (both at hop :data:`HOP`)."""
     import librosa
 
     frames_per_s = SAMPLE_RATE / HOP
     onsets = librosa.onset.onset_detect(
         onset_envelope=onset_env, sr=SAMPLE_RATE, hop_length=HOP, units="frames"
     )
+    # onset_detect normalizes the envelope: a steady tone's ripples would count as onsets.
+    onsets = onsets[onset_env[onsets] >= ONSET_MIN]
     onset_rate = len(onsets) / duration_s if duration_s > 0 else 0.0
-    if len(onset_env) < 4 or not np.any(onset_env > 0):
-        return Rhythm(None, None, onset_rate, 0.0, 0.0, 0.0)
+    if len(onsets) < MIN_BEATS // 2:  # silence, a drone, noise: no beat to track
+        return Rhythm(None, None, onset_rate)
     raw_tempo, beats = librosa.beat.beat_track(
         onset_envelope=onset_env, sr=SAMPLE_RATE, hop_length=HOP, units="frames"
     )
     tempo = float(np.atleast_1d(raw_tempo)[0])
-    if len(beats) < 4 or tempo <= 0:
-        return Rhythm(None, None, onset_rate, 0.0, 0.0, 0.0)
+    if len(beats) < MIN_BEATS or tempo <= 0:
+        return Rhythm(None, None, onset_rate)
     intervals = np.diff(beats).astype(np.float64)
     tempo = _refined_tempo(beats, tempo, frames_per_s)
-    period = 60.0 * frames_per_s / tempo
-    regularity = float(np.clip(1.0 - 5.0 * intervals.std() / intervals.mean(), 0.0, 1.0))
-    strength = float(onset_env[beats].mean() / max(float(onset_env.mean()), 1e-9))
+    near = np.abs(beats[:, None] - onsets[None, :]).min(axis=1) <= 2
     return Rhythm(
         tempo=fold_tempo(tempo),
-        time_signature=time_signature(onset_env, beats),
+        time_signature=time_signature(frame_db, beats),
         onset_rate=onset_rate,
-        pulse_clarity=_pulse_clarity(onset_env, period),
-        beat_strength=float(np.clip((strength - 1.0) / 2.0, 0.0, 1.0)),
-        regularity=regularity,
+        pulse_clarity=_pulse_clarity(onset_env, 60.0 * frames_per_s / tempo),
+        beat_strength=float(near.mean()),
+        regularity=float(np.clip(1.0 - 5.0 * intervals.std() / intervals.mean(), 0.0, 1.0)),
+        pulse_bpm=tempo,
     )
 
 
@@ -151,30 +170,37 @@ def _pulse_clarity(onset_env: np.ndarray, period_frames: float) -> float:
     return float(np.clip(max(values), 0.0, 1.0))
 
 
-def time_signature(onset_env: np.ndarray, beats: np.ndarray) -> int | None:
-    """3 or 4 from the accent pattern of the beats; None when neither stands out.
+def time_signature(frame_db: np.ndarray, beats: np.ndarray) -> int | None:
+    """3 or 4 from the accents of the beats; None when neither bar length stands out.
 
-    The onset strength summed over each beat's span gives one accent per beat; its
-    autocorrelation at a lag of 3 and of 4 beats says which bar length repeats.
-    Music without accents (or fewer than 16 beats) gives None, as does a tie.
+    Each beat's accent is the loudest frame (dB) within two frames of it.  Folding the
+    accents into bars of 3 and of 4 beats, the bar length whose loudest position stands
+    out most above the others (by at least :data:`ACCENT_DB`, and twice as much as
+    the other bar length's) wins.  Accents every other beat fold into bars of 4.
+    Music without accents, or fewer than 12 beats, gives None.
     """
-    if len(beats) < 16:
+    if len(beats) < 12:
         return None
-    accents = np.add.reduceat(onset_env, beats)[:-1]
-    accents = accents - accents.mean()
-    energy = float(np.dot(accents, accents))
-    if energy <= 0:
-        return None
-    corr = {lag: float(np.dot(accents[:-lag], accents[lag:])) / energy for lag in (3, 4)}
-    best = max(corr, key=lambda lag: corr[lag])
+    accents = np.array([frame_db[max(0, b - 2) : b + 3].max() for b in beats])
+    contrast = {}
+    for bar in (3, 4):
+        whole = len(accents) // bar * bar
+        phases = accents[:whole].reshape(-1, bar).mean(axis=0)
+        top = int(phases.argmax())
+        contrast[bar] = float(phases[top] - np.delete(phases, top).mean())
+    best = max(contrast, key=lambda bar: contrast[bar])
     other = 7 - best
-    if corr[best] < 0.15 or corr[best] - corr[other] < 0.1:
+    if contrast[best] < ACCENT_DB or contrast[best] < 2.0 * max(contrast[other], 0.0):
         return None
     return best
 
 
 def key(chroma: np.ndarray) -> Key:
-    """Krumhansl–Schmuckler: the key profile best correlated with the mean chroma."""
+    """Krumhansl–Schmuckler: the key profile best correlated with the mean chroma.
+
+    None (Spotify's −1, "no key detected") when even the best correlation is below
+    :data:`KEY_MIN_CLARITY`.
+    """
     profile = chroma.mean(axis=1) if chroma.ndim == 2 else chroma
     if not np.all(np.isfinite(profile)) or np.ptp(profile) <= 1e-9:
         return Key(None, None, 0.0)
@@ -185,7 +211,10 @@ def key(chroma: np.ndarray) -> Key:
             if r > best[0]:
                 best = (r, tonic, mode)
     clarity, tonic, mode = best
-    return Key(tonic, mode, float(np.clip(clarity, 0.0, 1.0)))
+    clarity = float(np.clip(clarity, 0.0, 1.0))
+    if clarity < KEY_MIN_CLARITY:  # drums, noise: no profile fits
+        return Key(None, None, clarity)
+    return Key(tonic, mode, clarity)
 
 
 def energy_estimate(
@@ -207,21 +236,26 @@ def energy_estimate(
     return _weighted(terms)
 
 
-def danceability_estimate(tempo: float | None, rhythm_: Rhythm) -> float:
+def danceability_estimate(rhythm_: Rhythm) -> float:
     """Danceability 0..1: an estimate of Spotify's "suitable for dancing", not Spotify's value.
 
-    A weighted sum of pulse clarity (0.35), beat strength (0.25), regularity of the
-    beat (0.2) and how close the tempo is to 120 BPM (a Gaussian, σ = 30 BPM; 0.2).
-    Without a steady beat, danceability is low by construction.
+    How steady and strong the beat is — pulse clarity (weight 0.4), the share of beats
+    on an onset (0.3), regularity of the beat (0.3) — times how danceable the tracked
+    pulse's rate is: a Gaussian in octaves around 120 BPM (σ = one octave: 60 or 240
+    BPM give 0.61, a chord every two seconds, 30 BPM, 0.14).  No beat: 0.
     """
-    tempo_fit = float(np.exp(-0.5 * ((tempo - 120.0) / 30.0) ** 2)) if tempo else 0.0
-    terms = (
-        (0.35, rhythm_.pulse_clarity),
-        (0.25, rhythm_.beat_strength),
-        (0.20, rhythm_.regularity),
-        (0.20, tempo_fit),
+    if rhythm_.pulse_bpm is None:
+        return 0.0
+    octaves = np.log2(rhythm_.pulse_bpm / 120.0)
+    rate_fit = float(np.exp(-0.5 * octaves**2))
+    steadiness = _weighted(
+        (
+            (0.4, rhythm_.pulse_clarity),
+            (0.3, rhythm_.beat_strength),
+            (0.3, rhythm_.regularity),
+        )
     )
-    return _weighted(terms)
+    return rate_fit * steadiness
 
 
 def _weighted(terms: tuple[tuple[float, float], ...]) -> float:

@@ -5,6 +5,7 @@ mutagen is GPL and mixtape is MIT, so tags are read with tinytag only.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -104,15 +105,14 @@ def names_from_path(path: Path, root: Path | None = None) -> Tags:
     """Title, artist, album and track number from a library layout.
 
     ``Artist/Album/01 - Title.ext`` (relative to ``root``) gives all four;
-    ``Artist - Title.ext`` anywhere gives artist and title; otherwise the file's
-    stem is the title.
+    ``Artist - Title.ext`` gives artist and title; otherwise the file's stem is the
+    title.  A single folder says nothing (an artist? an album? a playlist?).  Folders
+    count only below ``root`` (without one, only the file name does).
     """
-    relative = PurePath(path)
+    relative = PurePath(path.name)
     if root is not None:
-        try:
+        with contextlib.suppress(ValueError):
             relative = PurePath(path).relative_to(root)
-        except ValueError:
-            relative = PurePath(path.name)
     stem = relative.stem.replace("_", " ").strip()
     folders = relative.parts[:-1]
     track_number = disc_number = None
@@ -123,10 +123,8 @@ def names_from_path(path: Path, root: Path | None = None) -> Tags:
     artist = album = None
     if " - " in stem:
         artist, stem = (part.strip() for part in stem.split(" - ", 1))
-    if len(folders) >= 2:
+    if len(folders) >= 2:  # one folder alone could be an artist, an album or a playlist
         artist, album = artist or folders[-2], folders[-1]
-    elif len(folders) == 1 and artist is None:
-        album = folders[0]
     return Tags(
         title=stem or relative.name,
         artists=split_artists(artist),
