@@ -49,7 +49,9 @@ def write_folder(root: Path, n: int) -> None:
         folder = root / f"Artist {i // (PER_FOLDER * 4):03d}" / f"Album {i // PER_FOLDER % 4:02d}"
         if i % PER_FOLDER == 0:
             folder.mkdir(parents=True, exist_ok=True)
-        soundfile.write(folder / f"{i % PER_FOLDER + 1:02d} - Song {i}.wav", samples, RATE)
+        path = folder / f"{i % PER_FOLDER + 1:02d} - Song {i}.wav"
+        if not path.exists():  # a --folder kept from an earlier run is reused
+            soundfile.write(path, samples, RATE)
 
 
 def placeholder(path: Path, root: Path) -> Analysis:
@@ -103,7 +105,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", help="catalog URL (default: a new SQLite file)")
-    parser.add_argument("--folder", type=Path, help="where to write the files (default: tmp)")
+    parser.add_argument(
+        "--folder", type=Path, help="where to write the files, kept and reused (default: tmp)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = (args.folder or Path(tmp) / "music").resolve()

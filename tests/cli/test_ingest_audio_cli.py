@@ -42,6 +42,7 @@ def test_a_missing_folder_is_one_error_line(tmp_path: Path, cli: Cli) -> None:
     assert code == 2
     assert out == ""
     assert "no such folder" in one_error_line(err)
+    assert not (tmp_path / "catalog.db").exists()  # refused before a catalog was made
 
 
 def test_strict_stops_with_one_error_line(tmp_path: Path, cli: Cli) -> None:

@@ -71,7 +71,7 @@ def check_roots(dirs: Sequence[Path]) -> list[Path]:
         if not path.is_dir():
             raise InputError(f"{folder}: not a folder", field="dirs")
         roots.append(path.resolve())
-    return roots
+    return list(dict.fromkeys(roots))  # a folder named twice is walked once
 
 
 class AudioRun:
@@ -159,7 +159,7 @@ class AudioRun:
                     on_progress(self.done, total)
                 if isinstance(outcome, str) and self.strict:
                     self.write(plan, batch[:-1])
-                    self.problem(paths[index], outcome)
+                    self.problem(f"{root}/{shown_path(todo[index].found.relative)}", outcome)
                 if len(batch) >= BATCH_FILES or time.monotonic() - since >= BATCH_SECONDS:
                     self.write(plan, batch)
                     batch, since = [], time.monotonic()

@@ -182,10 +182,11 @@ class Ingesting(Core):
         ``on_progress(done, total)`` counts files analysed; ``on_summary`` hears the
         summary once the run is committed.
         """
-        from mixtape.ingest.audio_ingest import ingest_audio
+        from mixtape.ingest.audio_ingest import check_roots, ingest_audio
 
         if workers is not None and workers < 1:
             raise InputError(f"workers must be at least 1, not {workers}", field="workers")
+        check_roots(dirs)  # a bad folder is refused before a catalog is created
         summary = ingest_audio(
             self.catalog, dirs, strict=strict, workers=workers, on_progress=on_progress
         )
