@@ -284,3 +284,45 @@ def test_ingest_and_rescan_on_every_engine(tmp_path: Path, any_db_url: str) -> N
         assert len(rows(catalog, schema.sonic_embeddings, "track_id")) == 2
     finally:
         catalog.dispose()
+
+
+def test_two_files_of_one_song_are_one_track_with_a_warning(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    song = {"title": "Same", "artist": "Band", "album": "Record"}
+    root = tmp_path / "music"
+    tone(root / "flac" / "same.flac", 220, tags=song)
+    tone(root / "ogg" / "same.ogg", 220, tags=song)
+    catalog = open_catalog(sqlite_url)
+    try:
+        summary = ingest_audio(catalog, [root], workers=1)
+        assert summary.analysed == 2
+        [warning] = summary.warnings
+        assert "flac/same.flac" in warning and "ogg/same.ogg" in warning
+        assert len(rows(catalog, schema.tracks, "id")) == 1
+        assert len({t for (t,) in rows(catalog, schema.audio_files, "track_id")}) == 1
+    finally:
+        catalog.dispose()
+
+
+def test_a_moved_library_keeps_its_tracks_and_marks_the_old_place_missing(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    old = small_folder(tmp_path / "old")
+    catalog = open_catalog(sqlite_url)
+    try:
+        ingest_audio(catalog, [old], workers=1)
+        tracks = rows(catalog, schema.tracks, "id", "key")
+        new = old.rename(tmp_path / "new")
+        moved = ingest_audio(catalog, [new], workers=1)
+        assert (moved.analysed, moved.missing, moved.warnings) == (3, 3, ())
+        assert rows(catalog, schema.tracks, "id", "key") == tracks  # same keys, same tracks
+        by_root = rows(catalog, schema.audio_files, "root", "status")
+        assert (
+            sorted(by_root)
+            == [(str(new.resolve()), "ok")] * 3
+            + [(str((tmp_path / "old").resolve()), "missing")] * 3
+        )
+        assert moved.playlists == 1 and len(rows(catalog, schema.playlists, "id")) == 2
+    finally:
+        catalog.dispose()

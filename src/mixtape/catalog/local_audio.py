@@ -175,13 +175,15 @@ def _delete(conn: Connection, table: Any, track_ids: Iterable[int]) -> None:
 
 def files_of_tracks(
     conn: Connection, track_ids: Sequence[int], exclude: Iterable[str]
-) -> list[tuple[int, str, str]]:
-    """(track id, root, path) of the ``ok`` files pointing to these tracks, but ``exclude``
-    (keys): another file that became the same track."""
+) -> list[tuple[int, str, str, str]]:
+    """(track id, root, path, key) of the ``ok`` files pointing to these tracks, but
+    ``exclude`` (keys): another file that became the same track."""
     af = schema.audio_files
     skip = set(exclude)
     rows = select_in(conn, af, ("track_id", "root", "path", "status", "key"), "track_id", track_ids)
-    return [(int(t), str(r), str(p)) for t, r, p, s, k in rows if s == "ok" and k not in skip]
+    return [
+        (int(t), str(r), str(p), str(k)) for t, r, p, s, k in rows if s == "ok" and k not in skip
+    ]
 
 
 def update_ingest(conn: Connection, ingest_id: int, values: Mapping[str, Any]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -232,10 +233,18 @@ class AudioRun:
     def _same_song(
         self, conn: Any, root: str, files_of: dict[int, list[str]], keys: set[str]
     ) -> None:
-        """A warning for each track that more than one file became (once per run)."""
+        """A warning for each track that more than one file became (once per run); an
+        earlier file of the track that is gone from disk moved here: marked missing."""
         others: dict[int, list[str]] = {}
-        for track_id, other_root, path in files_of_tracks(conn, sorted(files_of), keys):
-            others.setdefault(track_id, []).append(f"{other_root}/{path}")
+        moved: list[str] = []
+        for track_id, other_root, path, key in files_of_tracks(conn, sorted(files_of), keys):
+            where = f"{other_root}/{path}"
+            if os.path.lexists(where):
+                others.setdefault(track_id, []).append(where)
+            else:  # a library moved or renamed: the old place is missing, not a duplicate
+                moved.append(key)
+        mark_missing(conn, moved, self.ingest_id)
+        self.add(missing=len(moved))
         for track_id, relatives in files_of.items():
             paths = [f"{root}/{r}" for r in relatives] + others.get(track_id, [])
             if len(paths) > 1 and track_id not in self.same_song:
