@@ -13,7 +13,7 @@ import pytest
 from mixtape.audio import AUDIO_EXTENSIONS, SONIC_DIM, Tags, analyse, read_tags
 from mixtape.audio.decode import read_excerpt
 from mixtape.errors import AudioError, MixtapeError
-from tests.factories.audio import Synth, encode, long_sine_flac
+from tests.factories.audio import Synth, encode, long_sine_flac, write
 
 
 def failure(path: Path) -> str:
@@ -59,11 +59,12 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     assert failure(fifo) == "not a regular file"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
-def test_an_unreadable_file(synth: Synth, tmp_path: Path) -> None:
+def test_an_unreadable_file(synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = tmp_path / "locked.wav"
     locked.write_bytes(synth.path("tone.wav").read_bytes())
     locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: let the check see what a user would
+        monkeypatch.setattr(os, "access", lambda *_args, **_kwargs: False)
     assert failure(locked) == "permission denied"
 
 
@@ -98,7 +99,7 @@ def test_encoded_formats_decode_and_measure_alike(
     found = analyse(encoded)
     assert found.decoder == decoder
     assert found.tempo == pytest.approx(97, abs=2)
-    assert found.duration_s == pytest.approx(15, abs=0.1)
+    assert found.duration_s == pytest.approx(12, abs=0.1)
     assert found.loudness == pytest.approx(synth.analysis("click97.wav").loudness, abs=1)
 
 
@@ -106,12 +107,12 @@ def test_encoded_formats_decode_and_measure_alike(
 def test_ffmpeg_reads_only_the_excerpt_and_knows_the_whole_length(
     synth: Synth, tmp_path: Path
 ) -> None:
-    m4a = encode(synth.path("groove.wav"), tmp_path / "groove.m4a")
-    excerpt = read_excerpt(m4a, max_seconds=4)
+    m4a = encode(synth.path("tone.wav"), tmp_path / "tone.m4a")
+    excerpt = read_excerpt(m4a, max_seconds=2)
     assert excerpt.decoder == "ffmpeg"
-    assert len(excerpt.samples) / excerpt.sample_rate == pytest.approx(4, abs=0.05)
-    assert excerpt.start_s == pytest.approx(5.5, abs=0.1)
-    assert excerpt.duration_s == pytest.approx(15, abs=0.1)
+    assert len(excerpt.samples) / excerpt.sample_rate == pytest.approx(2, abs=0.05)
+    assert excerpt.start_s == pytest.approx(2, abs=0.1)
+    assert excerpt.duration_s == pytest.approx(6, abs=0.1)
 
 
 @pytest.mark.usefixtures("ffmpeg")
@@ -145,4 +146,15 @@ def test_analysis_and_errors_cross_process_boundaries(synth: Synth) -> None:
         "/m/x.mp3: empty file",
         "/m/x.mp3",
         "empty file",
+    )
+
+
+def test_a_many_channel_file_is_read_as_its_front_left_and_right(tmp_path: Path) -> None:
+    t = np.arange(22050 * 3) / 22050
+    channels = np.stack([np.sin(2 * np.pi * 220 * (k + 1) * t) for k in range(6)], axis=1)
+    path = write(tmp_path / "surround.wav", (0.1 * channels).astype(np.float32))
+    excerpt = read_excerpt(path, max_seconds=2)
+    assert excerpt.samples.shape == (2 * 22050, 2)
+    assert np.allclose(
+        excerpt.samples, 0.1 * channels[22050 // 2 : 22050 // 2 + 2 * 22050, :2], atol=1e-4
     )

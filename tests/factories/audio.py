@@ -46,7 +46,7 @@ def tone(hz: float, seconds: float, *, rms_dbfs: float = -20.0, rate: int = RATE
 
 
 def chords(
-    progression: list[list[int]], *, seconds_each: float = 2.0, repeats: int = 3, rate: int = RATE
+    progression: list[list[int]], *, seconds_each: float = 2.0, repeats: int = 2, rate: int = RATE
 ) -> np.ndarray:
     """Each chord (MIDI notes) struck and decaying, four harmonics per note, in turn."""
     t = np.arange(int(seconds_each * rate)) / rate
@@ -140,16 +140,16 @@ class Synth:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._makers = {
-            "click97.wav": lambda: click_track(97, 15),
-            "waltz.wav": lambda: click_track(120, 15, accent_every=3),
-            "march.wav": lambda: click_track(120, 15, accent_every=4),
+            "click97.wav": lambda: click_track(97, 12),
+            "waltz.wav": lambda: click_track(120, 12, accent_every=3),
+            "march.wav": lambda: click_track(120, 12, accent_every=4),
             "f_sharp_minor.wav": lambda: chords(F_SHARP_MINOR),
             "c_major.wav": lambda: chords(C_MAJOR),
             "tone.wav": lambda: tone(997, 6, rms_dbfs=-14),
             "quiet_tone.wav": lambda: tone(220, 6, rms_dbfs=-35),
-            "groove.wav": lambda: groove(124, 15),
-            "groove_b.wav": lambda: groove(122, 15, seed=1),
-            "noise.wav": lambda: noise(15),
+            "groove.wav": lambda: groove(124, 12),
+            "groove_b.wav": lambda: groove(122, 12, seed=1),
+            "noise.wav": lambda: noise(8),
         }
         self._analyses: dict[str, Analysis] = {}
 

@@ -81,6 +81,7 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
     ``root`` when given: ``Artist/Album/01 - Title.ext``).  Raises :class:`AudioError`
     (and nothing else) for a file that cannot be read or decoded.
     """
+    from librosa.util.exceptions import LibrosaError
     from threadpoolctl import threadpool_limits
 
     path = Path(path)
@@ -94,9 +95,7 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
             for message in ("n_fft=.* is too large", "Trying to estimate tuning from empty"):
                 warnings.filterwarnings("ignore", message=message, category=UserWarning)
             return _analyse_excerpt(path, excerpt, tags)
-    except AudioError:
-        raise
-    except (ValueError, FloatingPointError, ArithmeticError, MemoryError) as exc:
+    except (LibrosaError, ValueError, ArithmeticError, MemoryError, RuntimeError) as exc:
         raise AudioError(str(path), f"analysis failed ({short_reason(exc)})") from None
 
 
@@ -127,8 +126,9 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
     onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
-    frame_db = 10 * np.log10(power.sum(axis=0) + 1e-10)
-    rhythm = measure.rhythm(onset_env, frame_db, seconds)
+    bass = int(measure.BASS_HZ * measure.N_FFT / sr) + 1
+    levels = np.stack([power.sum(axis=0), power[1:bass].sum(axis=0)])
+    rhythm = measure.rhythm(onset_env, 10 * np.log10(levels + 1e-10), seconds)
     # Tuning (a recording's offset from A440, in bins) from every fourth STFT frame: as
     # good as all of them for a whole excerpt's tuning, at a quarter of the cost.
     tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)

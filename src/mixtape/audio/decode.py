@@ -29,6 +29,9 @@ SOUNDFILE_EXTENSIONS = frozenset(
 #: Seconds ffmpeg/ffprobe may take before a file is given up (a stuck decoder never hangs us).
 FFMPEG_TIMEOUT_S = 120.0
 CANNOT_DECODE = "not an audio file libsndfile or ffmpeg can decode"
+#: Sample rates believed from a header; others (a corrupt header) go to ffmpeg, which
+#: is asked for at most MAX_RATE.
+MIN_RATE, MAX_RATE = 1000, 384_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ def read_excerpt(path: Path, max_seconds: float) -> Excerpt:
         info = soundfile.info(str(path))
     except (soundfile.LibsndfileError, RuntimeError, TypeError, ValueError):
         return _read_with_ffmpeg(path, max_seconds)
-    if info.frames <= 0 or info.samplerate <= 0:
+    if info.frames <= 0 or not MIN_RATE <= info.samplerate <= MAX_RATE:
         return _read_with_ffmpeg(path, max_seconds)
     total = int(info.frames)
     wanted = min(total, max(1, int(max_seconds * info.samplerate)))
@@ -85,9 +88,16 @@ def read_excerpt(path: Path, max_seconds: float) -> Excerpt:
         with soundfile.SoundFile(str(path)) as sound:
             if start:
                 sound.seek(start)
-            data = sound.read(wanted, dtype="float32", always_2d=True)
+            # Block by block, keeping two channels: a 16-channel file costs what stereo does.
+            blocks = [
+                block[:, :2].copy()
+                for block in sound.blocks(
+                    blocksize=1 << 16, frames=wanted, dtype="float32", always_2d=True
+                )
+            ]
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
         raise AudioError(str(path), f"{CANNOT_DECODE} ({short_reason(exc)})") from None
+    data = np.concatenate(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
     if len(data) == 0:
         raise AudioError(str(path), "no audio frames in the file")
     return Excerpt(
@@ -121,7 +131,7 @@ def _read_with_ffmpeg(path: Path, max_seconds: float) -> Excerpt:
     duration, rate, channels = _probe(path)
     length = min(duration, max_seconds) if duration > 0 else max_seconds
     start = max(0.0, (duration - length) / 2) if duration > 0 else 0.0
-    channels = min(channels, 2)
+    channels, rate = min(channels, 2), min(rate, MAX_RATE)
     command = [
         "ffmpeg", "-nostdin", "-v", "error", "-threads", "1",
         "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", str(path),
@@ -162,7 +172,7 @@ def _probe(path: Path) -> tuple[float, int, int]:
             duration = duration or float(source.get("duration", 0) or 0)
         except (TypeError, ValueError):
             continue
-    if rate <= 0 or channels <= 0:
+    if rate < MIN_RATE or channels <= 0:
         raise AudioError(str(path), CANNOT_DECODE)
     return duration, rate, channels
 
