@@ -3,6 +3,7 @@ problems, rescans, missing files, Ctrl-C, --strict and playlists from M3U files.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -324,5 +325,27 @@ def test_a_moved_library_keeps_its_tracks_and_marks_the_old_place_missing(
             + [(str((tmp_path / "old").resolve()), "missing")] * 3
         )
         assert moved.playlists == 1 and len(rows(catalog, schema.playlists, "id")) == 2
+    finally:
+        catalog.dispose()
+
+
+def test_a_file_unreadable_now_is_one_line_and_keeps_its_row(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = (tmp_path / "music").resolve()
+    tone(root / "a.wav", 220)
+    locked = tone(root / "b.wav", 330)
+    catalog = open_catalog(sqlite_url)
+    try:
+        ingest_audio(catalog, [root], workers=1)
+        before = files(catalog)
+        locked.chmod(0)
+        real_access = os.access  # root reads anything: let the walk see what a user would
+
+        monkeypatch.setattr(os, "access", lambda p, m: Path(p) != locked and real_access(p, m))
+        again = ingest_audio(catalog, [root], workers=1)
+        assert again.problems == (f"{locked}: permission denied",)
+        assert (again.unchanged, again.missing) == (1, 0)
+        assert files(catalog) == before
     finally:
         catalog.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,19 +46,35 @@ def test_files_playlists_and_problems(tmp_path: Path) -> None:
     assert found.is_unusable("pipe.wav") and not found.is_unusable("Empty.MP3")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_files_and_folders_are_problems_not_missing(tmp_path: Path) -> None:
-    (tmp_path / "locked.mp3").write_bytes(b"x")
-    (tmp_path / "locked.mp3").chmod(0)
-    (tmp_path / "closed").mkdir()
-    (tmp_path / "closed" / "a.mp3").write_bytes(b"x")
-    (tmp_path / "closed").chmod(0)
+def test_unreadable_files_and_folders_are_problems_not_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked, closed = tmp_path / "locked.mp3", tmp_path / "closed"
+    locked.write_bytes(b"x")
+    locked.chmod(0)
+    closed.mkdir()
+    (closed / "a.mp3").write_bytes(b"x")
+    closed.chmod(0)
+    if os.geteuid() == 0:  # root reads and lists anything: let the walk see what a user would
+        real_access, real_scandir = os.access, os.scandir
+
+        def access(path: Any, mode: int) -> bool:
+            return Path(path) != locked and real_access(path, mode)
+
+        def scandir(path: Any) -> Any:
+            if Path(path) == closed:
+                raise PermissionError(13, "Permission denied")
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "access", access)
+        monkeypatch.setattr(os, "scandir", scandir)
     try:
         found = walk(tmp_path, AUDIO, LISTS)
     finally:
-        (tmp_path / "closed").chmod(0o755)
+        closed.chmod(0o755)
     assert {p.path: p.reason for p in found.problems} == {
         "locked.mp3": "permission denied",
         "closed/": "cannot list folder (permission denied)",
     }
+    assert found.files == []
     assert found.is_unusable("locked.mp3") and found.is_unusable("closed/a.mp3")
