@@ -256,6 +256,8 @@ def artists(
     _ingest_csv(ctx, "artists", paths, maps, strict, encoding, as_json, "Artists ingest")
 
 
+#: Files found before a walk shows its progress (a small folder is read in a blink).
+SCAN_SHOWN = 2000
 WORKERS_OPT = typer.Option(
     None,
     "--workers",
@@ -311,9 +313,18 @@ def audio(
     """
     st = state(ctx)
     with LazyBar(st.err, "analysing") as bar:
+
+        def scanning(found: int) -> None:
+            if found >= SCAN_SHOWN:  # a big library: say that the folders are being read
+                bar.update(found, None, "scanning")
+
         try:
             summary = st.mx.ingest_audio(
-                dirs, strict=strict, workers=workers, on_progress=bar.update
+                dirs,
+                strict=strict,
+                workers=workers,
+                on_progress=lambda done, total: bar.update(done, total, "analysing"),
+                on_scan=scanning,
             )
         except Interrupted as exc:
             kept = [s for s in exc.done if isinstance(s, AudioIngestSummary)]

@@ -291,17 +291,24 @@ def ingest_audio(
     strict: bool = False,
     workers: int | None = None,
     on_progress: Progress | None = None,
+    on_scan: Callable[[int], None] | None = None,
 ) -> AudioIngestSummary:
     """Ingest the audio files and M3U playlists under ``dirs`` (see the module's notes).
 
     :class:`InputError` for a folder that does not exist (before anything is done);
     with ``strict`` an :class:`IngestError` at the first problem (earlier batches stay
     committed); Ctrl-C raises :class:`Interrupted` carrying the summary so far.
+    ``on_scan(files found)`` hears while the folders are walked, ``on_progress(done,
+    total)`` while files are analysed.
     """
     roots = check_roots(dirs)
     run = AudioRun(catalog, roots, strict, workers or default_workers())
     try:
-        walks = [walk(root, AUDIO_EXTENSIONS, PLAYLIST_EXTENSIONS) for root in roots]
+        walks: list[Walk] = []
+        for root in roots:
+            before = sum(len(w.files) for w in walks)
+            scanned = None if on_scan is None else _offset(on_scan, before)
+            walks.append(walk(root, AUDIO_EXTENSIONS, PLAYLIST_EXTENSIONS, scanned))
         for found in walks:
             for p in found.problems:
                 run.problem(f"{found.root}/{p.path}", p.reason)
@@ -335,3 +342,8 @@ def ingest_audio(
             done=(summary,),
             hint="run the same command again to go on: committed files are not analysed again",
         ) from None
+
+
+def _offset(callback: Callable[[int], None], before: int) -> Callable[[int], None]:
+    """``callback`` hearing counts that go on from ``before`` (files of earlier roots)."""
+    return lambda found: callback(before + found)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +69,14 @@ class Walk:
         )
 
 
-def walk(root: Path, audio_extensions: Iterable[str], playlist_extensions: Iterable[str]) -> Walk:
-    """Every audio file and playlist under ``root`` (a resolved folder), in name order."""
+def walk(
+    root: Path,
+    audio_extensions: Iterable[str],
+    playlist_extensions: Iterable[str],
+    on_found: Callable[[int], None] | None = None,
+) -> Walk:
+    """Every audio file and playlist under ``root`` (a resolved folder), in name order;
+    ``on_found(files so far)`` hears after each folder (for a big library's progress)."""
     audio = frozenset(e.lower() for e in audio_extensions)
     lists = frozenset(e.lower() for e in playlist_extensions)
     result = Walk(root)
@@ -120,6 +126,8 @@ def walk(root: Path, audio_extensions: Iterable[str], playlist_extensions: Itera
             elif suffix in lists and stat.S_ISREG(info.st_mode):
                 result.playlists.append(Path(entry.path))
         stack.extend(reversed(below))
+        if on_found is not None:
+            on_found(len(result.files))
     return result
 
 

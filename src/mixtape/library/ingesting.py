@@ -165,6 +165,7 @@ class Ingesting(Core):
         strict: bool = False,
         workers: int | None = None,
         on_progress: Progress | None = None,
+        on_scan: Callable[[int], None] | None = None,
         on_summary: Callable[[AudioIngestSummary], None] | None = None,
     ) -> AudioIngestSummary:
         """Analyse the audio files under ``dirs`` into the catalog; M3U files become playlists.
@@ -179,8 +180,9 @@ class Ingesting(Core):
         :class:`~mixtape.errors.IngestError` at the first instead.  Batches are
         committed as they fill, so Ctrl-C raises :class:`~mixtape.errors.Interrupted`
         carrying the summary of what was kept, and running again goes on from there.
-        ``on_progress(done, total)`` counts files analysed; ``on_summary`` hears the
-        summary once the run is committed.
+        ``on_scan(found)`` counts audio files found while the folders are walked,
+        ``on_progress(done, total)`` files analysed; ``on_summary`` hears the summary
+        once the run is committed.
         """
         from mixtape.ingest.audio_ingest import check_roots, ingest_audio
 
@@ -188,7 +190,12 @@ class Ingesting(Core):
             raise InputError(f"workers must be at least 1, not {workers}", field="workers")
         check_roots(dirs)  # a bad folder is refused before a catalog is created
         summary = ingest_audio(
-            self.catalog, dirs, strict=strict, workers=workers, on_progress=on_progress
+            self.catalog,
+            dirs,
+            strict=strict,
+            workers=workers,
+            on_progress=on_progress,
+            on_scan=on_scan,
         )
         if on_summary is not None:
             on_summary(summary)
