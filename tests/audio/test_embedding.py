@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mixtape.audio import SONIC_DIM, SONIC_FIELDS, analyse, from_bytes, to_bytes
+from mixtape.audio.embedding import SONIC_PARTS, assemble
 from tests.factories.audio import Synth, write
 
 NAMES = ["groove.wav", "groove_b.wav", "noise.wav", "tone.wav", "f_sharp_minor.wav", "click97.wav"]
@@ -63,3 +64,14 @@ def test_the_embedding_round_trips_through_bytes(synth: Synth) -> None:
     assert np.array_equal(from_bytes(blob), found.embedding)
     with pytest.raises(ValueError, match="another analyser version"):
         from_bytes(blob[:-4])
+
+
+def test_assembling_checks_every_part_by_name_and_size() -> None:
+    parts = {name: np.zeros(len(fields)) for name, fields in SONIC_PARTS}
+    parts["tempo"] = np.array([0.6])
+    vector = assemble(dict(reversed(parts.items())))  # placed by name, not by order
+    assert vector[SONIC_FIELDS.index("tempo")] == pytest.approx(0.6)
+    with pytest.raises(ValueError, match="tempo"):
+        assemble({name: part for name, part in parts.items() if name != "tempo"})
+    with pytest.raises(ValueError, match="mfcc_mean has shape"):
+        assemble({**parts, "mfcc_mean": np.zeros(13)})

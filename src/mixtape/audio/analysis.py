@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -110,66 +111,34 @@ def _tags(path: Path, root: Path | None) -> Tags:
 def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
     import librosa
 
-    sr, hop = measure.SAMPLE_RATE, measure.HOP
+    sr = measure.SAMPLE_RATE
     loudness = measure.loudness(excerpt.samples, excerpt.sample_rate)
     y = excerpt.samples.mean(axis=1)
     if excerpt.sample_rate != sr:
         y = librosa.resample(y, orig_sr=excerpt.sample_rate, target_sr=sr, res_type="soxr_hq")
-    y = np.ascontiguousarray(y, dtype=np.float32)
     heard = len(y) / sr
-    if len(y) < measure.N_FFT:
-        y = np.pad(y, (0, measure.N_FFT - len(y)))
-    seconds = len(y) / sr
+    y = np.pad(np.asarray(y, dtype=np.float32), (0, max(0, measure.N_FFT - len(y))))
 
-    power = np.abs(librosa.stft(y, n_fft=measure.N_FFT, hop_length=hop)) ** 2
-    magnitude = np.sqrt(power)
+    magnitude = np.abs(librosa.stft(y, n_fft=measure.N_FFT, hop_length=measure.HOP))
+    power = magnitude**2
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=64))
-    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
     onset_env = librosa.onset.onset_strength(S=log_mel, sr=sr)
     bass = int(measure.BASS_HZ * measure.N_FFT / sr) + 1
     levels = np.stack([power.sum(axis=0), power[1:bass].sum(axis=0)])
-    rhythm = measure.rhythm(onset_env, 10 * np.log10(levels + 1e-10), seconds)
-    # Tuning (a recording's offset from A440, in bins) from every fourth STFT frame: as
-    # good as all of them for a whole excerpt's tuning, at a quarter of the cost.
-    tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)
-    # Unnormalized chroma for the key (loud chords weigh more than a quiet tail),
-    # each frame scaled to a maximum of 1 for the embedding (librosa's default).
-    raw_chroma = librosa.feature.chroma_cqt(
-        y=y, sr=sr, hop_length=measure.CHROMA_HOP, tuning=float(tuning), norm=None
-    )
-    found_key = measure.key(raw_chroma) if heard >= measure.KEY_MIN_SECONDS else measure.NO_KEY
-    chroma = librosa.util.normalize(raw_chroma, norm=np.inf, axis=0)
-    contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr)
-    nyquist = sr / 2
-    centroid_hz = librosa.feature.spectral_centroid(S=magnitude, sr=sr)
-    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr, centroid=centroid_hz)[0]
-    centroid, bandwidth = centroid_hz[0] / nyquist, bandwidth / nyquist
-    rolloff = librosa.feature.spectral_rolloff(S=magnitude, sr=sr)[0] / nyquist
-    flatness = librosa.feature.spectral_flatness(S=magnitude)[0]
-    zcr = librosa.feature.zero_crossing_rate(y, hop_length=hop)[0]
-    rms_db = librosa.amplitude_to_db(librosa.feature.rms(S=magnitude)[0], ref=1.0, top_db=None)
-    rms_db = np.maximum(rms_db, -100.0)
-    audible = rms_db[rms_db > rms_db.max() - 60] if len(rms_db) else rms_db
-    dynamic_range = float(audible.std()) if len(audible) else 0.0
-
+    rhythm = measure.rhythm(onset_env, 10 * np.log10(levels + 1e-10), len(y) / sr)
+    found_key, chroma = _key_and_chroma(y, magnitude, heard)
+    timbre, shape = _timbre(magnitude, log_mel), _spectral_shape(magnitude, y)
+    del power
     energy = measure.energy_estimate(
-        loudness, rhythm.onset_rate, float(centroid.mean()) * nyquist / 4000.0, dynamic_range
+        loudness, rhythm.onset_rate, shape.pop("brightness"), timbre.pop("dynamic_range")
     )
     danceability = measure.danceability_estimate(rhythm)
     embedding = assemble(
         {
-            "mfcc_mean": mfcc.mean(axis=1) / 100,
-            "mfcc_std": mfcc.std(axis=1) / 100,
+            **timbre,
             "chroma_mean": chroma.mean(axis=1),
             "chroma_std": chroma.std(axis=1),
-            "contrast_mean": contrast.mean(axis=1) / 50,
-            "contrast_std": contrast.std(axis=1) / 50,
-            "centroid": np.array([centroid.mean(), centroid.std()]),
-            "bandwidth_mean": bandwidth.mean(),
-            "rolloff_mean": rolloff.mean(),
-            "flatness_mean": flatness.mean(),
-            "zero_crossing_rate": zcr.mean(),
-            "rms_db": np.array([rms_db.mean(), rms_db.std()]) / 60,
+            **shape,
             "onset_rate": rhythm.onset_rate / 10,
             "onset_strength": np.array([onset_env.mean(), onset_env.std()]) / 10,
             "tempo": (rhythm.tempo or 0.0) / 200,
@@ -197,3 +166,61 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
         excerpt_s=len(excerpt.samples) / excerpt.sample_rate,
         decoder=excerpt.decoder,
     )
+
+
+def _key_and_chroma(
+    y: np.ndarray, magnitude: np.ndarray, heard_s: float
+) -> tuple[measure.Key, np.ndarray]:
+    """The key, from unnormalized constant-Q chroma (loud chords weigh more than a quiet
+    tail), and the chroma with each frame scaled to a maximum of 1 (for the embedding)."""
+    import librosa
+
+    sr = measure.SAMPLE_RATE
+    # The tuning (a recording's offset from A440) from every fourth STFT frame: as good
+    # as all of them for a whole excerpt, at a quarter of the cost.
+    tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)
+    raw = librosa.feature.chroma_cqt(
+        y=y, sr=sr, hop_length=measure.CHROMA_HOP, tuning=float(tuning), norm=None
+    )
+    found = measure.key(raw) if heard_s >= measure.KEY_MIN_SECONDS else measure.NO_KEY
+    return found, librosa.util.normalize(raw, norm=np.inf, axis=0)
+
+
+def _timbre(magnitude: np.ndarray, log_mel: np.ndarray) -> dict[str, Any]:
+    """MFCC, spectral contrast and frame levels (embedding parts), plus the dynamic range
+    (dB) that energy needs."""
+    import librosa
+
+    sr = measure.SAMPLE_RATE
+    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=N_MFCC)
+    contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr)
+    rms_db = librosa.amplitude_to_db(librosa.feature.rms(S=magnitude)[0], ref=1.0, top_db=None)
+    rms_db = np.maximum(rms_db, -100.0)
+    audible = rms_db[rms_db > rms_db.max() - 60]  # the spread of what is heard, not of silence
+    return {
+        "mfcc_mean": mfcc.mean(axis=1) / 100,
+        "mfcc_std": mfcc.std(axis=1) / 100,
+        "contrast_mean": contrast.mean(axis=1) / 50,
+        "contrast_std": contrast.std(axis=1) / 50,
+        "rms_db": np.array([rms_db.mean(), rms_db.std()]) / 60,
+        "dynamic_range": float(audible.std()),
+    }
+
+
+def _spectral_shape(magnitude: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """Centroid, bandwidth and roll-off as fractions of the Nyquist frequency, flatness and
+    zero-crossing rate (embedding parts), plus the brightness energy needs (the mean
+    centroid over 4 kHz)."""
+    import librosa
+
+    sr, nyquist = measure.SAMPLE_RATE, measure.SAMPLE_RATE / 2
+    centroid = librosa.feature.spectral_centroid(S=magnitude, sr=sr)
+    bandwidth = librosa.feature.spectral_bandwidth(S=magnitude, sr=sr, centroid=centroid)
+    return {
+        "centroid": np.array([centroid.mean(), centroid.std()]) / nyquist,
+        "bandwidth": bandwidth.mean() / nyquist,
+        "rolloff": librosa.feature.spectral_rolloff(S=magnitude, sr=sr).mean() / nyquist,
+        "flatness": librosa.feature.spectral_flatness(S=magnitude).mean(),
+        "zero_crossing_rate": librosa.feature.zero_crossing_rate(y, hop_length=measure.HOP).mean(),
+        "brightness": float(centroid.mean()) / 4000.0,
+    }

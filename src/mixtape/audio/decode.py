@@ -88,16 +88,13 @@ def read_excerpt(path: Path, max_seconds: float) -> Excerpt:
         with soundfile.SoundFile(str(path)) as sound:
             if start:
                 sound.seek(start)
-            # Block by block, keeping two channels: a 16-channel file costs what stereo does.
-            blocks = [
-                block[:, :2].copy()
-                for block in sound.blocks(
-                    blocksize=1 << 16, frames=wanted, dtype="float32", always_2d=True
-                )
-            ]
+            if sound.channels <= 2:
+                data = sound.read(wanted, dtype="float32", always_2d=True)
+            else:  # block by block, keeping two: 16 channels cost what stereo does
+                blocks = sound.blocks(1 << 16, frames=wanted, dtype="float32", always_2d=True)
+                data = np.concatenate([block[:, :2].copy() for block in blocks])
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
         raise AudioError(str(path), f"{CANNOT_DECODE} ({short_reason(exc)})") from None
-    data = np.concatenate(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
     if len(data) == 0:
         raise AudioError(str(path), "no audio frames in the file")
     return Excerpt(

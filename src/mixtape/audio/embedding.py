@@ -28,33 +28,32 @@ PITCH_CLASSES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"
 N_MFCC = 20
 N_CONTRAST = 7
 
-#: The name of each component of the embedding, in order.
-SONIC_FIELDS: tuple[str, ...] = (
-    *(f"mfcc{i:02d}_mean" for i in range(N_MFCC)),
-    *(f"mfcc{i:02d}_std" for i in range(N_MFCC)),
-    *(f"chroma_{name}_mean" for name in PITCH_CLASSES),
-    *(f"chroma_{name}_std" for name in PITCH_CLASSES),
-    *(f"contrast{i}_mean" for i in range(N_CONTRAST)),
-    *(f"contrast{i}_std" for i in range(N_CONTRAST)),
-    "centroid_mean",
-    "centroid_std",
-    "bandwidth_mean",
-    "rolloff_mean",
-    "flatness_mean",
-    "zero_crossing_rate",
-    "rms_db_mean",
-    "rms_db_std",
-    "onset_rate",
-    "onset_strength_mean",
-    "onset_strength_std",
-    "tempo",
-    "pulse_clarity",
-    "beat_strength",
-    "loudness",
-    "energy",
-    "danceability",
-    "key_clarity",
+#: The embedding's parts in order, each with the names of the components it fills.
+SONIC_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("mfcc_mean", tuple(f"mfcc{i:02d}_mean" for i in range(N_MFCC))),
+    ("mfcc_std", tuple(f"mfcc{i:02d}_std" for i in range(N_MFCC))),
+    ("chroma_mean", tuple(f"chroma_{name}_mean" for name in PITCH_CLASSES)),
+    ("chroma_std", tuple(f"chroma_{name}_std" for name in PITCH_CLASSES)),
+    ("contrast_mean", tuple(f"contrast{i}_mean" for i in range(N_CONTRAST))),
+    ("contrast_std", tuple(f"contrast{i}_std" for i in range(N_CONTRAST))),
+    ("centroid", ("centroid_mean", "centroid_std")),
+    ("bandwidth", ("bandwidth_mean",)),
+    ("rolloff", ("rolloff_mean",)),
+    ("flatness", ("flatness_mean",)),
+    ("zero_crossing_rate", ("zero_crossing_rate",)),
+    ("rms_db", ("rms_db_mean", "rms_db_std")),
+    ("onset_rate", ("onset_rate",)),
+    ("onset_strength", ("onset_strength_mean", "onset_strength_std")),
+    ("tempo", ("tempo",)),
+    ("pulse_clarity", ("pulse_clarity",)),
+    ("beat_strength", ("beat_strength",)),
+    ("loudness", ("loudness",)),
+    ("energy", ("energy",)),
+    ("danceability", ("danceability",)),
+    ("key_clarity", ("key_clarity",)),
 )
+#: The name of each component of the embedding, in order.
+SONIC_FIELDS: tuple[str, ...] = tuple(field for _, fields in SONIC_PARTS for field in fields)
 #: Length of the embedding.
 SONIC_DIM = len(SONIC_FIELDS)
 #: How an embedding is stored: little-endian float32.
@@ -62,18 +61,23 @@ SONIC_DTYPE = np.dtype("<f4")
 
 
 def assemble(parts: dict[str, np.ndarray | float]) -> np.ndarray:
-    """The embedding from its named parts (arrays fill consecutive fields), checked.
+    """The embedding from its parts, named and sized as :data:`SONIC_PARTS` says (in
+    that order, whatever the mapping's).
 
-    Keys are the field names without their suffix where a part is an array
-    (``"mfcc_mean"`` fills ``mfcc00_mean..mfcc19_mean``); the result is float32,
-    ``(SONIC_DIM,)``, with any non-finite value replaced by 0.
+    Returns float32 ``(SONIC_DIM,)`` with any non-finite value replaced by 0; raises
+    ValueError when a part is missing, unexpected or of the wrong size.
     """
-    values = np.concatenate(
-        [np.atleast_1d(np.asarray(part, dtype=np.float64)) for part in parts.values()]
-    )
-    if len(values) != SONIC_DIM:
-        raise ValueError(f"embedding parts give {len(values)} values, expected {SONIC_DIM}")
-    return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
+    expected = {name for name, _ in SONIC_PARTS}
+    if set(parts) != expected:
+        wrong = sorted(set(parts) ^ expected)
+        raise ValueError(f"embedding parts missing or unexpected: {', '.join(wrong)}")
+    values = []
+    for name, fields in SONIC_PARTS:
+        part = np.atleast_1d(np.asarray(parts[name], dtype=np.float64))
+        if part.shape != (len(fields),):
+            raise ValueError(f"embedding part {name} has shape {part.shape}, not ({len(fields)},)")
+        values.append(part)
+    return np.nan_to_num(np.concatenate(values), nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
