@@ -63,11 +63,18 @@ class TrackRecord:
     isrc: str | None = None
     features: dict[str, Any] | None = None
     genres: tuple[str, ...] = ()
+    musicbrainz_id: str | None = None  # the recording's MusicBrainz id (a file's tags)
+    #: A ``local:`` key the source chose itself (local audio: from the MusicBrainz id,
+    #: the ISRC or the tags; see ``ingest/audio_tracks.py``), used when there is no
+    #: Spotify id instead of the one derived from artist and title.
+    source_key: str | None = None
 
     @property
     def key(self) -> str:
         if self.spotify_id:
             return self.spotify_id
+        if self.source_key:
+            return self.source_key
         first = self.artists[0].name if self.artists else ""
         return local_key(first, self.name or "")
 

@@ -69,6 +69,12 @@ class Coverage:
     tracks_with_popularity: int
     artists_with_genres: int
     tracks_with_genres: int
+    #: Tracks with a feature row per ``audio_features.source`` ("catalog", "spotify",
+    #: "demo"; "unrecorded" for rows written before the source was kept).
+    feature_sources: dict[str, int]
+    #: Tracks with features measured from a local file, and with a sonic embedding.
+    tracks_with_local_features: int
+    tracks_with_sonic_embeddings: int
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class CatalogStats:
     ingests_total: int
     ingests_failed: int
     recent_ingests: tuple[IngestRow, ...]
+    audio_files: dict[str, int]  # local audio files per status
 
     @property
     def avg_playlist_length(self) -> float:
@@ -118,6 +125,7 @@ class CatalogStats:
             "top_tracks": [asdict(t) for t in self.top_tracks],
             "top_artists": [asdict(a) for a in self.top_artists],
             "coverage": asdict(self.coverage),
+            "audio_files": dict(self.audio_files),
             "ingests": {
                 "total": self.ingests_total,
                 "failed": self.ingests_failed,
@@ -263,7 +271,25 @@ def coverage(conn: Connection) -> Coverage:
         tracks_with_genres=_count(
             conn, select(func.count(schema.track_genres.c.track_id.distinct()))
         ),
+        feature_sources=_feature_sources(conn),
+        tracks_with_local_features=count_rows(conn, "local_features"),
+        tracks_with_sonic_embeddings=count_rows(conn, "sonic_embeddings"),
     )
+
+
+def _feature_sources(conn: Connection) -> dict[str, int]:
+    """Feature rows per source (rows with no value at all are not counted)."""
+    af = schema.audio_features
+    stmt = select(af.c.source, func.count()).where(any_feature()).group_by(af.c.source)
+    counts = {source or "unrecorded": int(n) for source, n in conn.execute(stmt)}
+    return dict(sorted(counts.items()))
+
+
+def audio_file_counts(conn: Connection) -> dict[str, int]:
+    """Local audio files per status ("ok", "failed", "missing")."""
+    af = schema.audio_files
+    stmt = select(af.c.status, func.count()).group_by(af.c.status)
+    return {str(status): int(n) for status, n in sorted(conn.execute(stmt))}
 
 
 def recent_ingests(conn: Connection, limit: int = RECENT_INGESTS) -> list[IngestRow]:
@@ -320,6 +346,7 @@ def catalog_stats(
         ingests_total=count_rows(conn, "ingests"),
         ingests_failed=_count(conn, select(func.count()).select_from(i).where(i.c.status != "ok")),
         recent_ingests=tuple(recent_ingests(conn, recent)),
+        audio_files=audio_file_counts(conn),
     )
 
 
@@ -332,6 +359,7 @@ __all__ = [
     "FeatureSample",
     "IngestRow",
     "TopTrack",
+    "audio_file_counts",
     "catalog_stats",
     "count_rows",
     "coverage",

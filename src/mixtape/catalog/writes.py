@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 
 from mixtape.batches import chunks
 from mixtape.catalog import schema
@@ -32,7 +32,18 @@ from mixtape.records import AlbumRef, ArtistRecord, ArtistRef, PlaylistRecord, T
 
 
 class BatchWriter(KeyResolver):
-    """Writes records inside one open transaction (``conn``)."""
+    """Writes records inside one open transaction (``conn``).
+
+    ``feature_source`` is written to ``audio_features.source`` with every feature
+    row this writer inserts or updates: "catalog" (a feature CSV), "spotify" or
+    "demo"; None leaves it unset (a source that writes no features).
+    """
+
+    def __init__(
+        self, conn: Connection, cache: IdCache | None = None, *, feature_source: str | None = None
+    ) -> None:
+        super().__init__(conn, cache)
+        self.feature_source = feature_source
 
     def artist_ids(self, refs: Iterable[ArtistRef]) -> dict[str, int]:
         """Map each ref's key to an artist id, creating artists as needed.
@@ -146,6 +157,7 @@ class BatchWriter(KeyResolver):
         album_ids = self.album_ids(albums, artist_ids) if albums else {}
 
         rows: dict[str, dict[str, Any]] = {}
+        with_mbid = any(rec.musicbrainz_id for rec in by_key.values())
         for key, rec in by_key.items():
             rows[key] = {
                 "key": key,
@@ -160,6 +172,8 @@ class BatchWriter(KeyResolver):
                 "disc_number": rec.disc_number,
                 "isrc": rec.isrc,
             }
+            if with_mbid:  # only local audio gives one: other sources leave the column be
+                rows[key]["musicbrainz_id"] = rec.musicbrainz_id
         ids, before, existing_db = self._resolve(schema.tracks, "key", rows)
         if update_existing:
             stale = before | existing_db
@@ -202,20 +216,28 @@ class BatchWriter(KeyResolver):
         return ids
 
     def upsert_features(self, features: Mapping[int, Mapping[str, Any]]) -> None:
-        """Insert feature rows; for existing rows overwrite only the values given."""
+        """Insert feature rows; for existing rows overwrite only the values given.
+
+        ``source`` becomes the writer's ``feature_source`` when it has one: the last
+        source that wrote values into the row."""
         track_ids = list(features)
         af = schema.audio_features
         existing = {r[0] for r in select_in(self.conn, af, ("track_id",), "track_id", track_ids)}
         inserts = []
         updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        source = {"source": self.feature_source} if self.feature_source else {}
         for tid, values in features.items():
             if tid in existing:
-                given = {k: v for k, v in values.items() if v is not None}
+                given = {k: v for k, v in values.items() if v is not None} | source
                 if given:
                     updates.setdefault(tuple(sorted(given)), []).append({"track_id": tid, **given})
             else:
                 inserts.append(
-                    {"track_id": tid, **{f: values.get(f) for f in schema.AUDIO_FEATURES}}
+                    {
+                        "track_id": tid,
+                        **{f: values.get(f) for f in schema.AUDIO_FEATURES},
+                        "source": self.feature_source,
+                    }
                 )
         bulk_insert(self.conn, af, inserts)
         for rows in updates.values():

@@ -13,6 +13,7 @@ from rich.table import Table
 from mixtape.cli.context import AppState, print_json, state
 from mixtape.cli.progress import LazyBar, progress_bar
 from mixtape.errors import IngestError, Interrupted
+from mixtape.library import AudioIngestSummary
 from mixtape.records import IngestSummary
 
 app = typer.Typer(help="Load data files into the catalog.", no_args_is_help=True)
@@ -253,3 +254,90 @@ def artists(
     still load; --strict stops at the first.
     """
     _ingest_csv(ctx, "artists", paths, maps, strict, encoding, as_json, "Artists ingest")
+
+
+#: Files found before a walk shows its progress (a small folder is read in a blink).
+SCAN_SHOWN = 2000
+WORKERS_OPT = typer.Option(
+    None,
+    "--workers",
+    min=1,
+    metavar="N",
+    help="Processes analysing files (default: every core; 1 analyses in this process).",
+)
+
+
+def audio_report(st: AppState, summary: AudioIngestSummary, as_json: bool) -> None:
+    """The run in a few lines (or JSON): counts, then one line per problem."""
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    s = summary
+    before = f" (+{s.failed_before} failed before, unchanged: not retried)"
+    st.line(
+        f"{s.found} audio files: {s.analysed} analysed, {s.unchanged} unchanged, "
+        f"{s.failed} failed{before if s.failed_before else ''}, {s.missing} newly missing"
+        + (f", {s.restored} back" if s.restored else "")
+    )
+    if s.playlists or s.unmatched_entries:
+        st.line(
+            f"{s.playlists} playlists from M3U files: {s.playlist_entries} entries, "
+            f"{s.unmatched_entries} matching no file"
+        )
+    if s.problems:
+        st.line(f"problems ({len(s.problems)}):")
+        for problem in s.problems:
+            st.line(f"  {problem}")
+    st.warn(list(s.warnings))
+
+
+@app.command("audio")
+def audio(
+    ctx: typer.Context,
+    dirs: list[Path] = typer.Argument(..., help="Music folders (read only)."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first unusable file."),
+    workers: int | None = WORKERS_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Analyse a music folder: tags, tempo, key, loudness and a sonic embedding per file.
+
+    Walks the folders for MP3, FLAC, Ogg Vorbis, Opus, WAV, AIFF and M4A/AAC files
+    (ffmpeg decodes what libsndfile cannot), makes each a track (names from the path
+    where tags are missing) and turns M3U/M3U8 files into playlists.  Running it
+    again opens only new and changed files, marks vanished ones missing (their
+    tracks and playlists stay) and retries a failed file only once it changes.  A
+    corrupt, empty or unreadable file, a symlink loop or a folder named like a file
+    is one line of the summary and the rest go on (exit code 1); --strict stops at
+    the first.  Ctrl-C keeps the batches committed so far: the same command goes on.
+    The files are only read, never changed.
+    """
+    st = state(ctx)
+    with LazyBar(st.err, "analysing") as bar:
+
+        def scanning(found: int) -> None:
+            if found >= SCAN_SHOWN:  # a big library: say that the folders are being read
+                bar.update(found, None, "scanning")
+
+        try:
+            summary = st.mx.ingest_audio(
+                dirs,
+                strict=strict,
+                workers=workers,
+                on_progress=lambda done, total: bar.update(done, total, "analysing"),
+                on_scan=scanning,
+            )
+        except Interrupted as exc:
+            kept = [s for s in exc.done if isinstance(s, AudioIngestSummary)]
+            bar.stop()
+            if kept:
+                audio_report(st, kept[0], as_json)
+            st.err.print(
+                f"interrupted: {kept[0].analysed if kept else 0} analysed files committed; "
+                "re-run the same command to go on",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+    audio_report(st, summary, as_json)
+    if summary.problems:
+        raise typer.Exit(1)

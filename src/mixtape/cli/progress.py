@@ -44,6 +44,12 @@ class LazyBar:
             self._task, completed=done, total=total, description=description or self._description
         )
 
+    def stop(self) -> None:
+        """Take the bar off the screen before printing (it may not have appeared)."""
+        if self._task is not None:
+            self._bar.stop()
+            self._task = None
+
     def __enter__(self) -> LazyBar:
         return self
 
@@ -53,5 +59,4 @@ class LazyBar:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._task is not None:
-            self._bar.stop()
+        self.stop()

@@ -75,6 +75,20 @@ def render(st: CatalogStats, url: str) -> list[str]:
                 ),
             ]
         ),
+        "",
+        "where features come from",
+        *_ranked(
+            [
+                *((n, f"tracks with features from {k}") for k, n in cov.feature_sources.items()),
+                (
+                    cov.tracks_with_local_features,
+                    "tracks analysed from local audio"
+                    + _percent(cov.tracks_with_local_features, st.tracks),
+                ),
+                (cov.tracks_with_sonic_embeddings, "tracks with a sonic embedding"),
+                *((n, f"local audio files {status}") for status, n in st.audio_files.items()),
+            ]
+        ),
     ]
 
     lines += ["", f"ingests {st.ingests_total} ({st.ingests_failed} failed)"]

@@ -254,7 +254,7 @@ def load_demo(
     try:
         with catalog.begin() as conn:
             ingest_id = record_ingest(conn, ingest, started)
-            writer = BatchWriter(conn)
+            writer = BatchWriter(conn, feature_source="demo")
             build = RecordBuilder(cat)
             writer.upsert_artists(build.artists())
             step("artists", len(cat.artist_ids))

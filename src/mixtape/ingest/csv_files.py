@@ -179,7 +179,7 @@ def _load_file(
         header, plan = plan_file(spec, path, mapping, encoding)
         load = _Load(spec, header, plan)
         with catalog.begin() as conn:
-            writer = BatchWriter(conn, cache)
+            writer = BatchWriter(conn, cache, feature_source="catalog")
             before = _count(conn, spec.table)
             load.run(writer, strict=strict, batch_rows=batch_rows, on_progress=on_progress)
             added = _count(conn, spec.table) - before

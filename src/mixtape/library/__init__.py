@@ -22,6 +22,7 @@ from mixtape.demo.rows import DemoRemoval
 from mixtape.evaluation.harness import Evaluation
 from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt
 from mixtape.evaluation.runner import DEFAULT_MODELS as DEFAULT_EVALUATION_MODELS
+from mixtape.ingest.audio_summary import AudioIngestSummary
 from mixtape.inputs import parse_assignments, parse_params, parse_refs, read_refs_file
 from mixtape.library.core import Notify, Progress, Status
 from mixtape.library.facade import Mixtape
@@ -64,6 +65,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "TITLE_MODEL",
     "TOP",
+    "AudioIngestSummary",
     "CatalogStats",
     "CrawlResult",
     "CurationOutcome",

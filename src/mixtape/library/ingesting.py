@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from mixtape.demo.rows import DemoRemoval
+from mixtape.errors import InputError
+from mixtape.ingest.audio_summary import AudioIngestSummary
 from mixtape.library.core import Core, Progress, about
 from mixtape.library.results import DemoResult
 from mixtape.records import IngestSummary
@@ -155,6 +157,49 @@ class Ingesting(Core):
             on_progress=rows,
         )
         return _collect(summaries, on_summary)
+
+    def ingest_audio(
+        self,
+        dirs: Sequence[Path],
+        *,
+        strict: bool = False,
+        workers: int | None = None,
+        on_progress: Progress | None = None,
+        on_scan: Callable[[int], None] | None = None,
+        on_summary: Callable[[AudioIngestSummary], None] | None = None,
+    ) -> AudioIngestSummary:
+        """Analyse the audio files under ``dirs`` into the catalog; M3U files become playlists.
+
+        Each file becomes a track (tags, else names from its path) with its measured
+        features, sonic embedding and ``audio_files`` row.  A rescan opens only new
+        and changed files (size and modification time), marks vanished ones missing
+        (their tracks and playlists stay) and retries a failed file only once it
+        changes.  ``workers`` processes analyse (default: every core; 1 analyses in
+        this process).  A file or folder that cannot be used is one line of the
+        summary's ``problems`` and the rest go on; ``strict`` raises
+        :class:`~mixtape.errors.IngestError` at the first instead.  Batches are
+        committed as they fill, so Ctrl-C raises :class:`~mixtape.errors.Interrupted`
+        carrying the summary of what was kept, and running again goes on from there.
+        ``on_scan(found)`` counts audio files found while the folders are walked,
+        ``on_progress(done, total)`` files analysed; ``on_summary`` hears the summary
+        once the run is committed.
+        """
+        from mixtape.ingest.audio_ingest import check_roots, ingest_audio
+
+        if workers is not None and workers < 1:
+            raise InputError(f"workers must be at least 1, not {workers}", field="workers")
+        check_roots(dirs)  # a bad folder is refused before a catalog is created
+        summary = ingest_audio(
+            self.catalog,
+            dirs,
+            strict=strict,
+            workers=workers,
+            on_progress=on_progress,
+            on_scan=on_scan,
+        )
+        if on_summary is not None:
+            on_summary(summary)
+        return summary
 
     def demo_data(
         self,

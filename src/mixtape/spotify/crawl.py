@@ -176,7 +176,7 @@ def _write(
     catalog: Catalog, tracks: Sequence[TrackRecord], artists: Sequence[ArtistRecord]
 ) -> None:
     with catalog.begin() as conn:
-        writer = BatchWriter(conn)
+        writer = BatchWriter(conn, feature_source="spotify")
         if tracks:
             writer.upsert_tracks(tracks)
         if artists:

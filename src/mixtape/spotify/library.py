@@ -214,7 +214,7 @@ def import_tracks(
             ),
         )
         ingest_id = record_ingest(conn, summary, started)
-        writer = BatchWriter(conn)
+        writer = BatchWriter(conn, feature_source="spotify")
         if upserts:
             writer.upsert_tracks(upserts)
         writer.replace_playlists(
@@ -367,5 +367,5 @@ def ensure_tracks(catalog: Catalog, client: SpotifyClient, refs: Sequence[str]) 
             ),
             started,
         )
-        BatchWriter(conn).upsert_tracks(records)
+        BatchWriter(conn, feature_source="spotify").upsert_tracks(records)
     return [r.key for r in records]
