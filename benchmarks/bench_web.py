@@ -8,7 +8,9 @@ Starts the app with uvicorn (one worker, as ``mixtape serve`` does) in a
 subprocess on 127.0.0.1, then runs wrk (Debian's package; scripts/system.sh
 installs it) on loopback for ``--duration`` seconds at 50 and at 8 connections
 against ``/api/recommend?model=content&track=<a track>&n=10`` and against
-``/api/ping`` (a constant answer from the same server stack). Then times, one
+``/api/ping`` (a constant answer from the same server stack). The recommend
+requests cycle through ``--seeds`` different seed tracks (a wrk Lua script), so
+that nothing a request leaves behind can answer the next one. Then times, one
 request at a time, the track page's HTML and search-as-you-type. Prints a table.
 ``--stacks asyncio,uvloop`` repeats it all on uvicorn's plain asyncio + h11 stack
 and on uvloop + httptools (which must be installed), one server after the other.
@@ -111,10 +113,26 @@ def wait_until(check: object, what: str, timeout: float = 300) -> None:
         time.sleep(0.2)
 
 
-def wrk(url: str, connections: int, duration: int) -> dict[str, float]:
+def cycle_script(paths: list[str], folder: Path) -> Path:
+    """A wrk Lua script whose requests go through ``paths`` in turn."""
+    items = ",\n".join(f'  "{p}"' for p in paths)  # already URL-quoted: no quotes inside
+    script = folder / "cycle.lua"
+    script.write_text(
+        f"local paths = {{\n{items}\n}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return script
+
+
+def wrk(url: str, connections: int, duration: int, script: Path | None = None) -> dict[str, float]:
     """Requests per second and the latency percentiles wrk reports."""
+    options = ["-s", str(script)] if script is not None else []
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", *options, url],
         check=True,
         capture_output=True,
         text=True,
@@ -148,20 +166,37 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def load(base: str, duration: int) -> tuple[list[tuple[str, int, dict[str, float]]], list[str]]:
+def seed_tracks(client: httpx.Client, count: int) -> list[str]:
+    """``count`` different tracks with audio features (the mood model's answers for the
+    four moods), for the recommend requests to cycle through."""
+    per_mood = -(-count // 4)
+    found: dict[str, None] = {}
+    for mood in ("happy", "angry", "sad", "calm"):
+        answer = client.get(f"/api/recommend?model=mood&mood={mood}&n={per_mood}")
+        found |= dict.fromkeys(r["track_id"] for r in answer.json()["recommendations"])
+    return list(found)[:count]
+
+
+def load(
+    base: str, duration: int, seeds: int, folder: Path
+) -> tuple[list[tuple[str, int, dict[str, float]]], list[str]]:
     """wrk rows for the bare endpoint and recommend, then the track page and search timings."""
     with httpx.Client(base_url=base, timeout=60) as client:
         first = client.get("/api/recommend?model=mood&mood=calm&n=50").json()["recommendations"]
-        track = first[0]["track_id"]
-        recommend = f"/api/recommend?model=content&track={quote(track)}&n=10"
+        tracks = seed_tracks(client, seeds)
+        recommends = [f"/api/recommend?model=content&track={quote(t)}&n=10" for t in tracks]
         # The content model is prepared in the background at start; wait until it is.
-        wait_until(lambda: client.get(recommend).status_code == 200, "the content model")
-        sequential_ms(client, [recommend] * 200)
+        wait_until(lambda: client.get(recommends[0]).status_code == 200, "the content model")
+        sequential_ms(client, recommends)
+        script = cycle_script(recommends, folder)
         rows = []
-        for name, path in (("bare /api/ping", "/api/ping"), ("/api/recommend content", recommend)):
-            wrk(base + path, 8, 2)  # warm-up
+        for name, path, lua in (
+            ("bare /api/ping", "/api/ping", None),
+            (f"/api/recommend ({len(tracks)} seeds)", recommends[0], script),
+        ):
+            wrk(base + path, 8, 2, lua)  # warm-up
             for connections in (50, 8):
-                rows.append((name, connections, wrk(base + path, connections, duration)))
+                rows.append((name, connections, wrk(base + path, connections, duration, lua)))
         pages = [f"/tracks/{quote(t['track_id'])}" for t in first]
         sequential_ms(client, pages[:5])
         page_ms = sequential_ms(client, pages * 4)
@@ -178,10 +213,10 @@ def load(base: str, duration: int) -> tuple[list[tuple[str, int, dict[str, float
 
 def report(stack: str, rows: list[tuple[str, int, dict[str, float]]], notes: list[str]) -> None:
     print(f"\nserver stack: {stack} ({' + '.join(STACKS[stack])})")
-    print(f"{'endpoint':<26}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    print(f"{'endpoint':<30}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, connections, r in rows:
         print(
-            f"{name:<26}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+            f"{name:<30}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
             f"{r['errors']:>9.0f}"
         )
     bare = {c: r["rps"] for n, c, r in rows if n.startswith("bare")}
@@ -198,6 +233,9 @@ def main() -> None:
     parser.add_argument("--tracks", type=int, default=20_000, help="demo size (without --db)")
     parser.add_argument("--playlists", type=int, default=5_000, help="demo playlists")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--seeds", type=int, default=300, help="seed tracks the recommend requests cycle through"
+    )
     parser.add_argument(
         "--stacks",
         default="asyncio",
@@ -225,7 +263,7 @@ def main() -> None:
         db = args.db or build_demo(tmp, args.tracks, args.playlists)
         for stack in stacks:
             with server(db, Path(args.data_dir or tmp / "data"), stack, args.port) as base:
-                results.append((stack, *load(base, args.duration)))
+                results.append((stack, *load(base, args.duration, args.seeds, tmp)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     where = db if args.db else f"demo, {args.tracks:,} tracks"

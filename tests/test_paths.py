@@ -15,7 +15,7 @@ from mixtape.models.audio import AudioModel
 from mixtape.models.content import ContentModel
 from mixtape.models.controls import Bound, Controls, song_of
 from mixtape.models.mood import MoodModel
-from mixtape.paths import MAX_STEPS, song_path
+from mixtape.paths import MAX_STEPS, progress, song_path
 from tests.factories.tiny import GROUP_SIZE, Tiny, make_tiny
 
 DANCE, METAL, FOLK, AMBIENT = (g * GROUP_SIZE for g in range(4))
@@ -64,12 +64,25 @@ def test_a_path_walks_from_a_to_b(model_name: str, request: pytest.FixtureReques
     shares = []
     for step, scored in enumerate(path[1:-1], start=2):
         found = re.fullmatch(
-            rf"step {step} of 12: (\d+)% of the way to 'Ambient Song 229'", scored.reason
+            rf"step {step} of 12: (?:(\d+)% of the way to|(just setting out for)|(almost at)) "
+            "'Ambient Song 229'",
+            scored.reason,
         )
         assert found, scored.reason
-        shares.append(int(found.group(1)))
-    assert shares == sorted(shares) and shares[0] >= 0 and shares[-1] <= 100
+        share, setting_out, almost = found.groups()
+        shares.append(0 if setting_out else 100 if almost else int(share))
+        assert share is None or 0 < int(share) < 100  # never "0%" or "100% of the way"
+    assert shares == sorted(shares)
     assert shares[-1] > 50
+
+
+def test_a_step_says_how_far_along_it_is_in_words() -> None:
+    assert progress(0.0, "'Halo'") == "just setting out for 'Halo'"
+    assert progress(-0.2, "'Halo'") == "just setting out for 'Halo'"
+    assert progress(0.004, "'Halo'") == "just setting out for 'Halo'"
+    assert progress(0.006, "'Halo'") == "1% of the way to 'Halo'"
+    assert progress(0.35, "'Halo'") == "35% of the way to 'Halo'"
+    assert progress(0.996, "'Halo'") == "almost at 'Halo'"
 
 
 def test_the_path_leaves_a_for_b_once(audio: AudioModel, tiny: Tiny) -> None:

@@ -147,10 +147,22 @@ def song_path(
     for step, (row, score, to_b) in enumerate(picks, start=2):
         # The share of A's angular distance to B this track has closed.
         closed = 1.0 - float(np.arccos(np.clip(to_b, -1.0, 1.0))) / gap
-        pct = round(100 * min(max(closed, 0.0), 1.0))
-        path.append(Scored(row, score, f"step {step} of {n}: {pct}% of the way to {target}"))
+        path.append(Scored(row, score, f"step {step} of {n}: {progress(closed, target)}"))
     path.append(Scored(end, 1.0, f"step {n} of {n}: {target}, the end"))
     return path
+
+
+def progress(closed: float, target: str) -> str:
+    """How far along a step is, in words, from the share of A's distance to B it has
+    ``closed``: "35% of the way to 'Halo'".  A step that has not yet got closer to B
+    (the first steps often only move sideways, below 0.5%) and one all but there say
+    so, rather than "0%" or "100% of the way"."""
+    pct = round(100 * min(max(closed, 0.0), 1.0))
+    if pct == 0:
+        return f"just setting out for {target}"
+    if pct == 100:
+        return f"almost at {target}"
+    return f"{pct}% of the way to {target}"
 
 
 def _walk(
@@ -205,4 +217,4 @@ def _best_admitted(
     return None
 
 
-__all__ = ["MAX_STEPS", "HasSimilarities", "song_path"]
+__all__ = ["MAX_STEPS", "HasSimilarities", "progress", "song_path"]

@@ -176,15 +176,17 @@ class RecommendationResult:
 def to_recommendations(index: TrackIndex, scored: Sequence[Scored]) -> list[Recommendation]:
     """Model output rows → records with the track's key, name and artists."""
     data = index.data
+    rows = [s.row for s in scored]
+    keys, names = data.keys[rows].tolist(), data.names[rows].tolist()  # one gather each
     return [
         Recommendation(
-            track_id=index.key(s.row),
-            name=str(data.names[s.row]),
+            track_id=str(key),
+            name=str(name),
             artists=tuple(index.artists(s.row)),
             score=float(s.score),
             reason=s.reason,
         )
-        for s in scored
+        for s, key, name in zip(scored, keys, names, strict=True)
     ]
 
 

@@ -144,6 +144,25 @@ def test_the_path_page_walks_and_draws(client: Client, mx: Mixtape, track_id: st
     assert f"/api/path?from={track_id}" in fragment.text
 
 
+def test_the_path_page_caps_tracks_per_artist(client: Client, mx: Mixtape, track_id: str) -> None:
+    end = mx.recommend("mood", mood="angry", n=1).recommendations[0].track_id
+    ask = f"/path?from={track_id}&to={end}&n=8&model=audio"
+    capped = client.htmx("GET", f"{ask}&max_per_artist=1")
+    expected = mx.path(track_id, end, n=8, model="audio", max_per_artist=1).tracks
+    assert rows(capped.text) == [t.track_id for t in expected]
+    firsts = [t.artists[0] for t in expected]
+    assert len(set(firsts)) == len(firsts)
+    assert "max_per_artist=1" in capped.text  # the downloads keep the cap
+    assert (
+        'name="max_per_artist" min="1" max="100" value="1"'
+        in client.get(ask + "&max_per_artist=1").text
+    )
+    blank = client.htmx("GET", f"{ask}&max_per_artist=")  # a field left blank: no cap
+    assert rows(blank.text) == [t.track_id for t in mx.path(track_id, end, n=8).tracks]
+    assert rows(blank.text) != rows(capped.text)
+    assert client.get(f"{ask}&max_per_artist=0").status_code == 422
+
+
 def test_models_and_evaluation_without_a_report(client: Client, mx: Mixtape) -> None:
     models = client.get("/models")
     for m in mx.models():

@@ -135,18 +135,25 @@ class FeatureDistribution:
     ) -> np.ndarray:
         """Values of feature ``j`` (columns) mapped in order into ``[4j - 1, 4j + 2]``: one
         ``searchsorted`` then ranks every feature of every row at once."""
-        keys = np.clip((values - low) * inv_span, -1.0, 2.0)
+        keys = (values - low) * inv_span
+        np.maximum(keys, -1.0, out=keys)  # np.clip's own overhead is most of its cost here
+        np.minimum(keys, 2.0, out=keys)
         keys += offset
         return keys
 
-    def z(self, values: np.ndarray) -> np.ndarray:
+    def z(self, values: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
         """Signed distance from the usual value per feature: the smaller of the rank and
         spread measures, 0 where they disagree on the side or the value is unknown.
 
-        ``values`` is (features,) or (rows, features) in ``names`` order.
+        ``values`` is (features,) or (rows, features) in ``names`` order, or in the order
+        of ``columns`` (indexes into ``names``) when given: only those are measured.
         """
         values = np.asarray(values, dtype=np.float64)
         table, low, inv_span, offset, starts, rank_z, std = self._table
+        mean = self.mean
+        if columns is not None:
+            low, inv_span, offset = low[columns], inv_span[columns], offset[columns]
+            starts, std, mean = starts[columns], std[columns], mean[columns]
         keys = self._keys(values, low, inv_span, offset)
         summed = table.searchsorted(keys, "left") + table.searchsorted(keys, "right")
         summed -= starts
@@ -154,7 +161,7 @@ class FeatureDistribution:
         by_rank = rank_z.take(summed, mode="clip")
         # Unknown (NaN) for an unknown value or a feature nobody has (mean NaN), and NaN
         # is on no side: 0 below.
-        by_spread = (values - self.mean) / std
+        by_spread = (values - mean) / std
         # Both on one side: the smaller distance.
         both = by_rank * by_spread > 0
         return np.where(both, np.copysign(np.minimum(abs(by_rank), abs(by_spread)), by_rank), 0.0)
@@ -193,23 +200,30 @@ def _traits_of(
     limit: int,
     threshold: float,
 ) -> list[list[str]]:
-    """Per candidate row, its shared traits with ``seed`` (one z pass for all rows)."""
+    """Per candidate row, its shared traits with ``seed``: the seed's traits are measured
+    first, then the candidates only on those where the seed is far from usual (often none,
+    rarely more than three of the ten)."""
     columns, traits = dist.named
-    values = np.vstack([seed[None, :], candidates])
-    z = dist.z(values)[:, columns].tolist()
-    # Plain Python from here: a few rows of ten traits, where numpy's per-call cost
+    seed_values = seed[columns]
+    zs = dist.z(seed_values, columns).tolist()
+    picked = [t for t, a in enumerate(zs) if abs(a) >= threshold]
+    if not picked:
+        return [[] for _ in range(len(candidates))]
+    where = columns[picked]
+    values = candidates[:, where]
+    z = dist.z(values, where).tolist()
+    # Plain Python from here: a few rows of a few traits, where numpy's per-call cost
     # would dominate.
-    zs, (seed_values, *rows) = z[0], values[:, columns].tolist()
-    picked = [(t, a) for t, a in enumerate(zs) if abs(a) >= threshold]
+    seed_list = seed_values.tolist()
     out: list[list[str]] = []
-    for zc, row in zip(z[1:], rows, strict=True):
+    for zc, row in zip(z, values.tolist(), strict=True):
         found = sorted(  # the strongest first; ties: TRAITS order
-            (-min(abs(a), abs(b)), t)
-            for t, a in picked
-            if a * (b := zc[t]) > 0 and abs(b) >= threshold
+            (-min(abs(zs[t]), abs(b)), t, i)
+            for i, t in enumerate(picked)
+            if zs[t] * (b := zc[i]) > 0 and abs(b) >= threshold
         )
         out.append(
-            [_phrase(traits[t], zs[t] > 0, seed_values[t], row[t]) for _, t in found[:limit]]
+            [_phrase(traits[t], zs[t] > 0, seed_list[t], row[i]) for _, t, i in found[:limit]]
         )
     return out
 

@@ -101,14 +101,22 @@ def allowed_mask(
         gone = np.fromiter(excluded, dtype=np.int64)
         if rows is None:
             mask[gone] = False
-        elif len(gone) <= 16:  # a few seeds: cheaper than np.isin
-            for row in gone:
-                mask &= rows != row
         else:
-            mask &= ~np.isin(rows, gone)
+            mask &= ~_among(rows, gone)
         if controls.one_per_song:
             _exclude_same_songs(data, excluded, mask, rows)
     return mask
+
+
+def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.isin(values, wanted)``; for a few wanted values (a seed or two) as comparisons,
+    which cost a tenth of ``isin``'s sort on a search's few dozen candidates."""
+    if not 0 < len(wanted) <= 16:
+        return np.isin(values, wanted)
+    found = values == wanted[0]
+    for value in wanted[1:].tolist():
+        found |= values == value
+    return found
 
 
 def song_of(data: TrackArrays, row: int) -> Song | None:
@@ -134,7 +142,7 @@ def _exclude_same_songs(
                     mask[row] = False
         return
     artists = np.fromiter({a for a, _ in songs}, dtype=np.int64)
-    for i in np.flatnonzero(mask & np.isin(data.primary_artist[rows], artists)).tolist():
+    for i in np.flatnonzero(mask & _among(data.primary_artist[rows], artists)).tolist():
         if song_of(data, int(rows[i])) in songs:
             mask[i] = False
 

@@ -56,10 +56,10 @@ class Controls(BaseModel):
         default=False, description="Allow several releases of one song in the list."
     )
     exclude: list[str] = Field(
-        default=[], max_length=500, description="Track references never to recommend."
+        default_factory=list, max_length=500, description="Track references never to recommend."
     )
     target: list[str] = Field(
-        default=[],
+        default_factory=list,
         max_length=len(ATTRIBUTES),
         description="Prefer tracks near a value, as ATTR:VALUE (e.g. energy:0.8); repeatable.",
     )
@@ -88,6 +88,8 @@ class Controls(BaseModel):
     def bounds(self) -> Bounds:
         """min/max/target dicts; ``target=ATTR:VALUE`` items join ``target_ATTR`` fields."""
         out = Bounds({}, {}, {})
+        if self.model_fields_set.isdisjoint(_BOUND_FIELDS):
+            return out  # none given (most requests): no need to read 21 fields
         for kind, into in (("min", out.minimum), ("max", out.maximum), ("target", out.target)):
             for name in ATTRIBUTES:
                 value = getattr(self, f"{kind}_{name}")
@@ -116,6 +118,12 @@ class Controls(BaseModel):
             "maximum": b.maximum or None,
             "target": b.target or None,
         }
+
+
+#: The fields that may hold a bound: target_*, min_*, max_* and target.
+_BOUND_FIELDS = frozenset(
+    {"target", *(f"{kind}_{name}" for kind in ("min", "max", "target") for name in ATTRIBUTES)}
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,7 @@ class Seeds(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     track: list[str] = Field(
-        default=[],
+        default_factory=list,
         max_length=100,
         description="A seed track (repeatable): Spotify id, URI, open.spotify.com URL "
         "or 'artist - title'.",

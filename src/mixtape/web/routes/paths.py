@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BeforeValidator, Field
 
 from mixtape.paths import MAX_STEPS
 from mixtape.web import render
@@ -15,6 +16,17 @@ from mixtape.web.state import WebState, state_of
 router = APIRouter(include_in_schema=False)
 Web = Annotated[WebState, Depends(state_of)]
 Ref = Annotated[str, Query(max_length=300)]
+
+
+def _blank_is_none(value: object) -> object:
+    """A number field the form left blank means "not given" (as in the API's forms)."""
+    return None if value == "" else value
+
+
+#: At most this many tracks by one artist (the API's limit); blank: no cap.
+Cap = Annotated[
+    Annotated[int, Field(ge=1, le=100)] | None, BeforeValidator(_blank_is_none), Query()
+]
 
 
 def path_points(web: WebState, keys: list[str]) -> str:
@@ -41,6 +53,7 @@ def path_page(
     to: Ref = "",
     n: Annotated[int, Query(ge=2, le=MAX_STEPS)] = 12,
     model: Annotated[Literal["audio", "content"], Query()] = "audio",
+    max_per_artist: Cap = None,
 ) -> Response:
     """The form; with both ends, the path (htmx gets just the result)."""
     context: dict[str, Any] = {
@@ -49,14 +62,18 @@ def path_page(
         "end": to,
         "n": n,
         "model": model,
+        "max_per_artist": max_per_artist,
         "result": None,
     }
     if from_.strip() and to.strip():
-        query = urlencode({"from": from_, "to": to, "n": n, "model": model})
+        asked: dict[str, str | int] = {"from": from_, "to": to, "n": n, "model": model}
+        if max_per_artist is not None:
+            asked["max_per_artist"] = max_per_artist
+        query = urlencode(asked)
         job = web.preparer.state(model)
         context.update(job=job, poll_url=f"/path?{query}", poll_target="#path-result")
         if job.ready:
-            result = web.mixtape.path(from_, to, n=n, model=model)
+            result = web.mixtape.path(from_, to, n=n, model=model, max_per_artist=max_per_artist)
             keys = [t.track_id for t in result.tracks]
             context.update(
                 result=result.as_dict(),
