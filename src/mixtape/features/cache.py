@@ -28,9 +28,10 @@ from mixtape.catalog.db import Catalog
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import Step, build_arrays, fingerprint, no_step
 
-FORMAT = 1
+#: 2: the sonic embedding, its analyser and the feature sources.
+FORMAT = 2
 _STRINGS = ("keys", "names", "artist_names", "genre_names", "playlist_keys")
-_DENSE = ("audio", "year", "popularity", "primary_artist")
+_DENSE = ("audio", "year", "popularity", "primary_artist", "sonic", "feature_source")
 _SPARSE = ("track_artists", "track_genres", "playlists")
 _JOINED = "__joined"
 _SEP = "\x00"
@@ -66,6 +67,7 @@ def save_arrays(data: TrackArrays, path: Path) -> None:
     arrays: dict[str, Any] = {
         "__format__": np.array(FORMAT),
         "fingerprint": np.array(data.fingerprint, dtype=np.str_),
+        "sonic_analyser": np.array(data.sonic_analyser, dtype=np.str_),
     }
     for name in _STRINGS:
         arrays.update(_pack_strings(name, getattr(data, name)))
@@ -104,6 +106,7 @@ def load_arrays(path: Path) -> TrackArrays:
                 shape=shape,
             )
         fields["fingerprint"] = str(npz["fingerprint"])
+        fields["sonic_analyser"] = str(npz["sonic_analyser"])
     return TrackArrays(**fields)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from mixtape import grow as growing
-from mixtape.errors import UnknownTrackError
-from mixtape.features.arrays import AUDIO_COLUMNS
+from mixtape.errors import CatalogError, UnknownTrackError
+from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.fitting import (
     availability,
     model_summary,
@@ -35,10 +35,14 @@ class Recommending(Core):
     """Models and their availability, track look-ups, recommend and curate."""
 
     def models(self) -> list[ModelInfo]:
-        """Every registered model, by name, with whether it can run here and why not."""
+        """Every registered model, by name, with whether it can run here and why not
+        (on this catalog too, when there is one: ``sonic`` needs analysed audio)."""
+        data = self._arrays_if_any()
         out = []
         for name in sorted(registry.names()):
             ok, reason = availability(name)
+            if ok and data is not None:
+                ok, reason = registry.model_class(name).available_on(data)
             out.append(
                 ModelInfo(
                     name=name,
@@ -50,6 +54,15 @@ class Recommending(Core):
                 )
             )
         return out
+
+    def _arrays_if_any(self) -> TrackArrays | None:
+        """The catalog's arrays, or None when there is no catalog or it is empty."""
+        if not self.exists():
+            return None
+        try:
+            return self.arrays()
+        except CatalogError:
+            return None
 
     def fitted(
         self,

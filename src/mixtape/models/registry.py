@@ -30,6 +30,7 @@ def models() -> dict[str, type[Recommender]]:
     from mixtape.models.popular import PopularModel
     from mixtape.models.random_baseline import RandomBaseline
     from mixtape.models.rp3beta import RP3betaModel
+    from mixtape.models.sonic import SonicModel
     from mixtape.models.spotify_model import SpotifyModel
 
     built_in: tuple[type[Recommender], ...] = (
@@ -46,6 +47,7 @@ def models() -> dict[str, type[Recommender]]:
         PopularModel,
         RandomBaseline,
         RP3betaModel,
+        SonicModel,
         SpotifyModel,
     )
     return {cls.name: cls for cls in built_in}
