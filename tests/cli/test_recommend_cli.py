@@ -30,6 +30,7 @@ BUILTIN = (
     "popular",
     "random",
     "rp3beta",
+    "sonic",
     "spotify",
 )
 # One data folder for the module (fitted models are cached there), no Spotify look-ups.

@@ -43,6 +43,10 @@ def _no_source() -> np.ndarray:
     return np.empty(0, dtype=np.uint8)
 
 
+def _no_files() -> np.ndarray:
+    return np.empty(0, dtype=bool)
+
+
 @dataclass(eq=False)
 class TrackArrays:
     keys: np.ndarray  # (n,) object: track keys
@@ -61,6 +65,8 @@ class TrackArrays:
     sonic: np.ndarray = field(default_factory=_no_sonic)  # (n, d) float32, NaN rows: none
     sonic_analyser: str = ""  # the analyser whose embeddings ``sonic`` holds ("" if none)
     feature_source: np.ndarray = field(default_factory=_no_source)  # (n,) uint8 codes
+    #: (n,) bool: the track has an audio file found ok (its path: the catalog's audio_files)
+    has_file: np.ndarray = field(default_factory=_no_files)
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -73,6 +79,10 @@ class TrackArrays:
             self.feature_source = np.where(known, SOURCE_CATALOG, SOURCE_NONE).astype(np.uint8)
         if len(self.feature_source) != n:
             raise ValueError(f"feature_source must have {n} rows")
+        if len(self.has_file) == 0 and n:
+            self.has_file = np.zeros(n, dtype=bool)
+        if len(self.has_file) != n:
+            raise ValueError(f"has_file must have {n} rows")
         if self.audio.shape != (n, len(AUDIO_COLUMNS)):
             raise ValueError(f"audio must be ({n}, {len(AUDIO_COLUMNS)}), got {self.audio.shape}")
         for name in ("names", "year", "popularity", "primary_artist"):
@@ -107,6 +117,11 @@ class TrackArrays:
         """
         cols = [AUDIO_COLUMNS.index(c) for c in AUDIO_REQUIRED]
         return ~np.isnan(self.audio[:, cols]).any(axis=1)
+
+    @functools.cached_property
+    def any_files(self) -> bool:
+        """Whether any track has an audio file (computed once)."""
+        return bool(self.has_file.any())
 
     @functools.cached_property
     def has_sonic(self) -> np.ndarray:

@@ -47,7 +47,7 @@ from mixtape.features.fetch import (
     fetch_ints,
     fetch_playlist_entries,
 )
-from mixtape.features.local_audio import audio_features, sonic_embeddings
+from mixtape.features.local_audio import audio_features, file_rows, sonic_embeddings
 
 #: Bump when the way arrays are built changes, so cached arrays are rebuilt
 #: (2: local features, feature sources and sonic embeddings).
@@ -184,6 +184,7 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
     audio, feature_source = audio_features(conn, track_row, n)
     step("sonic embeddings")
     analyser, sonic = sonic_embeddings(conn, track_row, n)
+    has_file = file_rows(conn, track_row, n)
 
     step("artists")
     artist_names, artist_row = _labelled_rows(conn, schema.artists, "name")
@@ -238,6 +239,7 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
         sonic=sonic,
         sonic_analyser=analyser,
         feature_source=feature_source,
+        has_file=has_file,
     )
 
 

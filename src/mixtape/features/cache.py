@@ -28,10 +28,18 @@ from mixtape.catalog.db import Catalog
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import Step, build_arrays, fingerprint, no_step
 
-#: 2: the sonic embedding, its analyser and the feature sources.
+#: 2: the sonic embedding, its analyser, the feature sources and which tracks have files.
 FORMAT = 2
 _STRINGS = ("keys", "names", "artist_names", "genre_names", "playlist_keys")
-_DENSE = ("audio", "year", "popularity", "primary_artist", "sonic", "feature_source")
+_DENSE = (
+    "audio",
+    "year",
+    "popularity",
+    "primary_artist",
+    "sonic",
+    "feature_source",
+    "has_file",
+)
 _SPARSE = ("track_artists", "track_genres", "playlists")
 _JOINED = "__joined"
 _SEP = "\x00"

@@ -1,6 +1,7 @@
 """Local audio in the arrays: ``local_features`` fills the gaps of ``audio_features``
-(never the other way round) with each track's provenance, and ``sonic_embeddings``
-becomes one analyser's ``(n, d)`` matrix.
+(never the other way round) with each track's provenance, ``sonic_embeddings``
+becomes one analyser's ``(n, d)`` matrix, and ``audio_files`` says which tracks have
+a file (their paths stay in the catalog: :mod:`mixtape.catalog.local_files`).
 
 * provenance (``TrackArrays.feature_source``): the ``audio_features`` row's source
   (catalog file, Spotify, demo); "local" where only local analysis gave values;
@@ -25,7 +26,7 @@ from mixtape.features.arrays import (
     SOURCE_NONE,
     SOURCE_SPOTIFY,
 )
-from mixtape.features.fetch import RowMap, fetch_chunks, fetch_columns
+from mixtape.features.fetch import RowMap, fetch_chunks, fetch_columns, fetch_ints
 
 #: The ``local_features`` columns (all of them are ``audio_features`` columns too).
 LOCAL_COLUMNS: tuple[str, ...] = (
@@ -112,4 +113,16 @@ def sonic_embeddings(conn: Connection, track_row: RowMap, n: int) -> tuple[str, 
     return str(analyser), sonic
 
 
-__all__ = ["LOCAL_COLUMNS", "audio_features", "sonic_embeddings"]
+def file_rows(conn: Connection, track_row: RowMap, n: int) -> np.ndarray:
+    """(n,) bool: tracks with an audio file of status "ok"."""
+    af = schema.audio_files
+    ids = fetch_ints(
+        conn, select(af.c.track_id).where(af.c.status == "ok", af.c.track_id.is_not(None))
+    )
+    rows = track_row(ids[:, 0])
+    out = np.zeros(n, dtype=bool)
+    out[rows[rows >= 0]] = True
+    return out
+
+
+__all__ = ["LOCAL_COLUMNS", "audio_features", "file_rows", "sonic_embeddings"]

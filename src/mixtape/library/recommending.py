@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -153,7 +154,7 @@ class Recommending(Core):
             max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
         try:
-            return recommend(
+            result = recommend(
                 data,
                 self.index(data),
                 self._fitted,
@@ -168,6 +169,7 @@ class Recommending(Core):
                 raise
             hint = f"{exc.hint}; {growth.why_not}" if exc.hint else growth.why_not
             raise UnknownTrackError(exc.message, hint=hint, field=exc.field) from exc
+        return replace(result, recommendations=self._with_files(data, result.recommendations))
 
     def curate(
         self,
@@ -196,4 +198,7 @@ class Recommending(Core):
         options = Options(
             max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
-        return curate(data, self.index(data), self._fitted, spec, n, options=options, status=status)
+        outcome = curate(
+            data, self.index(data), self._fitted, spec, n, options=options, status=status
+        )
+        return replace(outcome, recommendations=self._with_files(data, outcome.recommendations))

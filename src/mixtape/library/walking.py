@@ -93,6 +93,6 @@ class Walking(Browsing):
             model=model,
             start=index.key(a),
             end=index.key(b),
-            tracks=tuple(to_recommendations(index, scored)),
+            tracks=self._with_files(data, to_recommendations(index, scored)),
             warnings=tuple(warnings),
         )
