@@ -94,6 +94,10 @@ def test_the_sonic_model_recommends_alike_tracks_with_their_files(
         "root": str(library[1]),
         "path": recs[0].path,
     }
+    details = mx.track(key(3))
+    assert details.feature_source == "local"
+    assert details.features["tempo"] == pytest.approx(93.0)
+    assert details.features["valence"] is None and details.features["acousticness"] is None
     path = mx.path(key(0), key(1), n=5, model="sonic")
     assert [t.track_id for t in (path.tracks[0], path.tracks[-1])] == [key(0), key(1)]
     assert all(t.path for t in path.tracks)
@@ -162,3 +166,5 @@ def test_web_downloads_give_paths_relative_to_the_library_root(
         answer = client.get(f"/api/path?from={key(0)}&to={key(1)}&n=4&model=sonic&format=m3u8")
         assert answer.status_code == 200, answer.text
         assert read_playlist(answer.content, "m3u8")[0] == relative(0)
+        page = client.get(f"/tracks/{key(3)}")
+        assert page.status_code == 200 and "measured from your audio file" in page.text

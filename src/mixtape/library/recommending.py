@@ -10,7 +10,7 @@ import numpy as np
 
 from mixtape import grow as growing
 from mixtape.errors import CatalogError, UnknownTrackError
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.arrays import AUDIO_COLUMNS, FEATURE_SOURCES, TrackArrays
 from mixtape.fitting import (
     availability,
     model_summary,
@@ -98,6 +98,7 @@ class Recommending(Core):
             },
             genres=tuple(str(data.genre_names[c]) for c in np.sort(cols)),
             playlists=int(data.playlist_counts[row]),
+            feature_source=FEATURE_SOURCES[int(data.feature_source[row])],
         )
 
     def recommend(

@@ -40,6 +40,16 @@ def tabs(models: list[ModelInfo]) -> list[ModelInfo]:
     return sorted(usable, key=lambda m: (rank.get(m.name, len(rank)), m.name))
 
 
+#: Where a track's features came from, in words (none: nothing to say).
+SOURCE_WORDS = {
+    "catalog": "from a catalog file",
+    "spotify": "from Spotify",
+    "demo": "synthetic (demo)",
+    "local": "measured from your audio file",
+    "mixed": "a catalog's, completed from your audio file",
+}
+
+
 def facts(track: TrackDetails) -> list[tuple[str, str]]:
     """The track's other facts as (label, text), for the side of its chart."""
     f = track.features
@@ -60,6 +70,8 @@ def facts(track: TrackDetails) -> list[tuple[str, str]]:
         seconds = int((f["duration_ms"] or 0) / 1000)
         out.append(("Length", f"{seconds // 60}:{seconds % 60:02d}"))
     out.append(("In playlists", f"{track.playlists:,}"))
+    if track.feature_source in SOURCE_WORDS:
+        out.append(("Features", SOURCE_WORDS[track.feature_source]))
     return out
 
 
