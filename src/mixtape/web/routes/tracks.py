@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 Web = Annotated[WebState, Depends(state_of)]
 
 #: Tabs in this order first (the ones that say most about one track); the rest after.
-TAB_ORDER = ("content", "audio", "mood", "hybrid", "cooccurrence", "genre-clusters")
+TAB_ORDER = ("content", "audio", "sonic", "mood", "hybrid", "cooccurrence", "genre-clusters")
 #: Features drawn as bars (all between 0 and 1).
 BARS = (
     "danceability",
