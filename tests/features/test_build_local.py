@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mixtape.catalog import Catalog, open_catalog
-from mixtape.features import build, cache
+from mixtape.features import build, cache, fetch
 from mixtape.features.arrays import AUDIO_COLUMNS, FEATURE_SOURCES, TrackArrays
 from mixtape.keys import local_key
 from tests.factories.catalogs import write_small_catalog
@@ -70,7 +70,10 @@ def test_without_embeddings_the_sonic_array_takes_no_memory(tmp_path: Path) -> N
     assert sources(data) == ["catalog", "catalog", "none", "none", "none"]
 
 
-def test_the_most_common_analyser_wins_and_odd_lengths_are_left_out(tmp_path: Path) -> None:
+def test_the_most_common_analyser_wins_and_odd_lengths_are_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch, "FETCH_CHUNK", 1)  # vectors read one per chunk
     catalog = open_catalog(f"sqlite:///{tmp_path / 'c.db'}")
     try:
         write_small_catalog(catalog)
@@ -82,6 +85,7 @@ def test_the_most_common_analyser_wins_and_odd_lengths_are_left_out(tmp_path: Pa
     assert data.sonic_analyser == "v2"
     assert data.sonic.shape == (5, 2)
     assert data.has_sonic.tolist() == [True, True, False, False, False]
+    np.testing.assert_array_equal(data.sonic[:2], [[1, 2], [3, 4]])
 
 
 @pytest.fixture
