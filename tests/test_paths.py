@@ -15,6 +15,7 @@ from mixtape.models.audio import AudioModel
 from mixtape.models.content import ContentModel
 from mixtape.models.controls import Bound, Controls, song_of
 from mixtape.models.mood import MoodModel
+from mixtape.models.sonic import SonicModel
 from mixtape.paths import MAX_STEPS, progress, song_path
 from tests.factories.tiny import GROUP_SIZE, Tiny, make_tiny
 
@@ -36,6 +37,11 @@ def content(tiny: Tiny) -> ContentModel:
     return ContentModel(index="exact").fit(tiny.data)
 
 
+@pytest.fixture(scope="module")
+def sonic(tiny: Tiny) -> SonicModel:
+    return SonicModel(index="exact").fit(tiny.data)
+
+
 def _twins(data: TrackArrays) -> TrackArrays:
     """The catalog with row i + 10 a remaster of row i (same artist, title, sound) for the
     first rows of each group: a path may hold only one of each pair."""
@@ -48,7 +54,7 @@ def _twins(data: TrackArrays) -> TrackArrays:
     return dataclasses.replace(data, names=names, audio=audio, fingerprint="twins")
 
 
-@pytest.mark.parametrize("model_name", ["audio", "content"])
+@pytest.mark.parametrize("model_name", ["audio", "content", "sonic"])
 def test_a_path_walks_from_a_to_b(model_name: str, request: pytest.FixtureRequest) -> None:
     model = request.getfixturevalue(model_name)
     start, end = DANCE + 3, AMBIENT + 4
@@ -138,7 +144,9 @@ def test_step_counts_out_of_range(audio: AudioModel, n: int) -> None:
 
 def test_a_model_without_vectors_is_refused(tiny: Tiny) -> None:
     mood = MoodModel().fit(tiny.data)
-    with pytest.raises(InputError, match=r"mood model has no track vectors.*audio or content"):
+    with pytest.raises(
+        InputError, match=r"mood model has no track vectors.*audio, content or sonic"
+    ):
         song_path(mood, 1, 2)
 
 

@@ -5,10 +5,17 @@ A track is anything with ``track_id``, ``name`` and ``artists`` (a
 :class:`~mixtape.records.Recommendation`, say); ``album``, ``duration_ms``,
 ``score``, ``reason`` and ``path`` (a local file) are used when present.
 
-Where a track is found: a Spotify track (22-character id) at its
-``https://open.spotify.com/track/ID`` URL; a local track at its file, relative
-to ``library_root`` when the file lies under it; a track with neither has no
-location (M3U8 keeps it as a comment line, which players skip).
+Where a track is found: at its audio file when it has one, else a Spotify
+track (22-character id) at its ``https://open.spotify.com/track/ID`` URL; a
+track with neither has no location (M3U8 keeps it as a comment line, which
+players skip).  A file is a track's ``path``, relative to its ``root`` (as
+``mixtape ingest audio`` records it) when it has one, and is written relative
+to ``library_root`` when given and the file lies under it (mpd reads paths
+from its music directory); else relative to ``playlist_dir``, the playlist's
+own folder (where VLC, Navidrome and Jellyfin read them from), when that
+folder is inside the track's library root (``..`` included: they move
+together); else absolute.  With neither (a download): relative to the track's
+own library root, so the file works saved into that root.
 """
 
 from __future__ import annotations
@@ -116,22 +123,43 @@ def _optional_number(track: object, attr: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _location(track: object, key: str, library_root: Path | None) -> str | None:
-    if is_spotify_id(key):
-        return SPOTIFY_TRACK_URL + key
+def _location(
+    track: object, key: str, library_root: Path | None, playlist_dir: Path | None = None
+) -> str | None:
     path = getattr(track, "path", None)
     if not path:
-        return None
-    path = Path(path)
+        return SPOTIFY_TRACK_URL + key if is_spotify_id(key) else None
+    root = getattr(track, "root", None)
+    if root:
+        return _file_location(Path(root), str(path), library_root, playlist_dir)
+    file = Path(path)
     if library_root is not None:
         try:
-            return path.resolve().relative_to(library_root.resolve()).as_posix()
+            return file.resolve().relative_to(library_root.resolve()).as_posix()
         except ValueError:  # not under the root: the path as given
             pass
-    return str(path)
+    return str(file)
 
 
-def _entries(tracks: Iterable[PlaylistTrack], library_root: Path | None) -> list[_Entry]:
+def _file_location(
+    root: Path, relative: str, library_root: Path | None, playlist_dir: Path | None
+) -> str:
+    """A file known by its library root and root-relative path, placed as the module says."""
+    file = Path(os.path.abspath(root.joinpath(*relative.split("/"))))
+    if library_root is not None:
+        base = Path(os.path.abspath(library_root))
+        return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
+    if playlist_dir is not None:
+        folder = Path(os.path.abspath(playlist_dir))
+        if folder.is_relative_to(os.path.abspath(root)):
+            return Path(os.path.relpath(file, folder)).as_posix()
+        return str(file)
+    return relative
+
+
+def _entries(
+    tracks: Iterable[PlaylistTrack], library_root: Path | None, playlist_dir: Path | None = None
+) -> list[_Entry]:
     out = []
     for track in tracks:
         key = str(track.track_id)
@@ -145,7 +173,7 @@ def _entries(tracks: Iterable[PlaylistTrack], library_root: Path | None) -> list
                 duration_ms=None if duration is None else round(duration),
                 score=_optional_number(track, "score"),
                 reason=_optional_text(track, "reason"),
-                location=_location(track, key, library_root),
+                location=_location(track, key, library_root, playlist_dir),
             )
         )
     return out
@@ -292,15 +320,18 @@ def write(
     creator: str = "mixtape",
     date: datetime | None = None,
     library_root: Path | None = None,
+    playlist_dir: Path | None = None,
 ) -> bytes:
     """The playlist ``tracks`` (in order) as a file of format ``fmt``, UTF-8 encoded.
 
     ``fmt`` is one of :data:`FORMATS` (``m3u8``, ``xspf``, ``jspf``, ``json``);
-    ``date`` defaults to now; ``library_root`` makes local files' paths relative.
+    ``date`` defaults to now; ``library_root`` or ``playlist_dir`` decide how local
+    files' paths are written (see the module's docstring).
     """
     found = get_format(fmt)
     when = date or datetime.now(UTC).replace(microsecond=0)
-    return _WRITERS[found.name](title, creator, when, _entries(tracks, library_root))
+    entries = _entries(tracks, library_root, playlist_dir)
+    return _WRITERS[found.name](title, creator, when, entries)
 
 
 def save(
@@ -322,12 +353,24 @@ def save(
 def write_atomically(path: Path, body: bytes, *, field: str = "out") -> Path:
     """Write ``body`` into the file ``path``, atomically; returns ``path``.
 
+    Local files' paths are relative to ``library_root`` when given, else to the
+    folder of ``path`` itself (where a player looks for them).
+
     The file is written beside ``path`` under a temporary name and renamed over
     it once complete, so a failure leaves no half-written file (and an older
     file at ``path`` untouched). Missing folders are created. Raises
     InputError (``field``) when the file cannot be written.
     """
     path = Path(path)
+    body = write(
+        fmt,
+        title,
+        tracks,
+        creator=creator,
+        date=date,
+        library_root=library_root,
+        playlist_dir=None if library_root is not None else path.absolute().parent,
+    )
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="give a file name", field=field)
     part: str | None = None

@@ -195,6 +195,9 @@ class FittedModels:
         """A model fitted on ``data``, reused from memory (or disk) when already fitted."""
         params = dict(params or {})
         key = (id(data), name, self.check(name, params))
+        ok, reason = _model_class(name).available_on(data)
+        if not ok:
+            raise ModelUnavailableError(f"the {name} model is unavailable: {reason}")
         with self._lock:
             cached = self._cached(key, data)
             if cached is not None:

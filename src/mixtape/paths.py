@@ -1,6 +1,6 @@
 """Song paths: a list of tracks that walks from one track to another through a vector model.
 
-Given tracks A and B of a fitted cosine model (``audio`` or ``content``), the
+Given tracks A and B of a fitted cosine model (``audio``, ``content`` or ``sonic``), the
 path's step ``i`` of ``n`` aims at the point a fraction ``t = i / (n - 1)`` of
 the way along the great circle from A's unit vector to B's (spherical
 interpolation) and takes the allowed track nearest to it (highest cosine)
@@ -63,7 +63,7 @@ def _check(model: Recommender, start: int, end: int, n: int) -> None:
     if not isinstance(model, HasSimilarities):
         raise InputError(
             f"the {model.name} model has no track vectors to walk between",
-            hint="use a vector model: audio or content",
+            hint="use a vector model: audio, content or sonic",
         )
     if not 2 <= n <= MAX_STEPS:
         raise InputError(f"a song path has 2 to {MAX_STEPS} tracks, not {n}", field="n")

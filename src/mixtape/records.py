@@ -140,12 +140,17 @@ class Recommendation:
     artists: tuple[str, ...]
     score: float
     reason: str
+    root: str | None = None  # the library root of the track's audio file, if it has one
+    path: str | None = None  # that file, relative to ``root`` (forward slashes)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "track_id": self.track_id,
             "name": self.name,
             "artists": list(self.artists),
             "score": self.score if math.isfinite(self.score) else None,
             "reason": self.reason,
         }
+        if self.root is not None and self.path is not None:
+            out["file"] = {"root": self.root, "path": self.path}
+        return out

@@ -295,6 +295,8 @@ class CurationOutcome:
         for item, rec in zip(out["playlist"], self.recommendations, strict=True):
             item["track_id"] = rec.track_id
             item["artists"] = list(rec.artists)
+            if "file" in (record := rec.as_dict()):
+                item["file"] = record["file"]
         return {
             "model": CURATION_MODEL,
             "seed_ids": list(self.seeds),

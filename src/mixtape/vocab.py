@@ -62,3 +62,7 @@ MOOD_SYNONYMS: dict[str, str] = {
     "depressed": "sad",
     "relaxed": "calm",
 }
+
+#: Pitch classes by the ``key`` feature's number (0 = C), as Spotify and local analysis
+#: both number them.
+KEY_NAMES: tuple[str, ...] = ("C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B")

@@ -30,6 +30,7 @@ BUILTIN = (
     "popular",
     "random",
     "rp3beta",
+    "sonic",
     "spotify",
     "title",
 )

@@ -37,6 +37,7 @@ def track_arrays(
     playlist_keys: Sequence[str] | None = None,
     playlist_names: Sequence[str] | None = None,
     fingerprint: str = "",
+    sonic: np.ndarray | None = None,
 ) -> TrackArrays:
     """``n`` tracks with everything a test does not give set to a plain default.
 
@@ -47,6 +48,8 @@ def track_arrays(
     per-track column lists or a dense matrix (names ``genre 0, ...`` unless
     given); ``playlists`` are member-row lists or a dense ``(playlists, n)``
     matrix (kept as 0/1), ``playlist_names`` their titles ("" each unless given).
+    ``sonic``: the embeddings, ``(n, d)`` with NaN rows where a track has none (default: no
+    embeddings, ``(n, 0)``).
     """
     full = np.full((n, len(AUDIO_COLUMNS)), 0.5, dtype=np.float32)
     if np.isscalar(audio):
@@ -90,6 +93,8 @@ def track_arrays(
         playlist_keys=np.array(playlist_keys if playlist_keys is not None else [], dtype=object),
         playlist_names=np.array(playlist_names if playlist_names is not None else [], dtype=object),
         fingerprint=fingerprint,
+        sonic=np.empty((n, 0), np.float32) if sonic is None else sonic.astype(np.float32),
+        sonic_analyser="" if sonic is None else "test-1",
     )
 
 

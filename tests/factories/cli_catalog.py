@@ -1,8 +1,8 @@
 """The command tests' catalog: 48 tracks by 8 artists with genres, 12 playlists.
 
 Tracks ``i`` and ``i + 2`` sound alike (even: loud and happy, odd: quiet and
-sad); every twelfth track has no audio features; track ``i`` is by artist
-``i % 8`` and came out in ``1970 + i``.
+sad; so do their sonic embeddings); every twelfth track has no audio features
+and no embedding; track ``i`` is by artist ``i % 8`` and came out in ``1970 + i``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 from mixtape.catalog import open_catalog
 from mixtape.catalog.writes import BatchWriter
 from mixtape.records import ArtistRecord, ArtistRef, PlaylistRecord, TrackRecord
+from tests.factories.local_audio import add_embeddings
 from tests.factories.mpd import fake_id
 
 N_TRACKS = 48
@@ -76,4 +77,13 @@ def write_cli_catalog(url: str) -> None:
             ]
         )
         writer.replace_playlists(playlists)
+    centres = rng.standard_normal((2, 12))
+    add_embeddings(
+        catalog,
+        {
+            TRACK_IDS[i]: centres[i % 2] + 0.3 * rng.standard_normal(12)
+            for i in range(N_TRACKS)
+            if i % 12 != 11
+        },
+    )
     catalog.dispose()

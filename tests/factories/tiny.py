@@ -16,11 +16,12 @@ Special rows (see :class:`Tiny`): the last five of each group have no audio
 features (genres, year and playlists only); row 299 has nothing but a name,
 an artist and playlists; rows 60–64 lack tempo and loudness; row 10 is in no
 playlist; rows 0, 1 and 2 are together in eight playlists, all titled like
-"Summer Hits" (``TOGETHER_TITLE``).  Playlists stay inside a group, except six
-that mix dance pop with metal and six that mix folk with ambient.  Titles: each
-group's playlists are named after it in two spellings (``GROUP_TITLES``), the
-mixed ones "pop and metal" / "folk & ambient", and the last playlist has no
-title.  Nothing in a test may modify these arrays.
+"Summer Hits" (``TOGETHER_TITLE``).  Sonic embeddings (16 dimensions, one centre per
+group plus noise) exist exactly for the rows with audio features.  Playlists stay inside
+a group, except six that mix dance pop with metal and six that mix folk with ambient.
+Titles: each group's playlists are named after it in two spellings (``GROUP_TITLES``), the
+mixed ones "pop and metal" / "folk & ambient", and the last playlist has no title.
+Nothing in a test may modify these arrays.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from tests.factories.arrays import track_arrays
 #: (models not listed here are built with their defaults).  Add yours.
 CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
     "audio": {"index": "exact"},
+    "sonic": {"index": "exact"},
     "content": {"index": "exact"},
     "content-equal": {"index": "exact"},
     "mood": {},
@@ -68,6 +70,7 @@ TOGETHER_TITLE = "summer hits"
 TOGETHER_TITLES = ("Summer Hits ☀️", "summer hits!!")
 N_TRACKS = 4 * GROUP_SIZE
 ARTISTS_PER_GROUP = 10
+SONIC_DIM = 16
 
 # danceability, energy, key, loudness, mode, speechiness, acousticness,
 # instrumentalness, liveness, valence, tempo, duration_ms, time_signature
@@ -185,6 +188,9 @@ def make_tiny(seed: int = 0) -> Tiny:
                 list(rng.choice(pool_a, 6, replace=False))
                 + list(rng.choice(pool_b, 6, replace=False))
             )
+    sonic = rng.standard_normal((4, SONIC_DIM))[group] + 0.5 * rng.standard_normal((n, SONIC_DIM))
+    sonic[no_features] = np.nan
+    sonic[bare] = np.nan
     baskets[-1].append(bare)  # the bare track has history in two playlists
     titles[-1] = ""
     baskets[12].append(bare)
@@ -203,6 +209,7 @@ def make_tiny(seed: int = 0) -> Tiny:
         playlist_keys=[f"pl{p}" for p in range(len(baskets))],
         playlist_names=titles,
         fingerprint=f"tiny-{seed}",
+        sonic=sonic,
     )
     return Tiny(
         data=data,

@@ -10,7 +10,7 @@ import pytest
 
 from mixtape.catalog import Catalog, open_catalog
 from mixtape.catalog.writes import BatchWriter
-from mixtape.features import build, cache
+from mixtape.features import build, cache, fetch
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.keys import local_key
 from mixtape.records import PlaylistRecord
@@ -107,7 +107,7 @@ def test_build_gives_exact_arrays_on_every_engine(any_db_url: str) -> None:
 
 
 def test_build_reads_in_chunks(small: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "FETCH_CHUNK", 2)
+    monkeypatch.setattr(fetch, "FETCH_CHUNK", 2)
     assert_small_arrays(build.build_arrays(small))
 
 

@@ -166,3 +166,14 @@ def test_the_mood_map_is_a_grid_and_a_sample(client: Client, mx: Mixtape) -> Non
     key, valence, energy = body["sample"][0]
     assert mx.briefs([key])[0].valence == pytest.approx(valence, abs=1e-3)
     assert 0 <= energy <= 1
+
+
+def test_the_demo_has_no_sonic_embeddings_and_says_how_to_get_them(
+    client: Client, track_id: str
+) -> None:
+    models = {m["name"]: m for m in client.get("/api/models").json()["models"]}
+    assert models["sonic"]["available"] is False
+    assert "mixtape ingest audio DIR" in models["sonic"]["reason"]
+    answer = client.get(f"/api/recommend?model=sonic&track={track_id}")
+    assert answer.status_code == 409, answer.text
+    assert "no track in the catalog has a sonic embedding" in answer.text

@@ -2,7 +2,10 @@
 
 ``--format m3u8|xspf|jspf|json`` writes the list with the same writers as the
 web app's downloads (:mod:`mixtape.export`): on stdout, or into ``--out FILE``
-(atomically) while stdout shows the usual table or ``--json``.
+(atomically) while stdout shows the usual table or ``--json``.  Tracks with an
+audio file (``mixtape ingest audio``) point at it: relative to ``--library-root
+DIR`` when given, else to the folder the playlist goes into (FILE's, or the
+current folder for stdout), as players read M3U8 paths.
 """
 
 from __future__ import annotations
@@ -46,6 +49,16 @@ OUT_OPT = typer.Option(
     metavar="FILE",
     help="Write the playlist file to FILE (replaced whole, never half-written) and show the "
     "usual output; the format follows FILE's extension unless --format names one.",
+)
+
+
+LIBRARY_ROOT_OPT = typer.Option(
+    None,
+    "--library-root",
+    metavar="DIR",
+    file_okay=False,
+    help="Write local audio files' paths relative to DIR (e.g. mpd's music_directory) "
+    "instead of relative to the playlist file's folder.",
 )
 
 
@@ -109,16 +122,18 @@ def take_away(
     out: Path | None,
     title: str,
     tracks: Sequence[Recommendation],
+    library_root: Path | None = None,
 ) -> bool:
     """Write ``tracks`` as a playlist file when ``fmt`` is set; True when that used stdout
     (the command then prints nothing else)."""
     if fmt is None:
         return False
     if out is not None:
-        export.save(out, fmt, title, tracks)
+        export.save(out, fmt, title, tracks, library_root=library_root)
         st.err.print(f"wrote {out}: {len(tracks)} tracks as {fmt}", markup=False, highlight=False)
         return False
-    body = export.write(fmt, title, tracks)
+    here = None if library_root is not None else Path.cwd()
+    body = export.write(fmt, title, tracks, library_root=library_root, playlist_dir=here)
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (some embedders)

@@ -11,6 +11,7 @@ from mixtape.cli.lists import (
     ALL_VERSIONS_OPT,
     FORMAT_OPT,
     JSON_OPT,
+    LIBRARY_ROOT_OPT,
     MAX_PER_ARTIST_OPT,
     OUT_OPT,
     playlist_format,
@@ -42,14 +43,16 @@ def path(
         "--model",
         "-m",
         metavar="MODEL",
-        help="The vector model to walk through: audio (audio features) or content (features, "
-        "release era, popularity and genres).",
+        help="The vector model to walk through: audio (audio features), content (features, "
+        "release era, popularity and genres) or sonic (embeddings of your analysed audio "
+        "files).",
     ),
     max_per_artist: int | None = MAX_PER_ARTIST_OPT,
     all_versions: bool = ALL_VERSIONS_OPT,
     as_json: bool = JSON_OPT,
     fmt: str | None = FORMAT_OPT,
     out: Path | None = OUT_OPT,
+    library_root: Path | None = LIBRARY_ROOT_OPT,
 ) -> None:
     """A path of N tracks that walks from one track to another in small steps.
 
@@ -70,7 +73,7 @@ def path(
         all_versions=all_versions,
     )
     st.warn(result.warnings)
-    if take_away(st, playlist_fmt, out, "mixtape song path", result.tracks):
+    if take_away(st, playlist_fmt, out, "mixtape song path", result.tracks, library_root):
         return
     if as_json:
         print_json(result.as_dict())

@@ -13,6 +13,7 @@ from mixtape.cli.lists import (
     ALL_VERSIONS_OPT,
     FORMAT_OPT,
     JSON_OPT,
+    LIBRARY_ROOT_OPT,
     MAX_PER_ARTIST_OPT,
     OUT_OPT,
     artists,
@@ -145,6 +146,7 @@ def recommend(
     as_json: bool = JSON_OPT,
     fmt: str | None = FORMAT_OPT,
     out: Path | None = OUT_OPT,
+    library_root: Path | None = LIBRARY_ROOT_OPT,
 ) -> None:
     """Recommend tracks from seed tracks, a playlist, a seeds file, a mood or a playlist title.
 
@@ -194,7 +196,7 @@ def recommend(
     )
     st.warn(result.warnings)
     file_title = f"mixtape {result.model} recommendations"
-    if take_away(st, playlist_fmt, out, file_title, result.recommendations):
+    if take_away(st, playlist_fmt, out, file_title, result.recommendations, library_root):
         return
     if as_json:
         print_json(result.as_dict())
@@ -235,6 +237,7 @@ def curate(
     as_json: bool = JSON_OPT,
     fmt: str | None = FORMAT_OPT,
     out: Path | None = OUT_OPT,
+    library_root: Path | None = LIBRARY_ROOT_OPT,
 ) -> None:
     """A playlist with the same mix of sounds as the seeds (cluster-proportional).
 
@@ -253,7 +256,8 @@ def curate(
         status=st.status,
     )
     st.warn(outcome.warnings)
-    if take_away(st, playlist_fmt, out, "mixtape curated playlist", outcome.recommendations):
+    title = "mixtape curated playlist"
+    if take_away(st, playlist_fmt, out, title, outcome.recommendations, library_root):
         return
     if as_json:
         print_json(outcome.as_dict())

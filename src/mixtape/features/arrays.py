@@ -4,6 +4,13 @@
 ``mixtape.features.build`` (and by tests from hand-made arrays).  Row ``i``
 of every per-track array is the same track; ``keys[i]`` is its natural key
 (Spotify id or ``local:`` key).  Missing values are NaN.
+
+Audio features come from the catalog's ``audio_features`` (a feature file,
+Spotify or the demo) and, where that has no value for a column, from
+``local_features`` (measured from the track's own audio file);
+``feature_source`` records which, per track (:data:`FEATURE_SOURCES`).  The
+``sonic`` embedding (one analyser's vectors) is ``(n, d)`` float32 with NaN
+rows where a track has none, and ``(n, 0)`` when no track has one.
 """
 
 from __future__ import annotations
@@ -18,6 +25,26 @@ from mixtape.vocab import AUDIO_FEATURES
 
 #: Column order of ``TrackArrays.audio``: Spotify's audio features.
 AUDIO_COLUMNS: tuple[str, ...] = AUDIO_FEATURES
+#: The columns a track needs to take part in the audio models; the others are imputed.
+#: Every source has these two (local analysis estimates them; it never measures
+#: acousticness, valence, speechiness, instrumentalness or liveness).
+AUDIO_REQUIRED: tuple[str, ...] = ("danceability", "energy")
+#: What ``TrackArrays.feature_source`` codes mean: where a track's audio features came
+#: from.  "mixed": a catalog, Spotify or demo row with columns filled by local analysis.
+FEATURE_SOURCES: tuple[str, ...] = ("none", "catalog", "spotify", "demo", "local", "mixed")
+SOURCE_NONE, SOURCE_CATALOG, SOURCE_SPOTIFY, SOURCE_DEMO, SOURCE_LOCAL, SOURCE_MIXED = range(6)
+
+
+def _no_sonic() -> np.ndarray:
+    return np.empty((0, 0), dtype=np.float32)
+
+
+def _no_source() -> np.ndarray:
+    return np.empty(0, dtype=np.uint8)
+
+
+def _no_files() -> np.ndarray:
+    return np.empty(0, dtype=bool)
 
 
 @dataclass(eq=False)
@@ -38,9 +65,27 @@ class TrackArrays:
     #: empty by a caller, it becomes "" for every playlist.
     playlist_names: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     fingerprint: str = ""  # identifies the catalog state the arrays were built from
+    sonic: np.ndarray = field(default_factory=_no_sonic)  # (n, d) float32, NaN rows: none
+    sonic_analyser: str = ""  # the analyser whose embeddings ``sonic`` holds ("" if none)
+    feature_source: np.ndarray = field(default_factory=_no_source)  # (n,) uint8 codes
+    #: (n,) bool: the track has an audio file found ok (its path: the catalog's audio_files)
+    has_file: np.ndarray = field(default_factory=_no_files)
 
     def __post_init__(self) -> None:
         n = len(self.keys)
+        if self.sonic.size == 0 and self.sonic.shape[0] != n:
+            self.sonic = np.empty((n, 0), dtype=np.float32)  # no embeddings: no memory
+        if self.sonic.ndim != 2 or self.sonic.shape[0] != n:
+            raise ValueError(f"sonic must have {n} rows, got {self.sonic.shape}")
+        if len(self.feature_source) == 0 and n:  # hand-made arrays: audio from a catalog
+            known = ~np.isnan(self.audio).all(axis=1)
+            self.feature_source = np.where(known, SOURCE_CATALOG, SOURCE_NONE).astype(np.uint8)
+        if len(self.feature_source) != n:
+            raise ValueError(f"feature_source must have {n} rows")
+        if len(self.has_file) == 0 and n:
+            self.has_file = np.zeros(n, dtype=bool)
+        if len(self.has_file) != n:
+            raise ValueError(f"has_file must have {n} rows")
         if self.audio.shape != (n, len(AUDIO_COLUMNS)):
             raise ValueError(f"audio must be ({n}, {len(AUDIO_COLUMNS)}), got {self.audio.shape}")
         for name in ("names", "year", "popularity", "primary_artist"):
@@ -70,12 +115,28 @@ class TrackArrays:
 
     @property
     def has_audio(self) -> np.ndarray:
-        """Tracks with a full audio description (danceability, energy, acousticness known).
+        """Tracks with an audio description: danceability and energy known
+        (:data:`AUDIO_REQUIRED`, which feature files, Spotify and local analysis all give).
 
-        Audio models use these; other missing columns are imputed with the mean.
+        Audio models use these; other missing columns are imputed with the catalog's
+        mean (a standardized 0), so a locally analysed track is compared on what was
+        measured (tempo, key, mode, loudness, duration, the estimates of energy and
+        danceability) and is neutral on acousticness, valence and the rest.
         """
-        cols = [AUDIO_COLUMNS.index(c) for c in ("danceability", "energy", "acousticness")]
+        cols = [AUDIO_COLUMNS.index(c) for c in AUDIO_REQUIRED]
         return ~np.isnan(self.audio[:, cols]).any(axis=1)
+
+    @functools.cached_property
+    def any_files(self) -> bool:
+        """Whether any track has an audio file (computed once)."""
+        return bool(self.has_file.any())
+
+    @functools.cached_property
+    def has_sonic(self) -> np.ndarray:
+        """Tracks with a sonic embedding, (n,) bool (computed once)."""
+        if self.sonic.shape[1] == 0:
+            return np.zeros(self.n_tracks, dtype=bool)
+        return ~np.isnan(self.sonic).any(axis=1)
 
     @property
     def has_mood(self) -> np.ndarray:

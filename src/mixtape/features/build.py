@@ -1,15 +1,18 @@
 """Catalog → :class:`~mixtape.features.arrays.TrackArrays`, in one pass of a few queries.
 
 Each table is read once with a plain ``SELECT`` (no joins but tracks ⟕ albums)
-through the driver's cursor, in chunks, straight into numpy arrays: going
-through SQLAlchemy ``Row`` objects doubles the time for millions of rows.
+through the driver's cursor, in chunks, straight into numpy arrays
+(:mod:`mixtape.features.fetch`): going through SQLAlchemy ``Row`` objects
+doubles the time for millions of rows.
 Relationships are then assembled with numpy and scipy.sparse:
 
 * surrogate ids become rows through a look-up table (``ids → rows``);
 * ``track_artists`` is binary; ``primary_artist`` is the position-0 artist;
 * ``track_genres`` is a track's own genres ∪ the genres of its artists
   (``track_genres + track_artists @ artist_genres``, then binarised);
-* ``playlists`` is binary: a track twice in one playlist counts once.
+* ``playlists`` is binary: a track twice in one playlist counts once;
+* audio features and sonic embeddings: see :mod:`mixtape.features.local_audio`
+  (local analysis fills only what the catalog lacks, and says so).
 
 The driver's per-row cost is what dominates (about 1 µs a row), so playlist
 entries, by far the largest table, come as one comma-joined string of track
@@ -25,26 +28,30 @@ entries in about 20 s and 1.2 GB.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sqlalchemy import Connection, String, Table, cast, func, select
-from sqlalchemy.sql import Select
+from sqlalchemy import Connection, Table, func, select
 
 from mixtape.catalog import schema
 from mixtape.catalog.db import Catalog
-from mixtape.errors import CatalogError
-from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.arrays import TrackArrays
+from mixtape.features.fetch import (
+    RowMap,
+    fetch_columns,
+    fetch_ints,
+    fetch_playlist_entries,
+)
+from mixtape.features.local_audio import audio_features, file_rows, sonic_embeddings
 
-#: Bump when the way arrays are built changes, so cached arrays are rebuilt.
-BUILD_VERSION = 1
-FETCH_CHUNK = 100_000
+#: Bump when the way arrays are built changes, so cached arrays are rebuilt
+#: (2: local features, feature sources and sonic embeddings).
+BUILD_VERSION = 2
 
 Step = Callable[[str], None]
 
@@ -52,152 +59,6 @@ Step = Callable[[str], None]
 def no_step(_message: str) -> None:
     """A ``step`` callback that shows nothing."""
     return None
-
-
-# -- fetching -------------------------------------------------------------------
-
-
-def _sql(conn: Connection, stmt: Select[Any]) -> str:
-    """The statement as plain SQL for this engine (the statements here take no parameters)."""
-    return str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-
-
-def _cursor(conn: Connection) -> Any:
-    """A DBAPI cursor that streams rows (server-side where the driver needs one)."""
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    name = conn.dialect.name
-    driver = conn.dialect.driver
-    if name == "postgresql" and driver in ("psycopg", "psycopg2"):
-        return raw.cursor(name="mixtape_arrays")
-    if name in ("mysql", "mariadb") and driver == "pymysql":
-        import pymysql.cursors
-
-        return raw.cursor(pymysql.cursors.SSCursor)
-    return raw.cursor()
-
-
-def fetch_chunks(conn: Connection, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """Run ``stmt`` and yield its rows (plain tuples) in chunks of :data:`FETCH_CHUNK`."""
-    dbapi = conn.dialect.loaded_dbapi
-    cur = _cursor(conn)
-    try:
-        cur.execute(_sql(conn, stmt))
-        while True:
-            rows = cur.fetchmany(FETCH_CHUNK)
-            if not rows:
-                break
-            yield rows
-    except dbapi.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CatalogError(f"cannot read the catalog to build track arrays: {reason}") from exc
-    finally:
-        cur.close()
-
-
-def fetch_ints(conn: Connection, stmt: Select[Any], dtype: Any = np.int64) -> np.ndarray:
-    """An all-integer (non-null) query as an ``(n, columns)`` array."""
-    width = len(stmt.selected_columns)
-    parts = [
-        np.fromiter(itertools.chain.from_iterable(rows), dtype=dtype, count=width * len(rows))
-        for rows in fetch_chunks(conn, stmt)
-    ]
-    if not parts:
-        return np.empty((0, width), dtype=dtype)
-    return np.concatenate(parts).reshape(-1, width)
-
-
-def fetch_columns(conn: Connection, stmt: Select[Any], kinds: Sequence[str]) -> list[np.ndarray]:
-    """A query as one array per column: ``int`` (non-null), ``float`` (NULL → NaN), ``str``.
-
-    Strings come back as object arrays with ``""`` for NULL.
-    """
-    out: list[list[np.ndarray]] = [[] for _ in kinds]
-    numeric = all(kind != "str" for kind in kinds)
-    for rows in fetch_chunks(conn, stmt):
-        if numeric:  # one C-level conversion (None → NaN) beats one per column
-            block = np.array(rows, dtype=np.float64).reshape(len(rows), len(kinds))
-            for j, kind in enumerate(kinds):
-                out[j].append(block[:, j].astype(np.int64) if kind == "int" else block[:, j])
-            continue
-        cols = list(zip(*rows, strict=True))
-        for j, kind in enumerate(kinds):
-            col = cols[j]
-            if kind == "int":
-                out[j].append(np.fromiter(col, dtype=np.int64, count=len(col)))
-            elif kind == "float":
-                # fromiter turns None into NaN for float dtypes
-                out[j].append(np.fromiter(col, dtype=np.float64, count=len(col)))
-            else:
-                arr = np.empty(len(col), dtype=object)
-                arr[:] = [v if v is not None else "" for v in col]
-                out[j].append(arr)
-    empty = {"int": np.int64, "float": np.float64, "str": object}
-    return [
-        np.concatenate(parts) if parts else np.empty(0, dtype=empty[kind])
-        for parts, kind in zip(out, kinds, strict=True)
-    ]
-
-
-def fetch_playlist_entries(conn: Connection) -> tuple[np.ndarray, np.ndarray]:
-    """(playlist ids, track ids) of every playlist entry.
-
-    Fetched as one comma-joined string of track ids per playlist: a hundred
-    times fewer rows through the driver, which is what costs (about 3x faster
-    than one row per entry on SQLite for 10M entries).
-    """
-    pt = schema.playlist_tracks
-    if conn.dialect.name in ("mysql", "mariadb"):  # GROUP_CONCAT stops at 1 KiB by default
-        conn.exec_driver_sql("SET SESSION group_concat_max_len = 4294967295")
-    stmt = select(
-        pt.c.playlist_id,
-        func.count(),
-        func.aggregate_strings(cast(pt.c.track_id, String), ","),
-    ).group_by(pt.c.playlist_id)
-    playlists: list[np.ndarray] = []
-    tracks: list[np.ndarray] = []
-    for rows in fetch_chunks(conn, stmt):
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        counts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        joined = np.fromstring(",".join(r[2] for r in rows), dtype=np.int64, sep=",")
-        if len(joined) != counts.sum():
-            raise CatalogError(
-                "cannot read the playlist entries: the joined track ids were cut short",
-                hint="on MySQL/MariaDB, check that group_concat_max_len can be raised",
-            )
-        playlists.append(np.repeat(ids, counts))
-        tracks.append(joined)
-    if not playlists:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    return np.concatenate(playlists), np.concatenate(tracks)
-
-
-# -- ids → rows -----------------------------------------------------------------
-
-
-class RowMap:
-    """Surrogate ids (sorted, unique) → row numbers, vectorised."""
-
-    def __init__(self, ids: np.ndarray) -> None:
-        self.ids = ids
-        top = int(ids[-1]) if len(ids) else -1
-        # A dense look-up table when ids are not too sparse, else binary search.
-        if top < 8 * len(ids) + 1_000_000:
-            self.table: np.ndarray | None = np.full(top + 1, -1, dtype=np.int32)
-            self.table[ids] = np.arange(len(ids), dtype=np.int32)
-        else:
-            self.table = None
-
-    def __call__(self, ids: np.ndarray) -> np.ndarray:
-        if self.table is not None:
-            inside = (ids >= 0) & (ids < len(self.table))
-            rows = np.full(len(ids), -1, dtype=np.int32)
-            rows[inside] = self.table[ids[inside]]
-            return rows
-        pos = np.searchsorted(self.ids, ids)
-        pos = np.minimum(pos, max(len(self.ids) - 1, 0))
-        found = (self.ids[pos] == ids) if len(self.ids) else np.zeros(len(ids), dtype=bool)
-        return np.where(found, pos, -1).astype(np.int32)
 
 
 def _labelled_rows(conn: Connection, table: Table, label: str) -> tuple[np.ndarray, RowMap]:
@@ -237,9 +98,10 @@ def catalog_state(conn: Connection) -> dict[str, Any]:
 
     Every query here is answered from an index (no column scans: 0.1 s on a
     1.2M-track, 10M-entry catalog), so it can run on every request.  Every
-    loader (MPD, CSV, demo) records a row in ``ingests``, so changes in place
-    (new audio features for known tracks, a re-ingested playlist) are seen
-    through the last ingest; other writes are seen through counts and ids.
+    loader (MPD, CSV, demo, local audio) records a row in ``ingests``, so changes
+    in place (new audio features for known tracks, a re-ingested playlist, a
+    re-analysed file) are seen through the last ingest; other writes are seen
+    through counts and ids.
     """
     t, ing = schema.tracks, schema.ingests
 
@@ -263,6 +125,13 @@ def catalog_state(conn: Connection) -> dict[str, Any]:
         count(schema.playlists).label("playlists"),
         top(schema.playlists.c.id).label("max_playlist"),
         count(schema.playlist_tracks).label("playlist_tracks"),
+        # The largest track id, not a count: counting walks the whole table (a
+        # 1.2M-vector table is ~300 MB of pages); rows rewritten in place come with an
+        # ingest record, like every loader's writes.
+        top(schema.local_features.c.track_id).label("max_local_features"),
+        top(schema.sonic_embeddings.c.track_id).label("max_sonic"),
+        count(schema.audio_files).label("audio_files"),
+        top(schema.audio_files.c.id).label("max_audio_file"),
         count(ing).label("ingests"),
     )
     row = conn.execute(stmt).one()._asdict()
@@ -300,7 +169,7 @@ def build_arrays(catalog: Catalog, *, step: Step = no_step) -> TrackArrays:
 
 
 def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
-    t, al, af = schema.tracks, schema.albums, schema.audio_features
+    t, al = schema.tracks, schema.albums
 
     step("tracks")
     year = func.coalesce(t.c.release_year, al.c.release_year)
@@ -315,16 +184,10 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
     track_row = RowMap(track_ids)
 
     step("audio features")
-    cols = fetch_columns(
-        conn,
-        select(af.c.track_id, *(af.c[c] for c in AUDIO_COLUMNS)),
-        ("int",) + ("float",) * len(AUDIO_COLUMNS),
-    )
-    audio = np.full((n, len(AUDIO_COLUMNS)), np.nan, dtype=np.float32)
-    rows = track_row(cols[0])
-    ok = rows >= 0
-    for j, col in enumerate(cols[1:]):
-        audio[rows[ok], j] = col[ok]
+    audio, feature_source = audio_features(conn, track_row, n)
+    step("sonic embeddings")
+    analyser, sonic = sonic_embeddings(conn, track_row, n)
+    has_file = file_rows(conn, track_row, n)
 
     step("artists")
     artist_names, artist_row = _labelled_rows(conn, schema.artists, "name")
@@ -381,6 +244,10 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
         playlist_keys=playlist_keys,
         playlist_names=playlist_names,
         fingerprint=fp,
+        sonic=sonic,
+        sonic_analyser=analyser,
+        feature_source=feature_source,
+        has_file=has_file,
     )
 
 

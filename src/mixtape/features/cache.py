@@ -28,9 +28,19 @@ from mixtape.catalog.db import Catalog
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import Step, build_arrays, fingerprint, no_step
 
-FORMAT = 2  # 2: playlist_names
+#: 2: playlist_names; 3: the sonic embedding, its analyser, the feature sources and which
+#: tracks have files.
+FORMAT = 3
 _STRINGS = ("keys", "names", "artist_names", "genre_names", "playlist_keys", "playlist_names")
-_DENSE = ("audio", "year", "popularity", "primary_artist")
+_DENSE = (
+    "audio",
+    "year",
+    "popularity",
+    "primary_artist",
+    "sonic",
+    "feature_source",
+    "has_file",
+)
 _SPARSE = ("track_artists", "track_genres", "playlists")
 _JOINED = "__joined"
 _SEP = "\x00"
@@ -66,6 +76,7 @@ def save_arrays(data: TrackArrays, path: Path) -> None:
     arrays: dict[str, Any] = {
         "__format__": np.array(FORMAT),
         "fingerprint": np.array(data.fingerprint, dtype=np.str_),
+        "sonic_analyser": np.array(data.sonic_analyser, dtype=np.str_),
     }
     for name in _STRINGS:
         arrays.update(_pack_strings(name, getattr(data, name)))
@@ -104,6 +115,7 @@ def load_arrays(path: Path) -> TrackArrays:
                 shape=shape,
             )
         fields["fingerprint"] = str(npz["fingerprint"])
+        fields["sonic_analyser"] = str(npz["sonic_analyser"])
     return TrackArrays(**fields)
 
 

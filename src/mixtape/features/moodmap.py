@@ -38,6 +38,7 @@ class MoodMap:
     valence: np.ndarray  # (k,) float32
     energy: np.ndarray  # (k,) float32
     total: int  # tracks with valence and energy known
+    energy_only: int = 0  # tracks with energy but no valence (local analysis): not drawn
 
     @property
     def bins(self) -> int:
@@ -48,6 +49,8 @@ class MoodMap:
         return {
             "bins": self.bins,
             "total": self.total,
+            "energy_only": self.energy_only,
+            "note": energy_only_note(self.energy_only),
             "max_count": int(self.counts.max()) if self.counts.size else 0,
             "counts": self.counts.tolist(),
             "sample": [
@@ -60,6 +63,22 @@ class MoodMap:
                 )
             ],
         }
+
+
+def energy_only(data: TrackArrays) -> int:
+    """How many tracks have energy but no valence (analysed locally: no valence measured)."""
+    return int(np.count_nonzero(~np.isnan(data.column("energy")) & ~data.has_mood))
+
+
+def energy_only_note(count: int) -> str:
+    """Why ``count`` tracks with an energy are not on the mood plane ("" when none)."""
+    if not count:
+        return ""
+    tracks = "1 track has" if count == 1 else f"{count:,} tracks have"
+    return (
+        f"{tracks} energy but no valence (local audio analysis measures no valence), "
+        "so they are not on the mood map"
+    )
 
 
 def _bin(values: np.ndarray, bins: int) -> np.ndarray:
@@ -94,7 +113,8 @@ def mood_map(
         valence=valence[rows].astype(np.float32),
         energy=energy[rows].astype(np.float32),
         total=len(known),
+        energy_only=energy_only(data),
     )
 
 
-__all__ = ["BINS", "SAMPLE", "MoodMap", "mood_map"]
+__all__ = ["BINS", "SAMPLE", "MoodMap", "energy_only", "energy_only_note", "mood_map"]

@@ -32,9 +32,11 @@ class TrackBrief:
     year: int | None
     valence: float | None
     energy: float | None
+    root: str | None = None  # the library root of its audio file, if it has one
+    path: str | None = None  # that file, relative to ``root``
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "track_id": self.track_id,
             "name": self.name,
             "artists": list(self.artists),
@@ -42,6 +44,9 @@ class TrackBrief:
             "valence": self.valence,
             "energy": self.energy,
         }
+        if self.root is not None and self.path is not None:
+            out["file"] = {"root": self.root, "path": self.path}
+        return out
 
 
 @dataclass(frozen=True)
@@ -126,20 +131,24 @@ class Browsing(Recommending):
         data = self.arrays()
         index = self.index(data)
         valence, energy = data.column("valence"), data.column("energy")
+        rows = [row for row in map(index.find, refs) if row is not None]
+        with_file = [index.key(r) for r in rows if data.has_file[r]]
+        files = self.local_files(with_file) if with_file else {}
         out = []
-        for ref in refs:
-            row = index.find(ref)
-            if row is None:
-                continue
+        for row in rows:
             year = _known(float(data.year[row]))
+            key = index.key(row)
+            root, path = files.get(key, (None, None))
             out.append(
                 TrackBrief(
-                    track_id=index.key(row),
+                    track_id=key,
                     name=str(data.names[row]),
                     artists=tuple(index.artists(row)),
                     year=None if year is None else int(year),
                     valence=_known(float(valence[row])),
                     energy=_known(float(energy[row])),
+                    root=root,
+                    path=path,
                 )
             )
         return out

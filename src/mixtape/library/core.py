@@ -8,8 +8,9 @@ puts together; each uses only what this class provides.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -21,6 +22,7 @@ from mixtape.features.arrays import TrackArrays
 from mixtape.features.index import TrackIndex
 from mixtape.fitting import FittedModels, Status
 from mixtape.fitting import _quiet as quiet
+from mixtape.records import Recommendation
 from mixtape.service import ArrayStore
 from mixtape.settings import Settings
 
@@ -124,3 +126,29 @@ class Core:
     def index(self, data: TrackArrays) -> TrackIndex:
         """The reference index of ``data`` (track and playlist look-ups), built once."""
         return self._store.index(data)
+
+    # -- local audio files ----------------------------------------------------------------
+    def local_files(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Track key -> (library root, path relative to it) for those of ``keys`` that
+        have an audio file (``mixtape ingest audio``)."""
+        from mixtape.catalog.local_files import ok_files
+
+        if not keys:
+            return {}
+        with self.existing_catalog().connect() as conn:
+            return ok_files(conn, keys)
+
+    def _with_files(
+        self, data: TrackArrays, records: Sequence[Recommendation]
+    ) -> tuple[Recommendation, ...]:
+        """``records`` with the audio file of each track that has one (for M3U8 and other
+        playlist files); no query at all when no track of ``data`` has a file."""
+        if not data.any_files:
+            return tuple(records)
+        files = self.local_files([r.track_id for r in records])
+        return tuple(
+            dataclasses.replace(r, root=files[r.track_id][0], path=files[r.track_id][1])
+            if r.track_id in files
+            else r
+            for r in records
+        )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from mixtape import grow as growing
-from mixtape.errors import UnknownTrackError
-from mixtape.features.arrays import AUDIO_COLUMNS
+from mixtape.errors import CatalogError, UnknownTrackError
+from mixtape.features.arrays import AUDIO_COLUMNS, FEATURE_SOURCES, TrackArrays
 from mixtape.fitting import (
     availability,
     model_summary,
@@ -35,10 +36,14 @@ class Recommending(Core):
     """Models and their availability, track look-ups, recommend and curate."""
 
     def models(self) -> list[ModelInfo]:
-        """Every registered model, by name, with whether it can run here and why not."""
+        """Every registered model, by name, with whether it can run here and why not
+        (on this catalog too, when there is one: ``sonic`` needs analysed audio)."""
+        data = self._arrays_if_any()
         out = []
         for name in sorted(registry.names()):
             ok, reason = availability(name)
+            if ok and data is not None:
+                ok, reason = registry.model_class(name).available_on(data)
             out.append(
                 ModelInfo(
                     name=name,
@@ -50,6 +55,15 @@ class Recommending(Core):
                 )
             )
         return out
+
+    def _arrays_if_any(self) -> TrackArrays | None:
+        """The catalog's arrays, or None when there is no catalog or it is empty."""
+        if not self.exists():
+            return None
+        try:
+            return self.arrays()
+        except CatalogError:
+            return None
 
     def fitted(
         self,
@@ -84,6 +98,7 @@ class Recommending(Core):
             },
             genres=tuple(str(data.genre_names[c]) for c in np.sort(cols)),
             playlists=int(data.playlist_counts[row]),
+            feature_source=FEATURE_SOURCES[int(data.feature_source[row])],
         )
 
     def recommend(
@@ -147,7 +162,7 @@ class Recommending(Core):
             max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
         try:
-            return recommend(
+            result = recommend(
                 data,
                 self.index(data),
                 self._fitted,
@@ -162,6 +177,7 @@ class Recommending(Core):
                 raise
             hint = f"{exc.hint}; {growth.why_not}" if exc.hint else growth.why_not
             raise UnknownTrackError(exc.message, hint=hint, field=exc.field) from exc
+        return replace(result, recommendations=self._with_files(data, result.recommendations))
 
     def curate(
         self,
@@ -190,4 +206,7 @@ class Recommending(Core):
         options = Options(
             max_per_artist, tuple(exclude), minimum, maximum, target, all_versions, params
         )
-        return curate(data, self.index(data), self._fitted, spec, n, options=options, status=status)
+        outcome = curate(
+            data, self.index(data), self._fitted, spec, n, options=options, status=status
+        )
+        return replace(outcome, recommendations=self._with_files(data, outcome.recommendations))

@@ -51,6 +51,9 @@ class TrackDetails:
     features: dict[str, float | None]  # every audio feature, None where unknown
     genres: tuple[str, ...]  # the track's own and its artists'
     playlists: int  # how many catalog playlists hold it
+    #: where its features came from: none, catalog, spotify, demo, local (measured from its
+    #: audio file) or mixed (a catalog, Spotify or demo row completed by local analysis)
+    feature_source: str = "none"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class TrackDetails:
             "year": None if self.year is None else int(self.year),
             "popularity": self.popularity,
             "features": dict(self.features),
+            "feature_source": self.feature_source,
             "genres": list(self.genres),
             "playlists": self.playlists,
         }

@@ -17,7 +17,7 @@ from mixtape.records import Recommendation
 from mixtape.service import to_recommendations
 
 #: The models a path can walk through (those with track vectors).
-PATH_MODELS = ("audio", "content")
+PATH_MODELS = ("audio", "content", "sonic")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Walking(Browsing):
         if model not in PATH_MODELS:
             raise InputError(
                 f"a song path walks through a vector model, not {model!r}",
-                hint="use " + " or ".join(PATH_MODELS),
+                hint="use " + ", ".join(PATH_MODELS[:-1]) + " or " + PATH_MODELS[-1],
                 field="model",
             )
         fitted = self.fitted(model)
@@ -93,6 +93,6 @@ class Walking(Browsing):
             model=model,
             start=index.key(a),
             end=index.key(b),
-            tracks=tuple(to_recommendations(index, scored)),
+            tracks=self._with_files(data, to_recommendations(index, scored)),
             warnings=tuple(warnings),
         )

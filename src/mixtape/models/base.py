@@ -96,6 +96,12 @@ class Recommender(ABC):
         return True, ""
 
     @classmethod
+    def available_on(cls, data: TrackArrays) -> tuple[bool, str]:
+        """Whether the model can run on this catalog's arrays, and if not why (override
+        when it needs what not every catalog has, e.g. sonic embeddings)."""
+        return True, ""
+
+    @classmethod
     def fit_note(cls) -> str:
         """Slow one-off work the next fit will also do, in a few words for a status line
         ("" when none), e.g. "compiling search kernels (first run only)"."""

@@ -61,6 +61,10 @@ class CosineModel(Recommender):
     random_state: int
     #: Feature description for the "cannot serve" message, e.g. "audio features".
     needs: str = "audio features"
+    #: What to do about a seed without them.
+    seed_hint: str = (
+        "ingest a catalog with features (mixtape ingest tracks) or use the cooccurrence model"
+    )
 
     rows_: np.ndarray  # position -> catalog row
     position_: np.ndarray  # catalog row -> position, -1 when not indexed
@@ -259,7 +263,7 @@ class CosineModel(Recommender):
             data,
             f"has no {self.needs}",
             f"has {self.needs}",
-            "ingest a catalog with features (mixtape ingest tracks) or use the cooccurrence model",
+            self.seed_hint,
         )
         super()._validate(seeds, data)
 

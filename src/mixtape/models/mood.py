@@ -16,10 +16,11 @@ from scipy.spatial import cKDTree
 
 from mixtape.errors import InputError, SeedError, shown
 from mixtape.features.arrays import TrackArrays
+from mixtape.features.moodmap import energy_only, energy_only_note
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.seeding import refuse_unservable
+from mixtape.models.seeding import refuse_unservable, track_label
 from mixtape.vocab import MOOD_QUADRANTS, MOOD_SYNONYMS
 
 #: Mood words → (valence, energy): each quadrant's name, then its other words.
@@ -88,11 +89,13 @@ class MoodModel(Recommender):
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
         if not len(self.rows_):  # checked first: filters and seeds are not the reason
+            off = energy_only_note(energy_only(data))
             raise SeedError(
                 "no track in the catalog has valence and energy, so the mood model has "
-                "nothing to recommend",
+                "nothing to recommend" + (f" ({off})" if off else ""),
                 hint="ingest a track catalog with audio features (`mixtape ingest tracks`)",
             )
+        self._refuse_energy_only(seeds, data)
         refuse_unservable(
             self,
             seeds,
@@ -103,6 +106,20 @@ class MoodModel(Recommender):
             "give a mood (such as calm) or use the cooccurrence model",
         )
         super()._validate(seeds, data)
+
+    def _refuse_energy_only(self, seeds: Seeds, data: TrackArrays) -> None:
+        """A seed known only by local analysis has an energy but no valence: say so."""
+        rows = np.unique(np.asarray(seeds.rows, dtype=np.int64))
+        if not len(rows) or not ((rows >= 0) & (rows < data.n_tracks)).all():
+            return
+        if self.can_serve(rows).any() or np.isnan(data.column("energy")[rows]).any():
+            return
+        which = f"track {track_label(data, int(rows[0]))}" if len(rows) == 1 else "the seeds"
+        raise SeedError(
+            f"{which} {'has' if len(rows) == 1 else 'have'} energy but no valence (local audio "
+            "analysis measures no valence), so not a point on the mood plane",
+            hint="give a mood (such as calm) or use the sonic, audio or content model",
+        )
 
     def seed_point(self, seeds: Seeds) -> tuple[float, float]:
         """The point a query starts from: the given point or the seeds' mean."""

@@ -30,6 +30,7 @@ def models() -> dict[str, type[Recommender]]:
     from mixtape.models.popular import PopularModel
     from mixtape.models.random_baseline import RandomBaseline
     from mixtape.models.rp3beta import RP3betaModel
+    from mixtape.models.sonic import SonicModel
     from mixtape.models.spotify_model import SpotifyModel
     from mixtape.models.title import TitleModel
 
@@ -47,6 +48,7 @@ def models() -> dict[str, type[Recommender]]:
         PopularModel,
         RandomBaseline,
         RP3betaModel,
+        SonicModel,
         SpotifyModel,
         TitleModel,
     )

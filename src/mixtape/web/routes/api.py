@@ -127,7 +127,7 @@ def path(
     n: Annotated[
         int, Query(ge=2, le=MAX_STEPS, description="Tracks on the path, both ends included.")
     ] = 12,
-    model: Annotated[str, Query(pattern="^(audio|content)$")] = "audio",
+    model: Annotated[str, Query(pattern="^(audio|content|sonic)$")] = "audio",
     max_per_artist: Annotated[int | None, Query(ge=1, le=100)] = None,
     all_versions: bool = False,
     format: FormatQuery = None,

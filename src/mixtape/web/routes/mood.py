@@ -53,6 +53,7 @@ def mood_page(
     """The map; with ``track``, that track and its nearest neighbours are marked and listed."""
     mx = web.mixtape
     context: dict[str, Any] = {"title": "Mood map", "highlight": "[]", "result": None}
+    context["off_map"] = map_data(web).get("note", "")  # tracks with energy but no valence
     if track:
         seed = mx.track(track)
         result = mx.recommend("mood", tracks=(seed.track_id,), n=NEAR)

@@ -52,7 +52,7 @@ def path_page(
     from_: Annotated[str, Query(alias="from", max_length=300)] = "",
     to: Ref = "",
     n: Annotated[int, Query(ge=2, le=MAX_STEPS)] = 12,
-    model: Annotated[Literal["audio", "content"], Query()] = "audio",
+    model: Annotated[Literal["audio", "content", "sonic"], Query()] = "audio",
     max_per_artist: Cap = None,
 ) -> Response:
     """The form; with both ends, the path (htmx gets just the result)."""

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 Web = Annotated[WebState, Depends(state_of)]
 
 #: Tabs in this order first (the ones that say most about one track); the rest after.
-TAB_ORDER = ("content", "audio", "mood", "hybrid", "cooccurrence", "genre-clusters")
+TAB_ORDER = ("content", "audio", "sonic", "mood", "hybrid", "cooccurrence", "genre-clusters")
 #: Features drawn as bars (all between 0 and 1).
 BARS = (
     "danceability",
@@ -38,6 +38,16 @@ def tabs(models: list[ModelInfo]) -> list[ModelInfo]:
     usable = [m for m in models if m.available]
     rank = {name: i for i, name in enumerate(TAB_ORDER)}
     return sorted(usable, key=lambda m: (rank.get(m.name, len(rank)), m.name))
+
+
+#: Where a track's features came from, in words (none: nothing to say).
+SOURCE_WORDS = {
+    "catalog": "from a catalog file",
+    "spotify": "from Spotify",
+    "demo": "synthetic (demo)",
+    "local": "measured from your audio file",
+    "mixed": "a catalog's, completed from your audio file",
+}
 
 
 def facts(track: TrackDetails) -> list[tuple[str, str]]:
@@ -60,6 +70,8 @@ def facts(track: TrackDetails) -> list[tuple[str, str]]:
         seconds = int((f["duration_ms"] or 0) / 1000)
         out.append(("Length", f"{seconds // 60}:{seconds % 60:02d}"))
     out.append(("In playlists", f"{track.playlists:,}"))
+    if track.feature_source in SOURCE_WORDS:
+        out.append(("Features", SOURCE_WORDS[track.feature_source]))
     return out
 
 
