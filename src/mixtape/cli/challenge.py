@@ -64,7 +64,9 @@ def make(
     st.line(f"held-out tracks: {made.truth_path}")
     for category, count in made.per_category.items():
         st.line(f"  {category:<18} {count:>6,}")
-    st.warn(made.notes)
+    st.warn(made.warnings)
+    for note in made.notes:
+        st.note(note)
 
 
 @app.command("run")
