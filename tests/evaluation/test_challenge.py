@@ -190,3 +190,17 @@ def test_a_bad_team_line_is_refused_before_any_work(
     args = ["--db", world["url"], "challenge", "run", str(world["challenge"]), "-m", "popular"]
     code, _, err = run_cli([*args, "--out", str(tmp_path / "x.csv"), "--team", "a,b"], capsys)
     assert code == 2 and one_error_line(err).startswith("error: --team: ")
+
+
+def test_make_from_the_command_line_says_the_research_terms(
+    world: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "set.json"
+    args = ["challenge", "make", str(world["slices"]), "--out", str(out), "--per-category", "2"]
+    code, stdout, err = run_cli([*args, "--seed", "3"], capsys)
+    assert code == 0, err
+    assert out.read_bytes() == world["challenge"].read_bytes()
+    assert (tmp_path / "set.truth.json").read_bytes() == world["truth"].read_bytes()
+    assert "title-only" in stdout and "research, non-commercial use only" in err
+    code, _, err = run_cli([*args[:-1], "0"], capsys)
+    assert code == 2 and one_error_line(err).startswith("error: --per-category: ")

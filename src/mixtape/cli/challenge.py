@@ -10,6 +10,7 @@ from rich.table import Table
 from mixtape.cli.context import print_json, state
 from mixtape.cli.lists import JSON_OPT
 from mixtape.cli.progress import LazyBar
+from mixtape.cli.recommend import PARAM_OPT
 from mixtape.library import parse_params
 
 app = typer.Typer(
@@ -63,7 +64,9 @@ def make(
     st.line(f"held-out tracks: {made.truth_path}")
     for category, count in made.per_category.items():
         st.line(f"  {category:<18} {count:>6,}")
-    st.warn(made.notes)
+    st.warn(made.warnings)
+    for note in made.notes:
+        st.note(note)
 
 
 @app.command("run")
@@ -87,9 +90,7 @@ def run(
         help="Write 2018's team line (team_info,main,NAME,EMAIL) instead of today's "
         "(team_info,NAME,EMAIL).",
     ),
-    param: list[str] | None = typer.Option(
-        None, "--param", metavar="KEY=VALUE", help="A model parameter (repeatable)."
-    ),
+    param: list[str] | None = PARAM_OPT,
     as_json: bool = JSON_OPT,
 ) -> None:
     """Recommend 500 tracks for every playlist of a challenge set and write the submission

@@ -81,6 +81,7 @@ class MadeSet:
     per_category: dict[str, int]
     asked_per_category: int
     seed: int
+    warnings: list[str] = field(default_factory=list)  # categories left short
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -91,6 +92,7 @@ class MadeSet:
             "per_category": self.per_category,
             "asked_per_category": self.asked_per_category,
             "seed": self.seed,
+            "warnings": self.warnings,
             "notes": self.notes,
         }
 
@@ -187,18 +189,18 @@ def make_challenge(
             truths.append(truth)
             count += 1
         counts[rule.category] = count
-    notes = [
+    warnings = [
         f"{rule.category}: {counts[rule.category]} of {per_category} playlists "
         f"({rule.min_tracks}-{rule.max_tracks} tracks{', titled' if rule.title else ''}, "
         "every track also in a training playlist)"
         for rule in RULES
         if counts[rule.category] < per_category
     ]
-    notes.append(
-        "ingest the same slices and `challenge run` leaves these playlists out of training "
-        "(their pids are mpd:<pid> keys in the catalog)"
-    )
-    notes.append(RESEARCH_NOTE)
+    notes = [
+        "challenge run leaves these playlists out of training when the catalog holds them "
+        "(as mpd:<pid>, after ingesting the same slices)",
+        RESEARCH_NOTE,
+    ]
     version = f"mixtape challenge make, seed {seed}"
     write_atomically(
         out,
@@ -217,6 +219,7 @@ def make_challenge(
         per_category=counts,
         asked_per_category=per_category,
         seed=seed,
+        warnings=warnings,
         notes=notes,
     )
 

@@ -166,7 +166,8 @@ class TitleModel(Recommender):
         self.vectorizer_ = _vectorizer(self.ngrams, vocabulary or None)
         self.code_of_ = {str(t): i for i, t in enumerate(self.titles_) if t}
         self.baskets_ = sp.csr_matrix(binary_baskets(data), dtype=np.float32)
-        self.playlist_counts_ = np.asarray(self.baskets_.sum(axis=0)).ravel().astype(np.int64)
+        self.track_playlists_ = sp.csr_matrix(self.baskets_.T)  # a seed's playlists, by row
+        self.playlist_counts_ = np.diff(self.track_playlists_.indptr).astype(np.int64)
         lengths = np.diff(self.baskets_.indptr).astype(np.float64)
         self.length_weight_ = np.maximum(lengths, 1.0) ** -self.length_power
         titled = (np.diff(self.title_words_.indptr) > 0).astype(np.float32)
@@ -245,9 +246,8 @@ class TitleModel(Recommender):
         label = "like the seeds' playlists"
         if not rows or not len(self.words_):
             return None, label
-        seeds_in = np.asarray(
-            self.baskets_[:, np.asarray(unique_rows(rows), dtype=np.int64)].sum(axis=1)
-        ).ravel()
+        held_by = self.track_playlists_[np.asarray(unique_rows(rows), dtype=np.int64)]
+        seeds_in = np.bincount(held_by.indices, minlength=self.baskets_.shape[0]).astype(float)
         implied = np.asarray(self.title_words_.T @ seeds_in).ravel()
         if not implied.any():
             return None, label
