@@ -349,3 +349,16 @@ def test_a_file_unreadable_now_is_one_line_and_keeps_its_row(
         assert files(catalog) == before
     finally:
         catalog.dispose()
+
+
+def test_a_folder_inside_another_given_too_is_ingested_once(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    root = small_folder(tmp_path / "music")
+    catalog = open_catalog(sqlite_url)
+    try:
+        summary = ingest_audio(catalog, [root, root / "Band", root], workers=1)
+        assert (summary.found, summary.analysed, summary.playlists) == (3, 3, 1)
+        assert len(rows(catalog, schema.audio_files, "key")) == 3
+    finally:
+        catalog.dispose()
