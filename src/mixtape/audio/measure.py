@@ -20,6 +20,9 @@ HOP = 512
 N_FFT = 2048
 #: Chroma for the key needs no time detail: a coarser hop makes the CQT four times cheaper.
 CHROMA_HOP = 2048
+#: Chroma from C3 (131 Hz) over 5 octaves: below C3 kick drums swamp the pitch classes
+#: (with C1, a synthesized song's best key correlation fell from 0.84 to 0.35).
+CHROMA_FROM, CHROMA_OCTAVES = "C3", 5
 #: Tempi are folded (doubled or halved) into this range, in BPM.
 TEMPO_RANGE = (70.0, 180.0)
 #: Spotify's loudness scale, in dB (LUFS for us).
