@@ -1,10 +1,11 @@
 """What is measured from the signal: loudness, rhythm (tempo, beats, metre) and key.
 
-Every function takes mono float32 samples at :data:`SAMPLE_RATE` (loudness: the file's
-own channels and rate) and returns plain numbers; librosa does the signal processing
-(STFT, onset strength, the dynamic-programming beat tracker, constant-Q chroma),
-pyloudnorm the ITU-R BS.1770-4 loudness.  docs/local-audio.md says how each compares
-with Spotify's definitions.
+The functions take what :mod:`mixtape.audio.analysis` computed from the excerpt at
+:data:`SAMPLE_RATE` (an onset envelope, band levels, chroma) or, for loudness, the
+file's own samples and rate, and return plain numbers; librosa does the signal
+processing (STFT, onset strength, the dynamic-programming beat tracker, constant-Q
+chroma), pyloudnorm the ITU-R BS.1770-4 loudness.  docs/local-audio.md says how each
+compares with Spotify's definitions.
 """
 
 from __future__ import annotations
