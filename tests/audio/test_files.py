@@ -158,3 +158,11 @@ def test_a_many_channel_file_is_read_as_its_front_left_and_right(tmp_path: Path)
     assert np.allclose(
         excerpt.samples, 0.1 * channels[22050 // 2 : 22050 // 2 + 2 * 22050, :2], atol=1e-4
     )
+
+
+@pytest.mark.usefixtures("ffmpeg")
+def test_a_truncated_file_says_so(tmp_path: Path) -> None:
+    whole = long_sine_flac(tmp_path / "whole.flac", 600)
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(whole.read_bytes()[:20_000])
+    assert failure(cut).startswith("truncated: no audio at ")

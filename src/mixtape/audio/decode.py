@@ -94,9 +94,13 @@ def read_excerpt(path: Path, max_seconds: float) -> Excerpt:
                 blocks = sound.blocks(1 << 16, frames=wanted, dtype="float32", always_2d=True)
                 data = np.concatenate([block[:, :2].copy() for block in blocks])
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
-        raise AudioError(str(path), f"{CANNOT_DECODE} ({short_reason(exc)})") from None
-    if len(data) == 0:
-        raise AudioError(str(path), "no audio frames in the file")
+        failed = f"{CANNOT_DECODE} ({short_reason(exc)})"
+    else:
+        failed = "" if len(data) else "no audio frames where its header says they are"
+    if failed:  # a truncated file, a header that lies: ffmpeg decodes what is there
+        if ffmpeg_available():
+            return _read_with_ffmpeg(path, max_seconds)
+        raise AudioError(str(path), failed)
     return Excerpt(
         samples=_two_channels(data),
         sample_rate=int(info.samplerate),
@@ -137,6 +141,10 @@ def _read_with_ffmpeg(path: Path, max_seconds: float) -> Excerpt:
     done = _run(command, name)
     data = np.frombuffer(done.stdout, dtype="<f4")
     data = data[: len(data) - len(data) % channels].reshape(-1, channels)
+    if len(data) == 0 and start > 0:
+        raise AudioError(
+            name, f"truncated: no audio at {start:.0f} s of the {duration:.0f} s its header says"
+        )
     if len(data) == 0:
         raise AudioError(name, f"{CANNOT_DECODE} (ffmpeg decoded no audio)")
     if duration <= 0:  # a stream without a length in its header: what was decoded
