@@ -18,6 +18,12 @@ def test_chords_in_f_sharp_minor_give_f_sharp_minor(synth: Synth) -> None:
     assert (found.key, found.mode) == (6, 0)
 
 
+def test_loud_drums_do_not_hide_the_key(synth: Synth) -> None:
+    found = synth.analysis("f_sharp_minor_drums.wav")
+    assert (found.key, found.mode) == (6, 0)
+    assert found.tempo == pytest.approx(124, abs=2)
+
+
 def test_chords_in_c_major_give_c_major(synth: Synth) -> None:
     found = synth.analysis("c_major.wav")
     assert (found.key, found.mode) == (0, 1)

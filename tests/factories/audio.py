@@ -147,6 +147,7 @@ class Synth:
             "c_major.wav": lambda: chords(C_MAJOR),
             "tone.wav": lambda: tone(997, 6, rms_dbfs=-14),
             "quiet_tone.wav": lambda: tone(220, 6, rms_dbfs=-35),
+            "f_sharp_minor_drums.wav": lambda: chords(F_SHARP_MINOR) + 3 * groove(124, 16),
             "groove.wav": lambda: groove(124, 12),
             "groove_b.wav": lambda: groove(122, 12, seed=1),
             "noise.wav": lambda: noise(8),

@@ -3,6 +3,7 @@ problems, rescans, missing files, Ctrl-C, --strict and playlists from M3U files.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -347,5 +348,40 @@ def test_a_file_unreadable_now_is_one_line_and_keeps_its_row(
         assert again.problems == (f"{locked}: permission denied",)
         assert (again.unchanged, again.missing) == (1, 0)
         assert files(catalog) == before
+    finally:
+        catalog.dispose()
+
+
+def test_a_folder_inside_another_given_too_is_ingested_once(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    root = small_folder(tmp_path / "music")
+    catalog = open_catalog(sqlite_url)
+    try:
+        summary = ingest_audio(catalog, [root, root / "Band", root], workers=1)
+        assert (summary.found, summary.analysed, summary.playlists) == (3, 3, 1)
+        assert len(rows(catalog, schema.audio_files, "key")) == 3
+    finally:
+        catalog.dispose()
+
+
+def test_ctrl_c_during_the_pool_stops_its_workers(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_folder(tmp_path / "music").resolve()
+    tone(root / "four.wav", 550)
+    monkeypatch.setattr(audio_ingest, "BATCH_FILES", 1)
+
+    def stop_at_second(done: int, total: int) -> None:
+        if done == 2:  # the first came from this process, the second from a worker
+            raise KeyboardInterrupt
+
+    catalog = open_catalog(sqlite_url)
+    try:
+        with pytest.raises(Interrupted):
+            ingest_audio(catalog, [root], workers=2, on_progress=stop_at_second)
+        assert multiprocessing.active_children() == []  # the pool was shut down
+        assert len(files(catalog)) == 1
+        assert ingest_audio(catalog, [root], workers=2).analysed == 3
     finally:
         catalog.dispose()

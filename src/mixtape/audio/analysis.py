@@ -171,19 +171,24 @@ def _analyse_excerpt(path: Path, excerpt: Excerpt, tags: Tags) -> Analysis:
 def _key_and_chroma(
     y: np.ndarray, magnitude: np.ndarray, heard_s: float
 ) -> tuple[measure.Key, np.ndarray]:
-    """The key, from unnormalized constant-Q chroma (loud chords weigh more than a quiet
-    tail), and the chroma with each frame scaled to a maximum of 1 (for the embedding)."""
+    """The key and the constant-Q chroma it comes from (each frame scaled to a maximum of
+    1), over :data:`measure.CHROMA_OCTAVES` octaves from C3."""
     import librosa
 
     sr = measure.SAMPLE_RATE
     # The tuning (a recording's offset from A440) from every fourth STFT frame: as good
     # as all of them for a whole excerpt, at a quarter of the cost.
     tuning = librosa.estimate_tuning(S=magnitude[:, ::4], sr=sr, n_fft=measure.N_FFT)
-    raw = librosa.feature.chroma_cqt(
-        y=y, sr=sr, hop_length=measure.CHROMA_HOP, tuning=float(tuning), norm=None
+    chroma = librosa.feature.chroma_cqt(
+        y=y,
+        sr=sr,
+        hop_length=measure.CHROMA_HOP,
+        tuning=float(tuning),
+        fmin=librosa.note_to_hz(measure.CHROMA_FROM),
+        n_octaves=measure.CHROMA_OCTAVES,
     )
-    found = measure.key(raw) if heard_s >= measure.KEY_MIN_SECONDS else measure.NO_KEY
-    return found, librosa.util.normalize(raw, norm=np.inf, axis=0)
+    found = measure.key(chroma) if heard_s >= measure.KEY_MIN_SECONDS else measure.NO_KEY
+    return found, chroma
 
 
 def _timbre(magnitude: np.ndarray, log_mel: np.ndarray) -> dict[str, Any]:

@@ -6,8 +6,8 @@ a model should still standardize each component over its catalog before cosine):
 
 * ``mfcc00..19_mean`` and ``_std`` — 20 MFCCs (64 mel bands, log power) over the
   excerpt, divided by 100: the spectral envelope, i.e. timbre;
-* ``chroma_C..B_mean`` and ``_std`` — constant-Q chroma (each frame scaled to a maximum
-  of 1): which pitch classes sound, how steadily;
+* ``chroma_C..B_mean`` and ``_std`` — constant-Q chroma from C3 to C8 (each frame
+  scaled to a maximum of 1): which pitch classes sound, how steadily;
 * ``contrast0..6_mean`` and ``_std`` — spectral contrast in 7 octave bands (peak over
   valley, dB) divided by 50: tonal peaks against noise, per band;
 * spectral centroid (mean, std), bandwidth and 85% roll-off as fractions of the Nyquist

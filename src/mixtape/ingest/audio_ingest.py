@@ -316,7 +316,7 @@ def ingest_audio(
         with catalog.connect() as conn:
             plans = [plan_scan(conn, found, ANALYSER, handled) for found in walks]
         run.add(
-            found=sum(len(w.files) for w in walks),
+            found=len(handled),  # a file under two roots given (one inside the other) once
             unchanged=sum(p.unchanged for p in plans),
             failed_before=sum(p.failed_before for p in plans),
             missing=sum(len(p.vanished) for p in plans),
