@@ -168,3 +168,5 @@ def test_web_downloads_give_paths_relative_to_the_library_root(
         assert read_playlist(answer.content, "m3u8")[0] == relative(0)
         page = client.get(f"/tracks/{key(3)}")
         assert page.status_code == 200 and "measured from your audio file" in page.text
+        mood = client.get("/mood")
+        assert f"{N} tracks have energy but no valence" in mood.text

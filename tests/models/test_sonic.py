@@ -80,7 +80,9 @@ def test_reasons_say_how_alike_and_name_a_shared_key() -> None:
     assert twin.reason.startswith("sounds alike (timbre, harmony, rhythm: 1.00)")
     assert "both in F♯ minor" in twin.reason
     far = recs[-1]
-    assert far.score < 0.5 and far.reason.startswith("the closest in sound")
+    assert far.score < 0.2 and far.reason.startswith("little alike in sound, the nearest left")
+    middle = next(r for r in recs if 0.2 <= r.score < 0.5)
+    assert middle.reason.startswith("somewhat alike in sound")
     assert "both in" not in far.reason  # D♯ major is not F♯ minor
 
 

@@ -39,8 +39,12 @@ NO_EMBEDDINGS = (
     "no track in the catalog has a sonic embedding; analyse a music folder with "
     "`mixtape ingest audio DIR` first"
 )
-#: At or above this cosine two tracks are said to sound alike; below, only the closest.
-ALIKE = 0.5
+#: How alike two tracks sound, in words, by their cosine: the first threshold reached.
+ALIKE: tuple[tuple[float, str], ...] = (
+    (0.5, "sounds alike"),
+    (0.2, "somewhat alike in sound"),
+    (-1.0, "little alike in sound, the nearest left"),
+)
 
 
 class SonicModel(CosineModel):
@@ -87,7 +91,7 @@ class SonicModel(CosineModel):
         keys = self._shared_keys(seed_positions, rows)
         out = []
         for cos, trait, key, seed in zip(cosines.tolist(), words, keys, seeds, strict=True):
-            sound = "sounds alike" if cos >= ALIKE else "the closest in sound"
+            sound = next(words for least, words in ALIKE if cos >= least)
             parts = [f"{sound} (timbre, harmony, rhythm: {cos:.2f})", trait, key]
             out.append(like(", ".join(p for p in parts if p), seed))
         return out
