@@ -13,12 +13,9 @@ location (M3U8 keeps it as a comment line, which players skip).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
-import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from mixtape.atomic import replacing
 from mixtape.errors import InputError
 from mixtape.keys import is_spotify_id
 
@@ -324,27 +322,15 @@ def save(
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="give a file name", field="out")
-    part: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Not mkstemp: its file is private (0600); a playlist gets the umask's mode.
-        candidate = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
-        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        part = str(candidate)
-        with os.fdopen(fd, "wb") as f:
+        with replacing(path) as f:  # the umask's mode, not mkstemp's private one
             f.write(body)
-        os.replace(part, path)
-        part = None
     except OSError as exc:
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}",
             hint="check the folder's permissions and free space, or choose another path",
             field="out",
         ) from exc
-    finally:
-        if part is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(part)
     return path
 
 
