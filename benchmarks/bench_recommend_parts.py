@@ -146,7 +146,7 @@ def parts(mx: Any, keys: list[str], calls: int) -> list[tuple[str, float]]:
         ),
         ("  result records", lambda i: to_recommendations(index, scored[i % n])),
         ("result as a dict", lambda i: results[i % n].as_dict()),
-        ("JSON body (msgspec)", lambda i: JSON(bodies[i % n])),
+        ("JSON response (the API's JSON class)", lambda i: JSON(bodies[i % n])),
     ]
     return [(name, median_us(work, calls)) for name, work in table]
 
