@@ -20,12 +20,10 @@ own library root, so the file works saved into that root.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-import secrets
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from mixtape.atomic import replacing
 from mixtape.errors import InputError
 from mixtape.keys import is_spotify_id
 
@@ -345,21 +344,10 @@ def save(
     library_root: Path | None = None,
 ) -> Path:
     """:func:`write` into the file ``path``, atomically (:func:`write_atomically`);
-    returns ``path``."""
-    body = write(fmt, title, tracks, creator=creator, date=date, library_root=library_root)
-    return write_atomically(path, body)
-
-
-def write_atomically(path: Path, body: bytes, *, field: str = "out") -> Path:
-    """Write ``body`` into the file ``path``, atomically; returns ``path``.
+    returns ``path``.
 
     Local files' paths are relative to ``library_root`` when given, else to the
     folder of ``path`` itself (where a player looks for them).
-
-    The file is written beside ``path`` under a temporary name and renamed over
-    it once complete, so a failure leaves no half-written file (and an older
-    file at ``path`` untouched). Missing folders are created. Raises
-    InputError (``field``) when the file cannot be written.
     """
     path = Path(path)
     body = write(
@@ -371,29 +359,29 @@ def write_atomically(path: Path, body: bytes, *, field: str = "out") -> Path:
         library_root=library_root,
         playlist_dir=None if library_root is not None else path.absolute().parent,
     )
+    return write_atomically(path, body)
+
+
+def write_atomically(path: Path, body: bytes, *, field: str = "out") -> Path:
+    """Write ``body`` into the file ``path``, atomically; returns ``path``.
+
+    The file is written beside ``path`` under a temporary name and renamed over
+    it once complete, so a failure leaves no half-written file (and an older
+    file at ``path`` untouched). Missing folders are created. Raises
+    InputError (``field``) when the file cannot be written.
+    """
+    path = Path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="give a file name", field=field)
-    part: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Not mkstemp: its file is private (0600); a playlist gets the umask's mode.
-        candidate = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
-        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        part = str(candidate)
-        with os.fdopen(fd, "wb") as f:
+        with replacing(path) as f:  # the umask's mode, not mkstemp's private one
             f.write(body)
-        os.replace(part, path)
-        part = None
     except OSError as exc:
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}",
             hint="check the folder's permissions and free space, or choose another path",
             field=field,
         ) from exc
-    finally:
-        if part is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(part)
     return path
 
 

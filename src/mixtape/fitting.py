@@ -13,8 +13,6 @@ import functools
 import hashlib
 import inspect
 import json
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -22,6 +20,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from mixtape.atomic import replacing
 from mixtape.errors import (
     InputError,
     MixtapeError,
@@ -264,15 +263,8 @@ def _load_model(cls: type[Recommender], path: Path, data: TrackArrays) -> Recomm
 def _save_model(model: Recommender, path: Path) -> None:
     """Save atomically and drop this model's files for older catalog states."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
-            model.save(Path(tmp))
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        with replacing(path) as fh:
+            model.save(fh)
     except (OSError, TypeError, ValueError):
         return  # not cacheable (read-only folder, parameters that are not JSON): refit next time
     prefix = path.name.rsplit("-", 1)[0]  # model-NAME-PARAMS-CATALOG

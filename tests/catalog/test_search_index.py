@@ -259,6 +259,26 @@ def test_ranking_prefers_whole_words_titles_and_short_documents() -> None:
     assert rank(parse_query("halo band - sky"), found, 10) == [5]
 
 
+def test_an_artist_own_tracks_come_before_those_it_features_on(catalog: Catalog) -> None:
+    # Shorter than "Don't Stop Me Now" by Queen: by length alone it would come first.
+    _write(catalog, [TrackRecord("Pressure", artists=(ArtistRef("David Bowie"), QUEEN))])
+    assert _names(search_tracks(catalog, "queen")) == [
+        "Bohemian Rhapsody",
+        "Don't Stop Me Now",
+        "Pressure",
+    ]
+    assert _names(search_tracks(catalog, "bowie")) == ["Pressure"]  # featured, still found
+
+
+def test_ranking_a_featured_artist_below_the_primary() -> None:
+    found = [(1, "run", "sky high queen"), (2, "a longer title", "queen")]
+    assert rank(parse_query("queen"), found, 10) == [1, 2]  # not knowing whose: by length
+    primary = {1: ["sky", "high"], 2: ["queen"]}
+    assert rank(parse_query("queen"), found, 10, primary) == [2, 1]
+    assert rank(parse_query("sky"), found, 10, primary) == [1]
+    assert rank(parse_query("queen - run"), found, 10, primary) == [1]
+
+
 def test_queries_fold_like_documents() -> None:
     assert fold("  Beyoncé — Déjà  Vu (feat. JAY-Z)\n") == "beyonce deja vu feat jay z"
     assert fold("Don’t") == "dont" and fold(None) == "" and fold("ＡＢＣ") == "abc"

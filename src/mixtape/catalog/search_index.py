@@ -30,6 +30,7 @@ fewer matches than that, all ranked.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,7 @@ def track_ids(conn: Connection, query: Query, limit: int) -> list[int]:
         found = _postgresql(conn, query)
     else:
         found = _mysql(conn, query)
-    return rank(query, found, limit)
+    return rank(query, found, limit, _primary_artists(conn, [c[0] for c in found]))
 
 
 #: A candidate: (track id, folded name, folded artists).
@@ -189,8 +190,15 @@ def _word_score(word: str, tokens: list[str], whole: bool) -> float:
 _COLUMNS = ((True, True), (True, False), (False, True))  # words, title, artist: name? artists?
 
 
-def _score(query: Query, name: str, artists: str) -> float | None:
-    """How well a document answers the query; None when a word is missing from it."""
+#: What a word found only in a featured artist's name counts, against the primary's.
+FEATURED = 0.9
+
+
+def _score(query: Query, name: str, artists: str, primary: list[str] | None = None) -> float | None:
+    """How well a document answers the query; None when a word is missing from it.
+
+    ``primary``: the words of the track's primary artist (None: unknown, every credited
+    artist counts alike)."""
     title, credit = name.split(), artists.split()
     total = 0.0
     for words, (in_name, in_artists) in zip(
@@ -199,7 +207,10 @@ def _score(query: Query, name: str, artists: str) -> float | None:
         for word in words:
             best = _word_score(word, title, query.whole) if in_name else 0.0
             if in_artists and best < 1.0:  # a title word counts a little more
-                best = max(best, 0.9 * _word_score(word, credit, query.whole))
+                found = _word_score(word, credit, query.whole)
+                if primary is not None and found > _word_score(word, primary, query.whole):
+                    found *= FEATURED  # the artist's own tracks before those they feature on
+                best = max(best, 0.9 * found)
             if best == 0.0:
                 return None
             total += best
@@ -209,9 +220,16 @@ def _score(query: Query, name: str, artists: str) -> float | None:
     return total - 0.01 * (len(title) + len(credit))  # shorter documents first
 
 
-def rank(query: Query, found: list[Candidate], limit: int) -> list[int]:
+def rank(
+    query: Query,
+    found: list[Candidate],
+    limit: int,
+    primary: Mapping[int, list[str]] | None = None,
+) -> list[int]:
     """The best ``limit`` candidates' ids: exact words before prefixes, title before
-    artists, a title that starts with the query, shorter documents; then track id.
+    artists, the primary artist before a featured one (with ``primary``: track id → the
+    words of its primary artist), a title that starts with the query, shorter
+    documents; then track id.
 
     The same on every engine (each engine's own relevance differs, and bm25 needs
     every query word's document frequency: for a common prefix, "the", a read of a
@@ -220,7 +238,9 @@ def rank(query: Query, found: list[Candidate], limit: int) -> list[int]:
     """
     scored = []
     for track_id, name, artists in found:
-        score = _score(query, name, artists)
+        score = _score(
+            query, name, artists, None if primary is None else primary.get(int(track_id), [])
+        )
         if score is not None:
             scored.append((-score, int(track_id)))
     scored.sort()
@@ -298,17 +318,37 @@ _ARTISTS = (
 )
 
 
+_BY_POSITION = " ORDER BY artist_track.track_id, artist_track.position"
+
+
+def _marks(conn: Connection, n: int) -> str:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return "(" + ", ".join([mark] * n) + ")"
+
+
+def _artists(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    """The credited artists' names of the tracks ``ids``, the primary first."""
+    artists: dict[int, list[str]] = {}
+    if ids:
+        for track_id, name in fetch_rows(
+            conn, _ARTISTS + _marks(conn, len(ids)) + _BY_POSITION, ids
+        ):
+            artists.setdefault(int(track_id), []).append(str(name))
+    return artists
+
+
+def _primary_artists(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    """Track id → the folded words of its primary artist (one read for the candidates:
+    their documents hold every credited artist's words without saying whose)."""
+    return {t: fold(names[0]).split() for t, names in _artists(conn, ids).items()}
+
+
 def _hits(conn: Connection, ids: list[int]) -> list[SearchHit]:
     """The tracks ``ids`` as hits, in that order."""
     if not ids:
         return []
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = "(" + ", ".join([mark] * len(ids)) + ")"
-    found = {int(r[0]): r for r in fetch_rows(conn, _TRACKS + marks, ids)}
-    artists: dict[int, list[str]] = {}
-    order = " ORDER BY artist_track.track_id, artist_track.position"
-    for track_id, name in fetch_rows(conn, _ARTISTS + marks + order, ids):
-        artists.setdefault(int(track_id), []).append(str(name))
+    found = {int(r[0]): r for r in fetch_rows(conn, _TRACKS + _marks(conn, len(ids)), ids)}
+    artists = _artists(conn, ids)
     return [
         SearchHit(
             key=str(found[i][1]),

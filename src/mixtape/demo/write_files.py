@@ -25,6 +25,7 @@ from typing import IO, Any
 import msgspec
 import numpy as np
 
+from mixtape.atomic import replacing
 from mixtape.catalog.schema import AUDIO_FEATURES
 from mixtape.demo.audio import DECIMALS
 from mixtape.demo.generate import DemoCatalog
@@ -130,19 +131,13 @@ def prepare_folder(folder: Path, *, overwrite: bool = False) -> Path:
 
 @contextlib.contextmanager
 def _atomic(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
-    part = path.with_name(path.name + ".part")
     try:
-        with part.open("wb") if binary else part.open("w", encoding="utf-8", newline="") as f:
+        with replacing(path, text=not binary) as f:
             yield f
-        os.replace(part, path)
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}", hint="is the disk full?"
         ) from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def _list_cells(names: list[str], main: np.ndarray, featured: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@
 ``cached_arrays(catalog, cache_dir)`` computes the catalog's fingerprint (a
 few cheap aggregate queries), loads ``arrays-<fingerprint>.npz`` when it is
 there and otherwise builds the arrays, saves them atomically (temporary file,
-then ``os.replace``) and deletes this catalog's older cache files.
+then a rename, :mod:`mixtape.atomic`) and deletes this catalog's older cache files.
 
 Files load with ``allow_pickle=False``: sparse matrices are stored as their
 ``data``/``indices``/``indptr``/``shape`` arrays and string arrays as one
@@ -15,8 +15,6 @@ size every name like the longest one), falling back to fixed-width
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from mixtape.atomic import part_glob, replacing
 from mixtape.catalog.db import Catalog
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import Step, build_arrays, fingerprint, no_step
@@ -88,16 +87,8 @@ def save_arrays(data: TrackArrays, path: Path) -> None:
         arrays[f"{name}__indices"] = m.indices
         arrays[f"{name}__indptr"] = m.indptr
         arrays[f"{name}__shape"] = np.array(m.shape, dtype=np.int64)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with replacing(path) as fh:
+        np.savez(fh, **arrays)
 
 
 def load_arrays(path: Path) -> TrackArrays:
@@ -123,7 +114,8 @@ def _remove_stale(cache_dir: Path, fp: str) -> None:
     """Delete this catalog's cache files for other states (and abandoned temp files)."""
     catalog_tag = fp.split("-", 1)[0]
     keep = cache_path(cache_dir, fp).name
-    for old in cache_dir.glob(f"arrays-{catalog_tag}-*.npz*"):
+    mine = f"arrays-{catalog_tag}-*.npz"
+    for old in [*cache_dir.glob(mine + "*"), *cache_dir.glob(part_glob(mine))]:
         if old.name != keep:
             with contextlib.suppress(OSError):
                 old.unlink()

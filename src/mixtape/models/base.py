@@ -15,11 +15,12 @@
 from __future__ import annotations
 
 import json
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import IO, Any, ClassVar, Self
 
 import numpy as np
 
@@ -199,15 +200,19 @@ class Recommender(ABC):
         """Rebuild fitted attributes from ``_state()``'s arrays (default: refit)."""
         self._fit(data)
 
-    def save(self, path: Path) -> None:
-        """Save parameters and fitted state to ``path`` (.npz, no pickle)."""
+    def save(self, path: Path | IO[bytes]) -> None:
+        """Save parameters and fitted state to ``path``, a file name or a binary file open
+        for writing (.npz, no pickle)."""
         self._check_fitted()
         meta = json.dumps(
             {"model": self.name, "params": self.get_params(), "fingerprint": self.data_.fingerprint}
         )
         arrays: dict[str, Any] = {"__meta__": np.array(meta), **self._state()}
-        with open(path, "wb") as fh:
-            np.savez(fh, **arrays)
+        if isinstance(path, str | os.PathLike):
+            with open(path, "wb") as fh:  # (np.savez would add ".npz" to a name without it)
+                np.savez(fh, **arrays)
+        else:
+            np.savez(path, **arrays)
 
     @classmethod
     def load(cls, path: Path, data: TrackArrays) -> Self:

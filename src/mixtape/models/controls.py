@@ -218,11 +218,11 @@ def select(
     order = np.lexsort((rows, -scores))
     picker = Picker(data, controls)
     out: list[tuple[int, float]] = []
-    for i in order:
-        row = int(rows[i])
+    # As Python numbers: a numpy scalar per element costs more than the list.
+    for row, score in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
         if not picker.admit(row):
             continue
-        out.append((row, float(scores[i])))
+        out.append((row, score))
         if len(out) == n:
             break
     return out

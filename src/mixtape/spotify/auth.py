@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 import warnings
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mixtape.atomic import replacing
 from mixtape.errors import LoginRequired, SpotifyError
 from mixtape.spotify.config import SCOPES, SpotifyConfig, mask
 from mixtape.spotify.transport import DEFAULT_TIMEOUT, Sleep, make_transport
@@ -112,15 +112,9 @@ class TokenStore:
     def save(self, token: Token) -> Path:
         if not token.user:
             raise ValueError("a stored token needs its user")
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.path(token.user)
-        tmp = path.with_name(path.name + ".tmp")
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with replacing(path, text=True, mode=0o600) as fh:  # a secret: private from the start
             json.dump(token.as_json(), fh)
-        os.replace(tmp, path)
         self._current.write_text(token.user, encoding="utf-8")
         return path
 
