@@ -9,7 +9,9 @@ and analysed by ``mixtape.audio.analyse`` (a 120 s excerpt from the middle, 22.0
 and by the peer a user would write: ``librosa.load`` of the whole file at its native
 rate, then BS.1770 loudness, librosa's beat tracker, CQT and STFT chroma, MFCCs and
 spectral contrast over the whole track.  Single-file rows run pinned to one core with
-BLAS on one thread (after one warm-up call: a worker pays for librosa's imports once);
+BLAS on one thread (after one warm-up call: a worker pays for librosa's imports once),
+in wall and CPU seconds (this process and ffmpeg's; the real-time factor is from CPU
+seconds, which other jobs on the same core barely change);
 the folder rows analyse ``--files`` copies of the FLAC in a process pool of
 ``--workers`` processes (0: one per core), start-up included.  Peak memory is Python's
 traced allocations (numpy's included) of one more call of each.  Prints a table;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -94,23 +97,35 @@ def ours(path: Path) -> float:
     return analyse(path).duration_s
 
 
-def one_core_seconds(work: Callable[[Path], object], path: Path, repeats: int) -> float:
-    """Median seconds of ``work(path)`` pinned to one core, BLAS on one thread, warm."""
+def one_core_seconds(
+    work: Callable[[Path], object], path: Path, repeats: int
+) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``work(path)`` pinned to one core, BLAS on one
+    thread, warm.  CPU time counts this process and its children (ffmpeg), so it stays
+    meaningful when other jobs share the core (wall time then grows, CPU time barely)."""
     from threadpoolctl import threadpool_limits
+
+    def cpu() -> float:
+        mine, children = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
     cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cores)})
     try:
         with threadpool_limits(limits=1):
             work(path)
-            times = []
+            walls, cpus = [], []
             for _ in range(repeats):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), cpu()
                 work(path)
-                times.append(time.perf_counter() - start)
+                walls.append(time.perf_counter() - start)
+                cpus.append(cpu() - start_cpu)
     finally:
         os.sched_setaffinity(0, cores)
-    return statistics.median(times)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def peak_mib(work: Callable[[Path], object], path: Path) -> float:
@@ -171,16 +186,19 @@ def main() -> None:
         load = os.getloadavg()[0]
         print(f"{args.minutes:g}-minute song, {os.cpu_count()} cores, load average {load:.1f}")
         header = (
-            f"{'pipeline':<15} {'input':<22} {'s/file (1 core)':>16} {'x real time':>12}"
+            f"{'pipeline':<15} {'input':<22} {'wall s':>7} {'CPU s':>6} {'x real time (CPU)':>17}"
             f" {'peak MiB':>9}"
         )
         print(header)
         print("-" * len(header))
         for name, work in pipelines.items():
             for label, path in inputs.items():
-                took = one_core_seconds(work, path, args.repeats)
+                wall, used = one_core_seconds(work, path, args.repeats)
                 peak = peak_mib(work, path)
-                print(f"{name:<15} {label:<22} {took:>16.2f} {seconds / took:>12.0f} {peak:>9.0f}")
+                print(
+                    f"{name:<15} {label:<22} {wall:>7.2f} {used:>6.2f} {seconds / used:>17.0f}"
+                    f" {peak:>9.0f}"
+                )
 
         copies = []
         for i in range(args.files):
