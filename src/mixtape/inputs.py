@@ -191,7 +191,8 @@ def parse_refs(text: str, source: str = "the list") -> list[str]:
 
 @dataclass(frozen=True)
 class SeedSpec:
-    """What to recommend from: exactly one of tracks, a playlist or a mood.
+    """What to recommend from: at most one of tracks, a playlist or a mood, and a playlist
+    title with tracks, a playlist or alone.
 
     With ``skip_unknown`` (a list read from a file, say) tracks the catalog
     lacks are skipped with a warning as long as one resolves; otherwise each
@@ -202,6 +203,8 @@ class SeedSpec:
     playlist: str | None = None
     mood: str | None = None
     skip_unknown: bool = False
+    #: A playlist title: alone, or with tracks or a playlist (not with a mood).
+    title: str | None = None
 
     def kinds(self) -> list[str]:
         """The fields given (``"tracks"``, ``"playlist"``, ``"mood"``)."""
@@ -219,6 +222,7 @@ class ResolvedSeeds:
     track_ids: tuple[str, ...] = ()
     mood: tuple[float, float] | None = None
     warnings: tuple[str, ...] = ()
+    title: str | None = None
 
 
 def _resolve_lenient(
@@ -239,10 +243,16 @@ def _resolve_lenient(
 def resolve_seeds(index: TrackIndex, spec: SeedSpec) -> ResolvedSeeds:
     """Turn a :class:`SeedSpec` into model :class:`Seeds`."""
     kinds = spec.kinds()
-    if not kinds:
-        raise InputError("no seeds given", hint="give seed tracks, a playlist or a mood")
+    if not kinds and spec.title is None:
+        raise InputError("no seeds given", hint="give seed tracks, a playlist, a title or a mood")
     if len(kinds) > 1:
         raise InputError(f"give only one kind of seed, not {' and '.join(kinds)}", field=kinds[1])
+    if spec.title is not None and spec.mood is not None:
+        raise InputError(
+            "a playlist title goes with seed tracks or a playlist, not with a mood", field="title"
+        )
+    if not kinds:
+        return ResolvedSeeds(seeds=Seeds.titled(spec.title or ""), title=spec.title)
     warnings: list[str] = []
     if spec.mood is not None:
         try:
@@ -272,9 +282,10 @@ def resolve_seeds(index: TrackIndex, spec: SeedSpec) -> ResolvedSeeds:
             )
     rows = list(dict.fromkeys(rows))  # keep the order, drop repeats
     return ResolvedSeeds(
-        seeds=Seeds.tracks(rows),
+        seeds=Seeds.tracks(rows, title=spec.title),
         track_ids=tuple(index.key(r) for r in rows),
         warnings=tuple(warnings),
+        title=spec.title,
     )
 
 

@@ -156,12 +156,14 @@ class RecommendationResult:
     mood: tuple[float, float] | None = None
     warnings: tuple[str, ...] = ()
     score_meaning: str = ""  # what the model's scores mean
+    title: str | None = None  # the playlist title given as a seed
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "params": self.params,
             "seeds": list(self.seeds),
+            "title": self.title,
             "mood": None
             if self.mood is None
             else {"valence": self.mood[0], "energy": self.mood[1]},
@@ -228,14 +230,35 @@ def recommend(
     controls, exclude_warnings = _controls(index, options)
     fitted = models.get(data, model, options.params, status=status)
     scored = fitted.recommend(resolved.seeds, n, controls)
+    ignored: tuple[str, ...] = ()
+    if resolved.title is not None and not fitted.uses_title:
+        ignored = (f"the {model} model does not use playlist titles: the title was ignored",)
     return RecommendationResult(
         model=model,
         seeds=resolved.track_ids,
         recommendations=tuple(to_recommendations(index, scored)),
         params=dict(options.params or {}),
         mood=resolved.mood,
-        warnings=resolved.warnings + tuple(exclude_warnings),
+        warnings=resolved.warnings + tuple(exclude_warnings) + ignored,
         score_meaning=score_meaning(model),
+        title=resolved.title,
+    )
+
+
+#: The model a playlist title alone goes to when none is named.
+TITLE_MODEL = "title"
+
+
+def model_or_default(model: str | None, *, title_only: bool) -> str:
+    """``model``, or :data:`TITLE_MODEL` for a title alone; InputError (``model``) otherwise."""
+    if model:
+        return model
+    if title_only:
+        return TITLE_MODEL
+    raise InputError(
+        "no model given",
+        hint=f"name one (`mixtape models` lists them); a title alone goes to {TITLE_MODEL}",
+        field="model",
     )
 
 
@@ -312,12 +335,14 @@ def curate(
 __all__ = [
     "CURATION_MODEL",
     "EMPTY_CATALOG",
+    "TITLE_MODEL",
     "ArrayStore",
     "CurationOutcome",
     "Options",
     "RecommendationResult",
     "check_n",
     "curate",
+    "model_or_default",
     "recommend",
     "to_recommendations",
 ]

@@ -31,6 +31,7 @@ BUILTIN = (
     "random",
     "rp3beta",
     "spotify",
+    "title",
 )
 # One data folder for the module (fitted models are cached there), no Spotify look-ups.
 pytestmark = pytest.mark.usefixtures("data_dir")
@@ -310,3 +311,63 @@ def test_unavailable_models_are_listed_as_such_and_refuse(
     )
     assert code == 1
     assert "the closed model is unavailable: the endpoint was closed" in one_error_line(err)
+
+
+# -- playlist titles -----------------------------------------------------------------------------
+
+
+def test_a_title_alone_goes_to_the_title_model(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = recommend_json(cli_catalog, capsys, "--title", "Mix 3!", "-n", "8")
+    assert_shape(result, "title", 8)
+    assert result["title"] == "Mix 3!" and result["seeds"] == []
+    playlist_3 = {TRACK_IDS[(9 + 2 * k) % 48] for k in range(8)}
+    assert {r["track_id"] for r in result["recommendations"]} == playlist_3
+    assert all("titled like 'mix 3'" in r["reason"] for r in result["recommendations"])
+
+    code, out, err = run_cli(["--db", cli_catalog, "recommend", "--title", "mix 3"], capsys)
+    assert code == 0, err
+    assert "title: 10 tracks from the title 'mix 3'" in out
+
+
+def test_a_title_alone_to_a_model_without_titles_is_one_error(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--db", cli_catalog, "recommend", "--model", "popular", "--title", "mix 3"]
+    code, _, err = run_cli(args, capsys)
+    assert code == 2
+    assert one_error_line(err) == (
+        "error: --title: the popular model needs seed tracks; "
+        "the title model (or rerank) takes a title"
+    )
+
+
+def test_a_title_beside_tracks_is_ignored_with_a_warning_by_other_models(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = TRACK_IDS[0]
+    args = ["--db", cli_catalog, "recommend", "-m", "popular", "-t", seed, "--json"]
+    code, plain, _ = run_cli(args, capsys)
+    code, titled, err = run_cli([*args, "--title", "mix 3"], capsys)
+    assert code == 0, err
+    assert "the popular model does not use playlist titles: the title was ignored" in err
+    assert json.loads(titled)["title"] == "mix 3"
+    assert json.loads(titled)["recommendations"] == json.loads(plain)["recommendations"]
+    assert json.loads(plain)["title"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--track", TRACK_IDS[0]], "error: --model: no model given"),
+        (["--title", "🔥🔥"], "error: --title: the title '🔥🔥' has no letters or digits"),
+        (["-m", "mood", "--mood", "happy", "--title", "x"], "error: --title: a playlist title"),
+    ],
+)
+def test_bad_title_requests_are_one_error(
+    cli_catalog: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run_cli(["--db", cli_catalog, "recommend", *args], capsys)
+    assert code == 2
+    assert one_error_line(err).startswith(message)

@@ -14,9 +14,11 @@ from mixtape.demo import generate, load_demo
 from mixtape.demo.write_files import write_mpd_slices
 from mixtape.evaluation import harness
 from mixtape.evaluation.runner import run_evaluation
+from mixtape.evaluation.splits import parse_categories
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.service import ArrayStore
+from tests.factories.arrays import track_arrays
 from tests.factories.cli import run_cli
 
 SEEN: list[TrackArrays] = []
@@ -235,3 +237,28 @@ def test_without_playlists_keeps_everything_else(data: TrackArrays) -> None:
     assert train.playlists.shape == (data.playlists.shape[0] - 2, data.n_tracks)
     assert np.array_equal(train.audio, data.audio, equal_nan=True)
     assert train.fingerprint != data.fingerprint
+
+
+def test_without_playlists_keeps_the_titles_aligned() -> None:
+    data = track_arrays(3, playlists=[[0], [1], [2]], playlist_names=["a", "b", "c"])
+    train = harness.without_playlists(data, [1])
+    assert list(train.playlist_names) == ["a", "c"]
+
+
+def test_title_categories_are_served_by_a_model_that_uses_titles(tiny_data: TrackArrays) -> None:
+    m = tiny_data.playlists.tocsr()
+    lists = [m.indices[m.indptr[p] : m.indptr[p + 1]] for p in range(m.shape[0])]
+    evaluation = harness.evaluate(
+        tiny_data,
+        lists,
+        models=["title", "popular"],
+        categories=parse_categories("title-only,title-first-1"),
+        per_category=20,
+        titles=list(tiny_data.playlist_names),
+    )
+    rows = {(r.model, r.category): r for r in evaluation.results}
+    assert rows["popular", "title-only"].unserved == rows["popular", "title-only"].playlists == 20
+    assert rows["popular", "title-first-1"].unserved == 0  # it uses the first track
+    assert rows["title", "title-only"].unserved == 0
+    title_only = rows["title", "title-only"].r_precision
+    assert title_only > 2 * rows["popular", "title-first-1"].r_precision

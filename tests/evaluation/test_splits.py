@@ -60,3 +60,57 @@ def test_make_splits_deterministic_and_bounded() -> None:
 def test_unknown_category_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="unknown category 'first-7'"):
         parse_categories("first-1,first-7")
+
+
+def test_title_categories_give_the_title_and_skip_untitled_playlists() -> None:
+    playlists = [list(range(p, p + 12)) for p in range(6)]
+    titles = ["road trip", "", "🔥", "Chill", "gym", "sleep"]
+    cats = parse_categories("title-only,title-first-1")
+    splits = make_splits(playlists, cats, per_category=10, seed=0, titles=titles)
+    assert {s.playlist for s in splits} == {0, 3, 4, 5}  # "" and "🔥" have no title
+    for s in splits:
+        assert s.title == titles[s.playlist]
+        expected = 0 if s.category == "title-only" else 1
+        assert len(s.seeds) == expected
+        assert list(s.seeds) + list(s.held_out) == playlists[s.playlist]
+    assert not make_splits(playlists, cats, per_category=10, seed=0)  # no titles at all
+
+
+def test_the_old_categories_split_as_before() -> None:
+    rng = np.random.default_rng(2)
+    sizes = rng.integers(2, 120, 60)
+    playlists = [list(rng.choice(500, size=int(n), replace=False)) for n in sizes]
+    titles = [f"list {i}" for i in range(60)]
+    default = parse_categories(None)
+    assert [c.name for c in default] == [
+        "first-1",
+        "first-5",
+        "first-10",
+        "first-25",
+        "random-25",
+        "first-100",
+        "random-100",
+    ]
+    before = make_splits(playlists, default, per_category=8, seed=1)
+    after = make_splits(playlists, default, per_category=8, seed=1, titles=titles)
+    assert before == after and all(s.title is None for s in after)
+
+
+def test_the_challenge_group_is_the_ten_categories_in_order() -> None:
+    names = [c.name for c in parse_categories("challenge")]
+    assert names == [
+        "title-only",
+        "title-first-1",
+        "title-first-5",
+        "first-5",
+        "title-first-10",
+        "first-10",
+        "title-first-25",
+        "title-random-25",
+        "title-first-100",
+        "title-random-100",
+    ]
+    assert len(parse_categories("all")) == 15
+    with pytest.raises(InputError) as err:
+        parse_categories("title-first-2")
+    assert err.value.field == "categories"

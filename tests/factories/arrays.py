@@ -35,6 +35,7 @@ def track_arrays(
     genre_names: Sequence[str] | None = None,
     playlists: Members = (),
     playlist_keys: Sequence[str] | None = None,
+    playlist_names: Sequence[str] | None = None,
     fingerprint: str = "",
 ) -> TrackArrays:
     """``n`` tracks with everything a test does not give set to a plain default.
@@ -45,7 +46,7 @@ def track_arrays(
     its own per track (``A0, ...``), no genres, no playlists.  ``genres`` are
     per-track column lists or a dense matrix (names ``genre 0, ...`` unless
     given); ``playlists`` are member-row lists or a dense ``(playlists, n)``
-    matrix (kept as 0/1).
+    matrix (kept as 0/1), ``playlist_names`` their titles ("" each unless given).
     """
     full = np.full((n, len(AUDIO_COLUMNS)), 0.5, dtype=np.float32)
     if np.isscalar(audio):
@@ -87,6 +88,7 @@ def track_arrays(
         genre_names=np.array(genre_names, dtype=object),
         playlists=playlist_matrix,
         playlist_keys=np.array(playlist_keys if playlist_keys is not None else [], dtype=object),
+        playlist_names=np.array(playlist_names if playlist_names is not None else [], dtype=object),
         fingerprint=fingerprint,
     )
 

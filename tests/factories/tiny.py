@@ -15,9 +15,12 @@ rows  group       genres                                 valence, energy    year
 Special rows (see :class:`Tiny`): the last five of each group have no audio
 features (genres, year and playlists only); row 299 has nothing but a name,
 an artist and playlists; rows 60–64 lack tempo and loudness; row 10 is in no
-playlist; rows 0, 1 and 2 are together in eight playlists.  Playlists stay
-inside a group, except six that mix dance pop with metal and six that mix
-folk with ambient.  Nothing in a test may modify these arrays.
+playlist; rows 0, 1 and 2 are together in eight playlists, all titled like
+"Summer Hits" (``TOGETHER_TITLE``).  Playlists stay inside a group, except six
+that mix dance pop with metal and six that mix folk with ambient.  Titles: each
+group's playlists are named after it in two spellings (``GROUP_TITLES``), the
+mixed ones "pop and metal" / "folk & ambient", and the last playlist has no
+title.  Nothing in a test may modify these arrays.
 """
 
 from __future__ import annotations
@@ -63,6 +66,15 @@ GROUP_GENRES: tuple[tuple[str, str, str], ...] = (
 #: (valence, energy) of each group's centre.
 GROUP_MOOD = ((0.8, 0.8), (0.2, 0.85), (0.2, 0.2), (0.75, 0.2))
 GROUP_SIZE = 75
+#: Each group's playlist titles, alternating (the eight "together" ones are TOGETHER_TITLES').
+GROUP_TITLES = (
+    ("Dance Pop", "dance pop party!"),
+    ("Metal", "METAL 🤘"),
+    ("Folk", "sad folk"),
+    ("Ambient", "ambient sleep"),
+)
+TOGETHER_TITLE = "summer hits"
+TOGETHER_TITLES = ("Summer Hits ☀️", "summer hits!!")
 N_TRACKS = 4 * GROUP_SIZE
 ARTISTS_PER_GROUP = 10
 
@@ -163,6 +175,7 @@ def make_tiny(seed: int = 0) -> Tiny:
     no_history = 10
     together = (0, 1, 2)
     baskets: list[list[int]] = []
+    titles: list[str] = []
     for g in range(4):
         pool = rng.permutation(np.setdiff1d(np.flatnonzero(group == g), [no_history, *together]))
         for p in range(12):
@@ -171,8 +184,10 @@ def make_tiny(seed: int = 0) -> Tiny:
             if g == 0 and p < 8:
                 picks += list(together)
             baskets.append(picks)
+            titles.append((TOGETHER_TITLES if g == 0 and p < 8 else GROUP_TITLES[g])[p % 2])
     for a, b in ((0, 1), (2, 3)):
         for _ in range(6):
+            titles.append("pop and metal" if a == 0 else "folk & ambient")
             pool_a = np.setdiff1d(np.flatnonzero(group == a), [no_history])
             pool_b = np.flatnonzero(group == b)
             baskets.append(
@@ -180,6 +195,7 @@ def make_tiny(seed: int = 0) -> Tiny:
                 + list(rng.choice(pool_b, 6, replace=False))
             )
     baskets[-1].append(bare)  # the bare track has history in two playlists
+    titles[-1] = ""
     baskets[12].append(bare)
     data = track_arrays(
         n,
@@ -194,6 +210,7 @@ def make_tiny(seed: int = 0) -> Tiny:
         genre_names=genre_names,
         playlists=baskets,
         playlist_keys=[f"pl{p}" for p in range(len(baskets))],
+        playlist_names=titles,
         fingerprint=f"tiny-{seed}",
     )
     return Tiny(

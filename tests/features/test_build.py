@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from mixtape.catalog import Catalog, open_catalog
+from mixtape.catalog.writes import BatchWriter
 from mixtape.features import build, cache
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.keys import local_key
-from tests.factories.catalogs import FULL, add_track, write_small_catalog
+from mixtape.records import PlaylistRecord
+from tests.factories.catalogs import FULL, SMALL_TRACKS, add_track, write_small_catalog
 from tests.factories.mpd import fake_id
 
 
@@ -85,6 +87,7 @@ def assert_small_arrays(data: TrackArrays) -> None:
     ]
 
     assert list(data.playlist_keys) == ["mpd:0", "mpd:1", "mpd:2"]
+    assert list(data.playlist_names) == ["first", "second", "third"]
     assert data.playlists.dtype == np.float32
     np.testing.assert_array_equal(
         data.playlists.toarray(),
@@ -175,6 +178,7 @@ def test_strings_round_trip_without_pickle(small: Catalog, tmp_path: Path) -> No
     data.names[0] = "Çà et là ♫"
     data.names[1] = ""
     data.artist_names[0] = "nul\x00inside"  # stored fixed-width instead of joined
+    data.playlist_names[1] = "Été ☀️ hits"
     cache.save_arrays(data, tmp_path / "a.npz")
     with np.load(tmp_path / "a.npz", allow_pickle=False) as npz:
         assert all(npz[k].dtype != object for k in npz.files)
@@ -182,3 +186,15 @@ def test_strings_round_trip_without_pickle(small: Catalog, tmp_path: Path) -> No
     assert list(loaded.names) == list(data.names)
     assert list(loaded.artist_names) == list(data.artist_names)
     assert list(loaded.playlist_keys) == ["mpd:0", "mpd:1", "mpd:2"]
+    assert list(loaded.playlist_names) == ["first", "Été ☀️ hits", "third"]
+
+
+def test_a_playlist_without_a_name_has_an_empty_title(sqlite_url: str) -> None:
+    catalog = open_catalog(sqlite_url)
+    try:
+        with catalog.begin() as conn:
+            BatchWriter(conn).replace_playlists([PlaylistRecord("mpd:9", None, SMALL_TRACKS[:1])])
+        data = build.build_arrays(catalog)
+    finally:
+        catalog.dispose()
+    assert list(data.playlist_names) == [""]

@@ -20,7 +20,7 @@ from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Bound, Controls, allowed_mask
-from tests.factories.tiny import CONTRACT_PARAMS, Tiny
+from tests.factories.tiny import CONTRACT_PARAMS, TOGETHER_TITLE, Tiny
 
 
 def _offline(name: str) -> object:
@@ -233,3 +233,24 @@ def test_point_seeds_need_a_model_that_accepts_them(fitted: Recommender) -> None
     else:
         with pytest.raises(SeedError):
             fitted.recommend(seeds, 5)
+
+
+def test_a_title_alone_needs_a_model_that_uses_titles(fitted: Recommender) -> None:
+    seeds = Seeds.titled(TOGETHER_TITLE)
+    if fitted.uses_title:
+        recs = fitted.recommend(seeds, 5)
+        assert len(recs) == 5 and all(r.reason for r in recs)
+        assert_same(recs, fitted.recommend_batch([seeds], 5)[0])
+    else:
+        with pytest.raises(SeedError) as err:
+            fitted.recommend(seeds, 5)
+        assert err.value.field == "title" and "takes a title" in str(err.value)
+
+
+def test_a_model_that_does_not_use_titles_ignores_one_given_with_tracks(
+    fitted: Recommender,
+) -> None:
+    if fitted.uses_title:
+        pytest.skip(f"the {fitted.name} model uses titles")
+    titled = Seeds.tracks(PLAYLIST.rows, title="METAL")
+    assert_same(fitted.recommend(titled, 10), fitted.recommend(PLAYLIST, 10))

@@ -89,10 +89,28 @@ def test_recommend_from_a_mood_or_a_playlist(client: Client, mx: Mixtape) -> Non
     assert len(from_playlist.json()["seeds"]) > 1
 
 
+def test_recommend_from_a_title_alone_or_with_tracks(
+    client: Client, mx: Mixtape, track_id: str
+) -> None:
+    title = mx.playlists(limit=1)[0].name
+    answer = client.get("/api/recommend", params={"title": title, "n": 5})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == as_json(mx.recommend("title", title=title, n=5).as_dict())
+    assert answer.json()["model"] == "title" and answer.json()["title"] == title
+    beside = client.get(
+        "/api/recommend", params={"model": "content", "track": track_id, "title": title}
+    )
+    assert beside.status_code == 200, beside.text
+    assert any("does not use playlist titles" in w for w in beside.json()["warnings"])
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
         ("model=content", "track"),  # no seeds at all
+        ("model=content&title=%F0%9F%94%A5", "title"),  # a title without words
+        ("model=popular&title=summer", "title"),  # a model that needs tracks
+        ("track=x", "model"),  # tracks and no model
         ("model=nope&mood=calm", "model"),
         ("model=mood&mood=sideways", "mood"),
         ("model=content&track=x&max_per_artist=0", "max_per_artist"),

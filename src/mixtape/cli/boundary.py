@@ -12,6 +12,7 @@ FLAGS: dict[str, str] = {
     "track": "--track",
     "playlist": "--playlist",
     "mood": "--mood",
+    "title": "--title",
     "model": "--model",
     "models": "--models",
     "param": "--param",

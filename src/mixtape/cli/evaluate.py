@@ -52,7 +52,10 @@ def evaluate(
         "--categories",
         metavar="C1,C2",
         help="Seed categories: first-1, first-5, first-10, first-25, random-25, first-100, "
-        "random-100 (default: all).",
+        "random-100 (the default), with the playlist's title as a seed too: title-only, "
+        "title-first-1, title-first-5, title-first-10, title-first-25, title-random-25, "
+        "title-first-100, title-random-100; or a group: challenge (the RecSys Challenge's "
+        "ten), all.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for the playlist sample and random splits."),
     n: int = typer.Option(500, "-n", help="Recommendations per playlist (the challenge uses 500)."),

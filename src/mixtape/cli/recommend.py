@@ -20,8 +20,14 @@ from mixtape.cli.lists import (
     take_away,
     track_table,
 )
-from mixtape.errors import InputError
-from mixtape.library import parse_assignments, parse_params, read_refs_file
+from mixtape.errors import InputError, shown
+from mixtape.library import (
+    TITLE_MODEL,
+    model_or_default,
+    parse_assignments,
+    parse_params,
+    read_refs_file,
+)
 
 app = typer.Typer()
 
@@ -74,8 +80,12 @@ def models(ctx: typer.Context, as_json: bool = JSON_OPT) -> None:
 @app.command("recommend")
 def recommend(
     ctx: typer.Context,
-    model: str = typer.Option(
-        ..., "--model", "-m", help="Which model (see `mixtape models`), e.g. popular or mood."
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help=f"Which model (see `mixtape models`), e.g. popular or mood; a --title alone goes "
+        f"to {TITLE_MODEL} unless you name another.",
     ),
     track: list[str] | None = typer.Option(
         None,
@@ -100,6 +110,13 @@ def recommend(
         metavar="V,E|WORD",
         help="Seed with a point on the mood plane: valence,energy in 0..1 or a mood word "
         "(mood model).",
+    ),
+    title: str | None = typer.Option(
+        None,
+        "--title",
+        metavar="TEXT",
+        help='A playlist title to continue, e.g. "summer hits": alone or with seed tracks or '
+        "a playlist (title model; models that do not use titles ignore it beside tracks).",
     ),
     n: int = typer.Option(10, "-n", "--n", metavar="N", help="How many tracks to recommend."),
     max_per_artist: int | None = MAX_PER_ARTIST_OPT,
@@ -129,12 +146,14 @@ def recommend(
     fmt: str | None = FORMAT_OPT,
     out: Path | None = OUT_OPT,
 ) -> None:
-    """Recommend tracks from seed tracks, a playlist, a seeds file or a mood.
+    """Recommend tracks from seed tracks, a playlist, a seeds file, a mood or a playlist title.
 
     Spotify seed tracks that are not in the catalog are looked up and added
     when Spotify credentials are configured (see --no-grow).
 
     Example: mixtape recommend --model popular --track "Drake - One Dance" -n 5
+
+    Example: mixtape recommend --title "summer hits" -n 20
     """
     st = state(ctx)
     playlist_fmt = playlist_format(fmt, out, as_json)
@@ -148,15 +167,18 @@ def recommend(
         )
         if v
     ]
-    if not given:
-        raise InputError("no seeds given", hint="give --track, --playlist, --seeds FILE or --mood")
+    if not given and title is None:
+        raise InputError(
+            "no seeds given", hint="give --track, --playlist, --seeds FILE, --mood or --title"
+        )
     if len(given) > 1:
         raise InputError(f"give only one kind of seed, not {' and '.join(given)}")
     result = st.mx.recommend(
-        model,
+        model_or_default(model, title_only=not given),
         tracks=list(track or ()) or _refs(st, seeds, "track", "--seeds"),
         playlist=playlist,
         mood=mood,
+        title=title,
         skip_unknown=seeds is not None,
         n=n,
         max_per_artist=max_per_artist,
@@ -179,11 +201,15 @@ def recommend(
         return
     if result.mood is not None:
         source = f"mood valence {result.mood[0]:.2f}, energy {result.mood[1]:.2f}"
-    else:
+    elif result.seeds:
         source = f"{len(result.seeds)} seed track{'s' if len(result.seeds) != 1 else ''}"
-    title = f"{result.model}: {len(result.recommendations)} tracks from {source}"
+        if result.title is not None:
+            source += f" and the title {shown(result.title)}"
+    else:
+        source = f"the title {shown(result.title)}"
+    heading = f"{result.model}: {len(result.recommendations)} tracks from {source}"
     if result.recommendations:
-        st.out.print(track_table(title, result.recommendations))
+        st.out.print(track_table(heading, result.recommendations))
         st.line(f"score: {result.score_meaning}")
     else:
         st.line("no tracks left to recommend (the filters or exclusions removed them all)")

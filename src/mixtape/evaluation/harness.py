@@ -89,6 +89,7 @@ def without_playlists(data: TrackArrays, drop: Sequence[int]) -> TrackArrays:
         data,
         playlists=playlists,
         playlist_keys=keys,
+        playlist_names=data.playlist_names[keep],
         fingerprint=data.fingerprint + f"-minus{len(drop)}",
     )
 
@@ -153,14 +154,17 @@ def evaluate(
     drop_from_training: Sequence[int] | None = None,
     model_params: dict[str, dict[str, Any]] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    titles: Sequence[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``models`` on held-out splits of ``playlists`` (lists of track rows).
 
     ``drop_from_training``: rows of ``data.playlists`` to remove before
     fitting (default: the evaluated playlists, which must then be rows of
-    ``data.playlists`` in the same order as ``playlists``).
+    ``data.playlists`` in the same order as ``playlists``).  ``titles``: the
+    playlists' titles, seeds in the title categories (a model that does not use
+    titles is given the tracks alone, and cannot serve ``title-only``).
     """
-    splits = make_splits(playlists, categories, per_category, seed)
+    splits = make_splits(playlists, categories, per_category, seed, titles)
     notes: list[str] = []
     if not splits:
         raise MixtapeError(
@@ -185,9 +189,9 @@ def evaluate(
         for split in splits:
             known = [r for r in split.seeds if r >= 0]  # negative: a track not in the catalog
             try:
-                if not known:
+                if not known and split.title is None:
                     raise MixtapeError("no seed track is in the catalog")
-                recs = model.recommend(Seeds.tracks(known), n, Controls())
+                recs = model.recommend(_seeds(known, split, model), n, Controls())
             except MixtapeError:
                 recs = []
                 per_cat.setdefault(split.category, _MetricValues()).unserved += 1
@@ -211,6 +215,12 @@ def evaluate(
         models=list(models),
         notes=notes,
     )
+
+
+def _seeds(known: list[int], split: Split, model: Recommender) -> Seeds:
+    """The query for a split: its known tracks, with its title for a model that uses one."""
+    title = split.title if model.uses_title or not known else None
+    return Seeds(rows=tuple(known), title=title)
 
 
 def _row(model: str, category: str, collected: _MetricValues, n_tracks: int) -> ModelResult:

@@ -42,17 +42,19 @@ def catalog_playlists(catalog: Catalog) -> list[np.ndarray]:
 
 def file_playlists(
     paths: Sequence[Path], data: TrackArrays
-) -> tuple[list[np.ndarray], list[str], int]:
+) -> tuple[list[np.ndarray], list[str], int, list[str]]:
     """Playlists of MPD slice files as track rows of ``data``.
 
     Tracks the catalog does not hold get distinct negative numbers: they stay
     in the ground truth (no model can find them) and are dropped from seeds.
-    Returns (playlists, their keys, number of entries not in the catalog).
+    Returns (playlists, their keys, number of entries not in the catalog, their
+    titles ("" for none)).
     """
     row_of = data.row_of()
     unknown: dict[str, int] = {}
     out: list[np.ndarray] = []
     keys: list[str] = []
+    titles: list[str] = []
     missing = 0
     for path in expand_paths(paths):
         for playlist in parse_slice(path):
@@ -65,4 +67,5 @@ def file_playlists(
                 rows.append(row)
             out.append(np.asarray(rows, dtype=np.int64))
             keys.append(playlist.key)
-    return out, keys, missing
+            titles.append(playlist.name or "")
+    return out, keys, missing, titles

@@ -53,7 +53,7 @@ def run_evaluation(
     info: dict[str, Any] = {"tracks": data.n_tracks, "catalog_playlists": data.playlists.shape[0]}
     drop: list[int] | None = None  # None: the evaluated playlists themselves (see evaluate)
     if test_playlists:
-        lists, keys, missing = file_playlists(test_playlists, data)
+        lists, keys, missing, titles = file_playlists(test_playlists, data)
         in_catalog = {str(k): i for i, k in enumerate(data.playlist_keys)}
         drop = sorted(in_catalog[k] for k in keys if k in in_catalog)
         info.update(
@@ -64,6 +64,7 @@ def run_evaluation(
         )
     else:
         lists = catalog_playlists(catalog)
+        titles = [str(t) for t in data.playlist_names]  # the same rows, in the same order
         if not lists:
             raise InputError(
                 "the catalog has no playlists to evaluate on",
@@ -81,6 +82,7 @@ def run_evaluation(
         drop_from_training=drop,
         model_params=model_params,
         on_progress=on_progress,
+        titles=titles,
     )
     info["mean_playlist_length"] = float(np.mean([len(p) for p in lists])) if lists else 0.0
     return evaluation, info

@@ -34,6 +34,9 @@ class TrackArrays:
     genre_names: np.ndarray  # (n_genres,) object
     playlists: sp.csr_matrix  # (n_playlists, n) float32: 1 where the track is in the playlist
     playlist_keys: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    #: (n_playlists,) object: each playlist's title as given ("" when it has none); left
+    #: empty by a caller, it becomes "" for every playlist.
+    playlist_names: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
     fingerprint: str = ""  # identifies the catalog state the arrays were built from
 
     def __post_init__(self) -> None:
@@ -47,6 +50,11 @@ class TrackArrays:
             raise ValueError("track_artists and track_genres must have one row per track")
         if self.playlists.shape[1] != n:
             raise ValueError("playlists must have one column per track")
+        n_playlists = self.playlists.shape[0]
+        if not len(self.playlist_names):
+            self.playlist_names = np.full(n_playlists, "", dtype=object)
+        elif len(self.playlist_names) != n_playlists:
+            raise ValueError(f"playlist_names must have {n_playlists} rows")
 
     @property
     def n_tracks(self) -> int:

@@ -356,7 +356,11 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
     track_genres.data[:] = 1.0
 
     step("playlists")
-    playlist_keys, playlist_row = _labelled_rows(conn, schema.playlists, "key")
+    pl = schema.playlists
+    playlist_ids, playlist_keys, playlist_names = fetch_columns(
+        conn, select(pl.c.id, pl.c.key, pl.c.name).order_by(pl.c.id), ("int", "str", "str")
+    )
+    playlist_row = RowMap(playlist_ids)
     entry_playlists, entry_tracks = fetch_playlist_entries(conn)
     playlists = _binary_csr(
         playlist_row(entry_playlists), track_row(entry_tracks), (len(playlist_keys), n)
@@ -375,6 +379,7 @@ def _build(conn: Connection, fp: str, step: Step) -> TrackArrays:
         genre_names=genre_names,
         playlists=playlists,
         playlist_keys=playlist_keys,
+        playlist_names=playlist_names,
         fingerprint=fp,
     )
 

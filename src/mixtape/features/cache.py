@@ -28,8 +28,8 @@ from mixtape.catalog.db import Catalog
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.build import Step, build_arrays, fingerprint, no_step
 
-FORMAT = 1
-_STRINGS = ("keys", "names", "artist_names", "genre_names", "playlist_keys")
+FORMAT = 2  # 2: playlist_names
+_STRINGS = ("keys", "names", "artist_names", "genre_names", "playlist_keys", "playlist_names")
 _DENSE = ("audio", "year", "popularity", "primary_artist")
 _SPARSE = ("track_artists", "track_genres", "playlists")
 _JOINED = "__joined"

@@ -33,7 +33,7 @@ from mixtape.library.results import (
     TrackDetails,
 )
 from mixtape.records import IngestSummary, Recommendation
-from mixtape.service import CurationOutcome, RecommendationResult
+from mixtape.service import TITLE_MODEL, CurationOutcome, RecommendationResult, model_or_default
 
 if TYPE_CHECKING:
     from mixtape.spotify.crawl import CrawlResult
@@ -62,6 +62,7 @@ __all__ = [
     "DEMO_TRACKS",
     "RECENT_INGESTS",
     "TABLE_COLUMNS",
+    "TITLE_MODEL",
     "TOP",
     "CatalogStats",
     "CrawlResult",
@@ -84,6 +85,7 @@ __all__ = [
     "TrackDetails",
     "by_category",
     "fmt",
+    "model_or_default",
     "parse_assignments",
     "parse_params",
     "parse_refs",

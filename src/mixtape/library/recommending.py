@@ -93,6 +93,7 @@ class Recommending(Core):
         tracks: Sequence[str] = (),
         playlist: str | None = None,
         mood: str | None = None,
+        title: str | None = None,
         n: int = 10,
         max_per_artist: int | None = None,
         exclude: Sequence[str] = (),
@@ -106,7 +107,9 @@ class Recommending(Core):
         notify: Notify | None = None,
         status: Status | None = None,
     ) -> RecommendationResult:
-        """Recommend ``n`` tracks with ``model`` from seed tracks, a playlist or a mood.
+        """Recommend ``n`` tracks with ``model`` from seed tracks, a playlist or a mood, and/or
+        a playlist ``title`` (a title alone needs a model that uses titles, such as
+        ``title``; other models ignore a title given with tracks, with a warning).
 
         ``tracks`` and ``exclude`` are track references; unknown excluded tracks
         are skipped with a warning, and so are unknown seed tracks with
@@ -124,7 +127,11 @@ class Recommending(Core):
         catalog = self.existing_catalog()
         data = self.arrays(status)
         spec = SeedSpec(
-            tracks=tuple(tracks), playlist=playlist, mood=mood, skip_unknown=skip_unknown
+            tracks=tuple(tracks),
+            playlist=playlist,
+            mood=mood,
+            skip_unknown=skip_unknown,
+            title=title,
         )
         growth = growing.Growth()
         if grow and spec.kinds() == ["tracks"]:

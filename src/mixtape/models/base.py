@@ -23,28 +23,43 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from mixtape.errors import InputError, NotFittedError, SeedError
+from mixtape.errors import InputError, NotFittedError, SeedError, shown
 from mixtape.features.arrays import TrackArrays
+from mixtape.features.titles import normalize_title
 from mixtape.models.controls import Controls
 
 
 @dataclass(frozen=True)
 class Seeds:
-    """What to recommend from: track rows, or (mood model) a point on the plane."""
+    """What to recommend from: track rows, (mood model) a point on the plane, and/or a
+    playlist title (``title``: as the user typed it; models compare
+    ``normalize_title(title)``)."""
 
     rows: tuple[int, ...] = ()
     point: tuple[float, float] | None = None  # (valence, energy)
+    title: str | None = None
 
     @classmethod
-    def tracks(cls, rows: Sequence[int]) -> Seeds:
-        return cls(rows=tuple(int(r) for r in rows))
+    def tracks(cls, rows: Sequence[int], title: str | None = None) -> Seeds:
+        return cls(rows=tuple(int(r) for r in rows), title=title)
 
     @classmethod
     def at(cls, valence: float, energy: float) -> Seeds:
         return cls(point=(float(valence), float(energy)))
 
+    @classmethod
+    def titled(cls, title: str) -> Seeds:
+        """A playlist title alone as the seed."""
+        return cls(title=title)
+
     def __post_init__(self) -> None:
-        if not self.rows and self.point is None:
+        if self.title is not None and not normalize_title(self.title):
+            raise InputError(
+                f"the title {shown(self.title)} has no letters or digits to match",
+                hint="give a title with words in it",
+                field="title",
+            )
+        if not self.rows and self.point is None and self.title is None:
             raise InputError("no seeds given", hint="give a track, a playlist or a seeds file")
 
 
@@ -70,6 +85,9 @@ class Recommender(ABC):
     accepts_point: ClassVar[bool] = False
     #: Whether the model asks a remote service (offline suites skip it).
     needs_network: ClassVar[bool] = False
+    #: Whether a playlist title is a seed the model uses.  One that does not refuses a
+    #: title alone and ignores a title given with seed tracks.
+    uses_title: ClassVar[bool] = False
 
     @classmethod
     def available(cls) -> tuple[bool, str]:
@@ -135,6 +153,13 @@ class Recommender(ABC):
         return [self._recommend(s, n, controls) for s in seeds]
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        title_only = seeds.title is not None and not seeds.rows and seeds.point is None
+        if title_only and not self.uses_title:
+            raise SeedError(
+                f"the {self.name} model needs seed tracks; "
+                "the title model (or rerank) takes a title",
+                field="title",
+            )
         if seeds.point is not None and not self.accepts_point:
             raise SeedError(
                 f"the {self.name} model needs seed tracks, not a point on the mood plane",
@@ -143,6 +168,8 @@ class Recommender(ABC):
         for row in seeds.rows:
             if not 0 <= row < data.n_tracks:
                 raise SeedError(f"seed row {row} is outside the catalog (0..{data.n_tracks - 1})")
+        if self.uses_title and seeds.title is not None:
+            return  # the title is enough, whatever the tracks
         usable = self.can_serve(np.asarray(seeds.rows, dtype=np.int64))
         if seeds.rows and not usable.any():
             raise SeedError(self.cannot_serve_reason(len(seeds.rows)))

@@ -65,6 +65,31 @@ def item_similarity(
     return similarity
 
 
+def popular_fill(
+    data: TrackArrays,
+    playlist_counts: np.ndarray,
+    k: int,
+    mask: np.ndarray,
+    taken: set[int],
+    controls: Controls,
+) -> list[Scored]:
+    """Up to ``k`` allowed tracks not in ``taken``, in most playlists first, scored in
+    (-1, 0) (below any match) with a reason that says they fill the list."""
+    allowed = mask.copy()
+    if taken:
+        allowed[np.fromiter(taken, dtype=np.int64)] = False
+    counts = playlist_counts.astype(np.float64)
+    rows = np.flatnonzero(allowed & (counts > 0))
+    if len(rows) == 0:
+        return []
+    scores = -1.0 + counts[rows] / (counts.max() + 1.0)
+    picked = select(rows, scores, k, data, controls, allowed)
+    return [
+        Scored(row, score, f"popular: in {int(counts[row]):,} playlists (fills the list)")
+        for row, score in picked
+    ]
+
+
 class CooccurrenceModel(Recommender):
     name = "cooccurrence"
     score_meaning = (
@@ -206,19 +231,7 @@ class CooccurrenceModel(Recommender):
         most that many candidates; a 500-track list is completed the way the RecSys Challenge
         entries did, with popular tracks, and says so in the reason.
         """
-        allowed = mask.copy()
-        if taken:
-            allowed[np.fromiter(taken, dtype=np.int64)] = False
-        counts = self.playlist_counts_.astype(np.float64)
-        rows = np.flatnonzero(allowed & (counts > 0))
-        if len(rows) == 0:
-            return []
-        scores = -1.0 + counts[rows] / (counts.max() + 1.0)  # in (-1, 0): below any match
-        picked = select(rows, scores, k, self.data_, controls, allowed)
-        return [
-            Scored(row, score, f"popular: in {int(counts[row]):,} playlists (fills the list)")
-            for row, score in picked
-        ]
+        return popular_fill(self.data_, self.playlist_counts_, k, mask, taken, controls)
 
     def _explain(self, seeds: list[int], rows: Sequence[int]) -> list[str]:
         """Per row, "in 37 playlists with 'Song A'": the playlists it shares with the seed

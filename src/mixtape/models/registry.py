@@ -32,6 +32,7 @@ def models() -> dict[str, type[Recommender]]:
     from mixtape.models.rerank import RerankModel
     from mixtape.models.rp3beta import RP3betaModel
     from mixtape.models.spotify_model import SpotifyModel
+    from mixtape.models.title import TitleModel
 
     built_in: tuple[type[Recommender], ...] = (
         AlsModel,
@@ -49,6 +50,7 @@ def models() -> dict[str, type[Recommender]]:
         RerankModel,
         RP3betaModel,
         SpotifyModel,
+        TitleModel,
     )
     return {cls.name: cls for cls in built_in}
 

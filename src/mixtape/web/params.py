@@ -168,19 +168,45 @@ class Seeds(BaseModel):
         description="VALENCE,ENERGY in 0..1 (e.g. 0.8,0.3) or a mood word (happy, angry, "
         "sad, calm).",
     )
+    title: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A playlist title to continue (e.g. 'summer hits'): alone (title model) or "
+        "with seed tracks or a playlist.",
+    )
 
     def seed_kwargs(self) -> dict[str, Any]:
         """The seeds as keyword arguments of ``Mixtape.recommend``."""
         tracks = tuple(t for t in self.track if t.strip())
-        if not (tracks or self.playlist or self.mood):
-            raise InputError("no seeds given", hint="give track, playlist or mood", field="track")
-        return {"tracks": tracks, "playlist": self.playlist or None, "mood": self.mood or None}
+        if not (tracks or self.playlist or self.mood or self.title):
+            raise InputError(
+                "no seeds given", hint="give track, playlist, mood or title", field="track"
+            )
+        return {
+            "tracks": tracks,
+            "playlist": self.playlist or None,
+            "mood": self.mood or None,
+            "title": self.title,
+        }
+
+    @property
+    def title_only(self) -> bool:
+        """Whether a title is the only seed (it then goes to the title model by default)."""
+        return bool(self.title) and not (
+            any(t.strip() for t in self.track) or self.playlist or self.mood
+        )
 
 
 class RecommendQuery(Seeds, Controls):
     """Everything ``/api/recommend`` takes."""
 
-    model: str = Field(min_length=1, max_length=40, description="A model name (see /api/models).")
+    model: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="A model name (see /api/models); a title alone goes to the title model "
+        "unless another is named.",
+    )
     format: Format | None = Field(
         default=None, description="Download the list as a playlist file in this format."
     )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from mixtape.library import model_or_default
 from mixtape.paths import MAX_STEPS
 from mixtape.web import downloads
 from mixtape.web.params import (
@@ -88,7 +89,7 @@ async def _recommend(web: WebState, model: str, kwargs: dict[str, Any]) -> Any:
 
 @router.get(
     "/recommend",
-    summary="Recommendations from seed tracks, a playlist or a mood",
+    summary="Recommendations from seed tracks, a playlist, a mood or a playlist title",
     openapi_extra=openapi_parameters(RecommendQuery),
 )
 async def recommend(request: Request) -> Response:
@@ -98,10 +99,11 @@ async def recommend(request: Request) -> Response:
     web = state_of(request)
     query = parse_query(request, RecommendQuery)
     kwargs = {**query.seed_kwargs(), **query.control_kwargs()}
-    result = await _recommend(web, query.model, kwargs)
+    model = model_or_default(query.model, title_only=query.title_only)
+    result = await _recommend(web, model, kwargs)
     if query.format is not None:
         return downloads.playlist_file(
-            query.format, f"mixtape {query.model} recommendations", result.recommendations
+            query.format, f"mixtape {model} recommendations", result.recommendations
         )
     return JSON(result.as_dict())
 
