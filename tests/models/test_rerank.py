@@ -56,7 +56,7 @@ def test_training_labels_never_reach_the_generators(
     generator_fits = fits[1:]
     training = [(name, data) for name, data in generator_fits if data is not tiny_data]
     serving = [name for name, data in generator_fits if data is tiny_data]
-    names = ["ease", "hybrid", "cooccurrence", "rp3beta", "popular"]
+    names = list(rerank.DEFAULT_GENERATORS)
     assert set(names) <= {name for name, _ in training}
     assert set(names) <= set(serving)
     # Every training fit comes before every serving fit, on arrays without the hidden tracks.
@@ -76,10 +76,15 @@ def test_training_labels_never_reach_the_generators(
     assert all(g.data_ is tiny_data for g in model.generators_)
 
 
+@pytest.fixture(scope="module")
+def model(tiny_data: TrackArrays) -> RerankModel:
+    """Fitted once for the module; tests must not change it."""
+    return RerankModel(**PARAMS).fit(tiny_data)
+
+
 def test_the_saved_state_is_lightgbm_text_and_arrays_without_pickle(
-    tiny_data: TrackArrays, tmp_path: Path
+    model: RerankModel, tiny_data: TrackArrays, tmp_path: Path
 ) -> None:
-    model = RerankModel(**PARAMS).fit(tiny_data)
     path = tmp_path / "rerank.npz"
     model.save(path)
     with np.load(path, allow_pickle=False) as npz:
@@ -92,12 +97,22 @@ def test_the_saved_state_is_lightgbm_text_and_arrays_without_pickle(
     assert [(r.row, r.score, r.reason) for r in a] == [(r.row, r.score, r.reason) for r in b]
 
 
-def test_feature_importances_name_every_feature(tiny_data: TrackArrays) -> None:
-    model = RerankModel(**PARAMS).fit(tiny_data)
+def test_feature_importances_name_every_feature(model: RerankModel) -> None:
     gains = model.feature_importances()
-    assert {"ease_score", "hybrid_rank", "cooc_best", "artist_share"} <= set(gains)
+    assert {"ease_score", "hybrid_rank", "title_score", "cooc_best", "artist_share"} <= set(gains)
     assert list(gains.values()) == sorted(gains.values(), reverse=True)
     assert sum(gains.values()) > 0
+
+
+def test_a_title_alone_is_served_through_the_title_generator(
+    model: RerankModel, tiny_data: TrackArrays
+) -> None:
+    title = next(str(t) for t in tiny_data.playlist_names if str(t))
+    recs = model.recommend(Seeds.titled(title), 20)
+    assert len(recs) == 20
+    assert any("titled like" in r.reason for r in recs)
+    with_tracks = model.recommend(Seeds.tracks([0, 20], title=title), 20)
+    assert with_tracks and not {0, 20} & {r.row for r in with_tracks}
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,24 @@
 """``rerank``: candidates from several models, re-ranked by a learnt LightGBM ranker.
 
 The two-stage design of the RecSys Challenge 2018 leaders.  Stage one: each
-generator (``ease``, ``hybrid``, ``cooccurrence``, ``rp3beta`` and
-``popular`` as a filler by default; each a registered model fitted on the
-same arrays) ranks its best ``depth`` tracks for the seeds it can use, and the
-candidates are their union.  Stage two: a LightGBM lambdarank model scores
-every candidate from features of the (playlist, track) pair
-(``rerank_features``: each generator's score and rank, popularity, artist
-share, co-occurrence with the seeds, sound and genre closeness) and the best
-``n`` under the controls are returned.
+generator (``ease``, ``hybrid``, ``title`` and ``popular`` as a filler by
+default; ``cooccurrence`` and ``rp3beta`` on request; each a registered model
+fitted on the same arrays) ranks its best ``depth`` tracks (at least ``n``)
+for the seeds it can use, and the candidates are their union.  Stage two: a
+LightGBM lambdarank model scores every candidate from features of the
+(playlist, track) pair (``rerank_features``: each generator's score and rank,
+popularity, artist share, co-occurrence with the seeds, sound and genre
+closeness, whether a title was given) and the best ``n`` under the controls
+are returned.  A playlist title is a seed for the ``title`` generator; a title
+alone is served by it (and the filler).
 
 The ranker is trained at fit time on splits of the fitted arrays' own
 playlists (``rerank_training``): the generators are first fitted on the
 arrays without the splits' held-out tracks, so no label reaches them; after
-training they are fitted again on the whole arrays for serving (one at a
-time, the training ones dropped first: ease's matrix is hundreds of MB).
+training they are dropped and fitted again on the whole arrays for serving
+(so ease's matrix, hundreds of MB, is never held twice).  LightGBM runs on
+``threads`` threads, one by default: on a small shared machine OpenMP's
+spinning threads cost more than they give.
 
 A track's reason is the one its strongest generator (the one that ranked it
 highest) gives, with "ranked up from #k" when the re-ranker lifted it far.
@@ -47,26 +51,29 @@ from mixtape.models.rerank_training import (
 )
 from mixtape.models.rp3beta import RP3betaModel
 from mixtape.models.seeding import unique_rows
+from mixtape.models.title import TitleModel
 
 #: Version of what ``_state`` saves; a saved model of another format is refitted.
 STATE_FORMAT = 1
 #: The models ``rerank`` can draw candidates from (each also a registered model).
 GENERATORS: dict[str, type[Recommender]] = {
-    cls.name: cls for cls in (EaseModel, HybridModel, CooccurrenceModel, RP3betaModel, PopularModel)
+    cls.name: cls
+    for cls in (EaseModel, HybridModel, CooccurrenceModel, RP3betaModel, TitleModel, PopularModel)
 }
-DEFAULT_GENERATORS = ("ease", "hybrid", "cooccurrence", "rp3beta", "popular")
+DEFAULT_GENERATORS = ("ease", "hybrid", "title", "popular")
 #: Proposes tracks whatever the seeds: never the reason a query is servable.
 FILLER = "popular"
 #: Models with their own ``ranked`` and ``explain`` (the others are asked ``recommend``).
-_RANKING = (CooccurrenceModel, HybridModel)
+_RANKING = (CooccurrenceModel, HybridModel, TitleModel)
 
 Ranking = list[tuple[int, float]]
 
 
 class RerankModel(Recommender):
     name = "rerank"
+    uses_title = True
     summary = (
-        "Candidates from ease, hybrid, co-occurrence and rp3beta, re-ranked by a LightGBM "
+        "Candidates from ease, hybrid and title (popular fills), re-ranked by a LightGBM "
         "ranker trained on held-out parts of the catalog's playlists."
     )
     score_meaning = (
@@ -144,18 +151,18 @@ class RerankModel(Recommender):
         """Features and labels of seeded splits of ``data``'s playlists, from generators
         fitted without the splits' held-out tracks (dropped when this returns)."""
         rng = np.random.default_rng(self.random_state)
-        splits = training_splits(data, self.train_playlists, rng)
+        splits = training_splits(data, self.train_playlists, rng, titles="title" in names)
         hidden = without_hidden(data, splits)
         generators = [g.fit(hidden) for g in self._new_generators(names)]
         stats = TrackStats(hidden)
         training = TrainingSet(negatives=self.negatives, rng=rng)
         for split in splits:
-            cand, _, _ = self._candidates(
-                generators, names, list(split.seeds), self.depth, for_parts(Controls(), split.seeds)
-            )
+            query = Seeds(rows=split.seeds, title=split.title)
+            part = for_parts(Controls(), split.seeds)
+            cand, _, _ = self._candidates(generators, query, self.depth, part)
             if len(cand.rows):
                 labels = np.isin(cand.rows, split.held_out)
-                training.add(stats.features(split.seeds, cand), labels)
+                training.add(stats.features(split.seeds, cand, split.title is not None), labels)
         return training
 
     # -- persistence --------------------------------------------------------------------
@@ -212,10 +219,11 @@ class RerankModel(Recommender):
         part = for_parts(controls, rows)
         depth = max(self.depth, n)
         while True:
-            cand, used, found = self._candidates(self.generators_, names, rows, depth, part)
+            cand, used, found = self._candidates(self.generators_, seeds, depth, part)
             if not len(cand.rows):
                 return []
-            predicted = self.booster_.predict(self.stats_.features(rows, cand), num_threads=1)
+            features = self.stats_.features(rows, cand, seeds.title is not None)
+            predicted = self.booster_.predict(features, num_threads=1)
             spread = float(np.ptp(predicted))
             scores = (
                 (predicted - predicted.min()) / spread if spread > 0 else np.ones(len(predicted))
@@ -229,20 +237,17 @@ class RerankModel(Recommender):
         return self._explained(picked, cand, used, names)
 
     def _candidates(
-        self,
-        generators: Sequence[Recommender],
-        names: list[str],
-        rows: Sequence[int],
-        depth: int,
-        controls: Controls,
+        self, generators: Sequence[Recommender], query: Seeds, depth: int, controls: Controls
     ) -> tuple[Candidates, list[Seeds | None], list[Ranking]]:
-        """The union of the generators' rankings, the seeds each used, and the rankings."""
-        seed_rows = np.asarray(rows, dtype=np.int64)
+        """The union of the generators' rankings, the seeds each used (its usable seed tracks,
+        and the title for a generator that uses titles), and the rankings."""
+        seed_rows = np.asarray(unique_rows(query.rows), dtype=np.int64)
         used: list[Seeds | None] = []
         found: list[Ranking] = []
         for model in generators:
             usable = seed_rows[model.can_serve(seed_rows)] if len(seed_rows) else seed_rows
-            seeds = Seeds.tracks(usable.tolist()) if len(usable) else None
+            title = query.title if model.uses_title else None
+            seeds = Seeds.tracks(usable.tolist(), title) if len(usable) or title else None
             used.append(seeds)
             found.append(_ranking(model, seeds, depth, controls) if seeds is not None else [])
         return Candidates.union(found), used, found

@@ -8,7 +8,8 @@ the track × playlist matrix) and turns a query's candidates into a feature
 matrix, one row per candidate, columns named by :func:`feature_names`:
 
 * per generator: its score (divided by its best, as it ranks) and its rank;
-  how many generators proposed the track;
+  how many generators proposed the track; whether a title was a seed (the
+  ``title`` generator's score is the title match);
 * the track: playlist count, its primary artist's playlist entries, catalog
   popularity (log counts; NaN when unknown);
 * the seeds: how many; their mean playlist count; the share of them by the
@@ -45,6 +46,7 @@ LAST_SEEDS = 5
 
 TRACK_FEATURES = (
     "generators",
+    "has_title",
     "track_playlists",
     "artist_entries",
     "popularity",
@@ -133,8 +135,9 @@ class TrackStats:
         self.genres = sp.csr_matrix(sp.diags(inverse) @ genres)
         self.has_genres = norms > 0
 
-    def features(self, seeds: Sequence[int], cand: Candidates) -> np.ndarray:
-        """The (candidates × features) float32 matrix for ``seeds`` (in playlist order)."""
+    def features(self, seeds: Sequence[int], cand: Candidates, titled: bool) -> np.ndarray:
+        """The (candidates × features) float32 matrix for ``seeds`` (in playlist order) and
+        whether a title was a seed."""
         rows = cand.rows
         seed_rows = np.asarray(seeds, dtype=np.int64)
         n_seeds = len(seed_rows)
@@ -147,6 +150,7 @@ class TrackStats:
         counts = self.counts[rows]
         columns = [
             proposed,
+            np.full(len(rows), float(titled)),
             self.log_counts[rows],
             self.artist_entries[rows],
             self.popularity[rows],

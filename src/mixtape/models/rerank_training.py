@@ -3,8 +3,10 @@
 A seeded sample of the playlists the model is fitted on is split the way the
 RecSys Challenge splits a playlist: ``k`` seeds (``k`` drawn from the
 challenge's 1, 5, 10, 25 and 100, below the playlist's length) and the rest
-held out.  The arrays keep playlists as sets, so the seeds are drawn at random
-(the evaluation's first-k categories take a playlist's first tracks).
+held out; when the model has a title generator, half the titled playlists also
+get their title as a seed, and ``k`` may then be 0 (the title alone).  The
+arrays keep playlists as sets, so the seeds are drawn at random (the
+evaluation's first-k categories take a playlist's first tracks).
 
 :func:`without_hidden` removes the held-out entries from the playlist matrix:
 the generators fitted on it have never seen a training label (a generator
@@ -26,9 +28,13 @@ import scipy.sparse as sp
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
+from mixtape.features.titles import normalize_title
 
-#: Seed counts of the challenge's categories; a training split draws one below its length.
-SEED_COUNTS = (1, 5, 10, 25, 100)
+#: Seed counts of the challenge's categories; a training split draws one below its length
+#: (0, the title alone, only for a titled playlist).
+SEED_COUNTS = (0, 1, 5, 10, 25, 100)
+#: The share of titled training splits that get their title as a seed (beside 0+ tracks).
+TITLED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -36,22 +42,30 @@ class TrainingSplit:
     playlist: int  # row of the playlist matrix
     seeds: tuple[int, ...]  # track rows, in the (random) order they are given
     held_out: np.ndarray  # (h,) int64 track rows, sorted
+    title: str | None = None  # the playlist's title as a seed, or None
 
 
-def training_splits(data: TrackArrays, count: int, rng: np.random.Generator) -> list[TrainingSplit]:
-    """Up to ``count`` splits of distinct playlists with at least two tracks, by ``rng``."""
+def training_splits(
+    data: TrackArrays, count: int, rng: np.random.Generator, titles: bool = False
+) -> list[TrainingSplit]:
+    """Up to ``count`` splits of distinct playlists with at least two tracks, by ``rng``;
+    with ``titles``, some get the playlist's title as a seed (some the title alone)."""
     baskets = sp.csr_matrix(data.playlists)
     baskets.eliminate_zeros()
     lengths = np.diff(baskets.indptr)
     eligible = np.flatnonzero(lengths >= 2)
     if len(eligible) > count:
         eligible = np.sort(rng.choice(eligible, size=count, replace=False))
+    names = data.playlist_names
     out = []
     for playlist in eligible.tolist():
         tracks = baskets.indices[baskets.indptr[playlist] : baskets.indptr[playlist + 1]]
-        k = int(rng.choice([s for s in SEED_COUNTS if s < len(tracks)]))
+        name = str(names[playlist]) if titles and len(names) > playlist else ""
+        titled = bool(normalize_title(name)) and rng.random() < TITLED_SHARE
+        k = int(rng.choice([s for s in SEED_COUNTS if s < len(tracks) and (s or titled)]))
         order = rng.permutation(tracks.astype(np.int64))
-        out.append(TrainingSplit(playlist, tuple(order[:k].tolist()), np.sort(order[k:])))
+        seeds, held = tuple(order[:k].tolist()), np.sort(order[k:])
+        out.append(TrainingSplit(playlist, seeds, held, name if titled else None))
     return out
 
 
