@@ -111,6 +111,9 @@ def test_a_title_alone_is_served_through_the_title_generator(
     recs = model.recommend(Seeds.titled(title), 20)
     assert len(recs) == 20
     assert any("titled like" in r.reason for r in recs)
+    # A title alone is answered by the title generator's own list (see the model's notes).
+    title_model = model.generators_[list(rerank.DEFAULT_GENERATORS).index("title")]
+    assert [r.row for r in recs] == [r.row for r in title_model.recommend(Seeds.titled(title), 20)]
     with_tracks = model.recommend(Seeds.tracks([0, 20], title=title), 20)
     assert with_tracks and not {0, 20} & {r.row for r in with_tracks}
 
@@ -129,9 +132,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrackArrays, list[np
 def test_the_reranker_beats_its_best_generator_on_the_demo(
     demo: tuple[TrackArrays, list[np.ndarray]],
 ) -> None:
-    """Without hybrid (its content index is the slow fit here): the playlist generators."""
+    """About 5 s of CPU (seven fits, a ranker among them, and 360 queries): the one check
+    that the ranker learns something its generators miss.  Without hybrid and rp3beta,
+    whose fits are the slow ones here; ease and co-occurrence are the strongest."""
     data, playlists = demo
-    generators = ["ease", "cooccurrence", "rp3beta"]
+    generators = ["ease", "cooccurrence"]
     evaluation = evaluate(
         data,
         playlists,
