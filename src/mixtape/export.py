@@ -313,17 +313,23 @@ def save(
     date: datetime | None = None,
     library_root: Path | None = None,
 ) -> Path:
-    """:func:`write` into the file ``path``, atomically; returns ``path``.
+    """:func:`write` into the file ``path``, atomically (:func:`write_atomically`);
+    returns ``path``."""
+    body = write(fmt, title, tracks, creator=creator, date=date, library_root=library_root)
+    return write_atomically(path, body)
+
+
+def write_atomically(path: Path, body: bytes, *, field: str = "out") -> Path:
+    """Write ``body`` into the file ``path``, atomically; returns ``path``.
 
     The file is written beside ``path`` under a temporary name and renamed over
-    it once complete, so a failure leaves no half-written playlist (and an older
+    it once complete, so a failure leaves no half-written file (and an older
     file at ``path`` untouched). Missing folders are created. Raises
-    InputError (``field="out"``) when the file cannot be written.
+    InputError (``field``) when the file cannot be written.
     """
-    body = write(fmt, title, tracks, creator=creator, date=date, library_root=library_root)
     path = Path(path)
     if path.is_dir():
-        raise InputError(f"{path} is a folder", hint="give a file name", field="out")
+        raise InputError(f"{path} is a folder", hint="give a file name", field=field)
     part: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -339,7 +345,7 @@ def save(
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}",
             hint="check the folder's permissions and free space, or choose another path",
-            field="out",
+            field=field,
         ) from exc
     finally:
         if part is not None:
@@ -355,4 +361,13 @@ def filename(title: str, fmt: str) -> str:
     return stem + get_format(fmt).extension
 
 
-__all__ = ["FORMATS", "Format", "PlaylistTrack", "filename", "get_format", "save", "write"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "PlaylistTrack",
+    "filename",
+    "get_format",
+    "save",
+    "write",
+    "write_atomically",
+]

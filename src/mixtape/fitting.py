@@ -75,6 +75,11 @@ def needs_network(name: str) -> bool:
     return _model_class(name).needs_network
 
 
+def uses_title(name: str) -> bool:
+    """Whether the model uses a playlist title as a seed."""
+    return _model_class(name).uses_title
+
+
 def score_meaning(name: str) -> str:
     """What the model's scores mean (``score_meaning`` on the model class)."""
     return _model_class(name).score_meaning

@@ -254,6 +254,7 @@ def test_title_categories_are_served_by_a_model_that_uses_titles(tiny_data: Trac
         models=["title", "popular"],
         categories=parse_categories("title-only,title-first-1"),
         per_category=20,
+        n=50,
         titles=list(tiny_data.playlist_names),
     )
     rows = {(r.model, r.category): r for r in evaluation.results}

@@ -71,11 +71,21 @@ def test_seed_tracks_alone_stand_for_their_playlists_titles(model: TitleModel, t
     assert f"titled like the seeds' playlists ({TOGETHER_TITLE!r})" in recs[0].reason
 
 
-def test_with_a_title_the_tracks_are_only_excluded(model: TitleModel, tiny: Tiny) -> None:
+def test_without_track_weight_the_tracks_beside_a_title_are_only_excluded(
+    tiny: Tiny,
+) -> None:
+    model = TitleModel(track_weight=0.0).fit(tiny.data)
     alone = rows(model.recommend(Seeds.titled("metal"), 11))
     seeds = Seeds.tracks([alone[0], tiny.no_history], title="metal")
     with_tracks = rows(model.recommend(seeds, 10))
     assert with_tracks == alone[1:]
+
+
+def test_tracks_beside_a_title_add_their_playlists_titles(model: TitleModel, tiny: Tiny) -> None:
+    recs = model.recommend(Seeds.tracks([0], title="metal"), 40)
+    assert {1, 2} <= set(rows(recs))  # the seed's "summer hits" playlists count too
+    assert any(tiny.group[r] == 1 for r in rows(recs))  # and so does the title
+    assert "titled like 'metal' or the seeds' playlists" in recs[0].reason
 
 
 def test_a_track_in_no_titled_playlist_needs_a_title(model: TitleModel, tiny: Tiny) -> None:

@@ -223,6 +223,34 @@ def test_continue_a_playlist_accept_exclude_regenerate_remove(
     assert rows(cleared.text) == []
 
 
+def test_continue_a_playlist_from_its_title_alone(
+    app: FastAPI, playlist_client: Client, mx: Mixtape
+) -> None:
+    c = playlist_client
+    token = csrf_of(c.get("/playlist").text)
+    headers = {"X-CSRF-Token": token}
+    title = mx.playlists(limit=1)[0].name
+    work = c.htmx("POST", "/playlist/start", data={"title": title, "refs": ""}, headers=headers)
+    assert work.status_code == 200, work.text
+    assert app.state.web.preparer.wait("title", timeout=60).ready  # the page polls meanwhile
+    work = c.htmx("GET", "/playlist/workspace")
+    assert 'value="title" selected' in work.text
+    expected = mx.recommend("title", title=title, n=10).recommendations
+    assert rows(work.text)[:10] == [r.track_id for r in expected]
+    refused = c.htmx(
+        "POST", "/playlist/act", data={"action": "model", "model": "popular"}, headers=headers
+    )
+    assert refused.status_code == 422 and "needs seed tracks" in refused.text
+    accepted = rows(work.text)[0]
+    work = c.htmx(
+        "POST", "/playlist/act", data={"action": "accept", "track": accepted}, headers=headers
+    )
+    work = c.htmx(
+        "POST", "/playlist/act", data={"action": "model", "model": "hybrid"}, headers=headers
+    )
+    assert work.status_code == 200 and 'value="hybrid" selected' in work.text
+
+
 def test_continue_pasted_tracks_skipping_unknown_ones(
     playlist_client: Client, mx: Mixtape, track_id: str
 ) -> None:

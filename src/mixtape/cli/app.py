@@ -12,7 +12,18 @@ import traceback
 import typer
 
 from mixtape import __version__
-from mixtape.cli import demo, evaluate, ingest, path, plot, recommend, serve, spotify, stats
+from mixtape.cli import (
+    challenge,
+    demo,
+    evaluate,
+    ingest,
+    path,
+    plot,
+    recommend,
+    serve,
+    spotify,
+    stats,
+)
 from mixtape.cli.boundary import render
 from mixtape.cli.context import AppState
 from mixtape.errors import MixtapeError
@@ -61,6 +72,7 @@ def build_app() -> typer.Typer:
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(plot.app, name="plot")
     app.add_typer(spotify.app, name="spotify")
+    app.add_typer(challenge.app, name="challenge")
     return app
 
 

@@ -38,6 +38,14 @@ FLAGS: dict[str, str] = {
     "paths": "PATHS",
     "encoding": "--encoding",
     "into_existing": "--into-existing",
+    "challenge_set": "CHALLENGE_SET.json",
+    "submission": "SUBMISSION.csv",
+    "truth": "--truth",
+    "slices": "MPD_SLICES",
+    "per_category": "--per-category",
+    "team": "--team",
+    "email": "--email",
+    "challenge_track": "--challenge-track",
 }
 
 NO_CATALOG_HINT = "run `mixtape demo-data` or `mixtape ingest …` first, or check --db"

@@ -90,6 +90,14 @@ def _natural(path: Path) -> list[object]:
 
 def parse_slice(path: Path) -> list[PlaylistRecord]:
     """Read and validate one slice; raise :class:`IngestError` naming the playlist."""
+    data = decode_slice(path)
+    seen: dict[tuple[object, ...], TrackRecord] = {}
+    return [_playlist(p, index, path, seen) for index, p in enumerate(data.playlists)]
+
+
+def decode_slice(path: Path) -> MpdSlice:
+    """One slice as decoded (its playlists as they are in the file, pids checked unique);
+    :class:`IngestError` naming the file and playlist when it is not a slice."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -113,8 +121,7 @@ def parse_slice(path: Path) -> list[PlaylistRecord]:
                 source=str(path),
                 location=f"playlist #{index}",
             )
-    seen: dict[tuple[object, ...], TrackRecord] = {}
-    return [_playlist(p, index, path, seen) for index, p in enumerate(data.playlists)]
+    return data
 
 
 def _playlist(

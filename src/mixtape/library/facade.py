@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mixtape.library.challenging import Challenging
 from mixtape.library.ingesting import Ingesting
 from mixtape.library.reports import Reports
 from mixtape.library.spotify_ops import SpotifyOps
@@ -9,7 +10,7 @@ from mixtape.library.spotify_web import SpotifyWeb
 from mixtape.library.walking import Walking
 
 
-class Mixtape(SpotifyWeb, Walking, SpotifyOps, Reports, Ingesting):
+class Mixtape(SpotifyWeb, Walking, SpotifyOps, Reports, Ingesting, Challenging):
     """A catalog and everything done with it: recommend, curate, evaluate, ingest, plot.
 
     ``Mixtape(settings)`` opens nothing; the catalog is opened on first use

@@ -15,6 +15,7 @@ from mixtape.fitting import (
     model_summary,
     needs_network,
     score_meaning,
+    uses_title,
 )
 from mixtape.inputs import SeedSpec
 from mixtape.library.core import Core, Notify, Status, about, quiet
@@ -47,6 +48,7 @@ class Recommending(Core):
                     reason=reason or None,
                     needs_network=needs_network(name),
                     score=score_meaning(name),
+                    uses_title=uses_title(name),
                 )
             )
         return out

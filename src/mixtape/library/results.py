@@ -22,6 +22,7 @@ class ModelInfo:
     reason: str | None  # why it is unavailable
     needs_network: bool
     score: str  # what its scores mean
+    uses_title: bool = False  # a playlist title is a seed it uses
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -31,6 +32,7 @@ class ModelInfo:
             "reason": self.reason,
             "needs_network": self.needs_network,
             "score": self.score,
+            "uses_title": self.uses_title,
         }
 
 

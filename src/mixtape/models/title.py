@@ -15,11 +15,13 @@ playlists vote for their tracks::
 divided by the best candidate's, ties to the lower row.  A list the matches
 cannot fill is completed with popular tracks (as ``cooccurrence`` does).
 
-The query is the seed title when there is one (seed tracks given with it are
-only excluded from the results).  Seed tracks alone make an implied title: the
-words of the titles of the playlists holding them, counted once per seed in
-the playlist, the ``query_words`` most frequent kept.  A seed track in no
-titled playlist gives no implied title and cannot be served alone.
+Seed tracks make an implied title: the words of the titles of the playlists
+holding them, counted once per seed in the playlist, the ``query_words`` most
+frequent kept.  The query is the seed title's words (each part summing to 1),
+plus the implied title weighted ``track_weight`` when seed tracks come with it
+(0: the title alone, the tracks only excluded); seed tracks alone query their
+implied title.  A seed track in no titled playlist gives no implied title and
+cannot be served alone.
 
 Reasons count the matching playlists holding a track: "in 12 playlists titled
 like 'summer hits'".  Saved models keep the vocabulary, the title-word matrix
@@ -116,6 +118,7 @@ class TitleModel(Recommender):
         exact_boost: float = 1.0,
         length_power: float = 0.0,
         query_words: int = 20,
+        track_weight: float = 1.0,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         backfill: bool = True,
@@ -125,6 +128,7 @@ class TitleModel(Recommender):
         self.exact_boost = exact_boost
         self.length_power = length_power
         self.query_words = query_words
+        self.track_weight = track_weight
         self.bm25_k1 = bm25_k1
         self.bm25_b = bm25_b
         self.backfill = backfill
@@ -135,8 +139,8 @@ class TitleModel(Recommender):
             raise InputError("neighbours and query_words must be at least 1")
         if self.ngrams not in (1, 2, 3):
             raise InputError(f"ngrams must be 1, 2 or 3, got {self.ngrams}")
-        if self.exact_boost < 0 or self.length_power < 0:
-            raise InputError("exact_boost and length_power must not be negative")
+        if self.exact_boost < 0 or self.length_power < 0 or self.track_weight < 0:
+            raise InputError("exact_boost, length_power and track_weight must not be negative")
 
     def _fit(self, data: TrackArrays) -> None:
         self._check_params()
@@ -162,7 +166,8 @@ class TitleModel(Recommender):
         self.vectorizer_ = _vectorizer(self.ngrams, vocabulary or None)
         self.code_of_ = {str(t): i for i, t in enumerate(self.titles_) if t}
         self.baskets_ = sp.csr_matrix(binary_baskets(data), dtype=np.float32)
-        self.playlist_counts_ = np.asarray(self.baskets_.sum(axis=0)).ravel().astype(np.int64)
+        self.track_playlists_ = sp.csr_matrix(self.baskets_.T)  # a seed's playlists, by row
+        self.playlist_counts_ = np.diff(self.track_playlists_.indptr).astype(np.int64)
         lengths = np.diff(self.baskets_.indptr).astype(np.float64)
         self.length_weight_ = np.maximum(lengths, 1.0) ** -self.length_power
         titled = (np.diff(self.title_words_.indptr) > 0).astype(np.float32)
@@ -218,20 +223,34 @@ class TitleModel(Recommender):
     def query(self, seeds: Seeds) -> tuple[np.ndarray, str]:
         """Each training playlist's title match for ``seeds`` ((playlists,) float64, 0 for
         none) and how the reasons name the title ("like 'summer hits'")."""
-        n_playlists = self.match_.shape[0]
-        if seeds.title is not None:
-            text = normalize_title(seeds.title)
-            match = self._match(self._title_vector(text))
-            code = self.code_of_.get(text)
-            if code is not None and self.exact_boost:
-                match[self.title_codes_ == code] *= 1.0 + self.exact_boost
-            return match, f"like {text!r}"
-        seeds_in = np.asarray(
-            self.baskets_[:, np.asarray(unique_rows(seeds.rows), dtype=np.int64)].sum(axis=1)
-        ).ravel()
-        if not seeds_in.any() or not len(self.words_):
-            return np.zeros(n_playlists), "like the seeds' playlists"
+        implied, label = self._implied(seeds.rows)
+        if seeds.title is None:
+            if implied is None:
+                return np.zeros(self.match_.shape[0]), label
+            return self._match(implied), label
+        text = normalize_title(seeds.title)
+        vector = self._title_vector(text)
+        parts = [vector / vector.sum()] if vector.any() else []
+        if implied is not None and self.track_weight > 0:
+            parts.append(self.track_weight * implied / implied.sum())
+        match = self._match(sum(parts) if parts else vector)
+        code = self.code_of_.get(text)
+        if code is not None and self.exact_boost:
+            match[self.title_codes_ == code] *= 1.0 + self.exact_boost
+        both = implied is not None and self.track_weight > 0
+        return match, f"like {text!r}" + (" or the seeds' playlists" if both else "")
+
+    def _implied(self, rows: Sequence[int]) -> tuple[np.ndarray | None, str]:
+        """The seeds' implied title: the ``query_words`` words most frequent in the titles of
+        the playlists holding them (None when there is none), and its label."""
+        label = "like the seeds' playlists"
+        if not rows or not len(self.words_):
+            return None, label
+        held_by = self.track_playlists_[np.asarray(unique_rows(rows), dtype=np.int64)]
+        seeds_in = np.bincount(held_by.indices, minlength=self.baskets_.shape[0]).astype(float)
         implied = np.asarray(self.title_words_.T @ seeds_in).ravel()
+        if not implied.any():
+            return None, label
         if np.count_nonzero(implied) > self.query_words:
             keep = top_k(implied, self.query_words)
             kept = np.zeros_like(implied)
@@ -239,10 +258,9 @@ class TitleModel(Recommender):
             implied = kept
         per_title = np.bincount(self.title_codes_, weights=seeds_in, minlength=len(self.titles_))
         named = [int(c) for c in np.argsort(-per_title, kind="stable") if self.titles_[c]]
-        label = "like the seeds' playlists"
         if named:
             label += f" ({self.titles_[named[0]]!r})"
-        return self._match(implied), label
+        return implied, label
 
     def _title_vector(self, text: str) -> np.ndarray:
         if not len(self.words_):

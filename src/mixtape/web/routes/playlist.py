@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mixtape.errors import InputError
-from mixtape.library import parse_refs
+from mixtape.library import TITLE_MODEL, parse_refs
 from mixtape.web import downloads, render, reports, sessions
 from mixtape.web.params import Format
 from mixtape.web.sessions import Session
@@ -49,7 +49,8 @@ def workspace(web: WebState, session: Session) -> dict[str, Any]:
     if not work:
         return context
     context["tracks"] = [b.as_dict() for b in web.mixtape.briefs(work["tracks"])]
-    if not work["tracks"]:
+    title = work.get("title")
+    if not work["tracks"] and not title:
         return context
     job = web.preparer.state(work["model"])
     context["job"] = job
@@ -57,6 +58,7 @@ def workspace(web: WebState, session: Session) -> dict[str, Any]:
         result = web.mixtape.recommend(
             work["model"],
             tracks=tuple(work["tracks"]),
+            title=title,
             exclude=tuple(work["excluded"] + work["skipped"]),
             n=SUGGESTIONS,
         )
@@ -102,13 +104,18 @@ def start(
     session: Csrf,
     playlist: Annotated[str, Form(max_length=300)] = "",
     refs: Annotated[str, Form(max_length=100_000)] = "",
+    title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Start from an ingested playlist (its key) or from pasted track references."""
+    """Start from an ingested playlist (its key), from pasted track references, or from a
+    playlist title (with pasted tracks or alone: the title model continues it)."""
     mx = web.mixtape
     warnings: list[str] = []
+    title = title.strip()
     if playlist.strip():
         details = mx.playlist(playlist)
         name, keys = details.name, [t.track_id for t in details.tracks]
+    elif title and not refs.strip():
+        name, keys = title, []
     else:
         given = parse_refs(refs, "the pasted list")
         if not given:
@@ -122,14 +129,15 @@ def start(
                 warnings.append(f"not in the catalog: {ref[:80]}")
         if not keys:
             raise InputError("none of the pasted tracks is in the catalog", field="refs")
-        name = "Pasted tracks"
+        name = title or "Pasted tracks"
     session.data["playlist"] = {
         "name": name,
+        "title": title or None,
         "tracks": list(dict.fromkeys(keys))[:MAX_TRACKS],
         "excluded": [],
         "skipped": [],
         "suggested": [],
-        "model": default_model(web),
+        "model": default_model(web) if keys else TITLE_MODEL,
         "warnings": warnings[:20],
     }
     return _answer(request, web, session)
@@ -159,8 +167,14 @@ def act(
     elif action == "regenerate":  # the next suggestions leave out the current ones
         work["skipped"] = list(dict.fromkeys(work["skipped"] + work["suggested"]))
     elif action == "model":
-        if model not in {m.name for m in web.mixtape.models() if m.available}:
+        usable = {m.name: m for m in web.mixtape.models() if m.available}
+        if model not in usable:
             raise InputError(f"no usable model {model!r}", field="model")
+        if not work["tracks"] and not usable[model].uses_title:
+            raise InputError(
+                f"the {model} model needs seed tracks; accept a suggestion first",
+                field="model",
+            )
         work["model"], work["skipped"] = model, []
     elif action == "clear":
         session.data.pop("playlist", None)
