@@ -29,6 +29,7 @@ BUILTIN = (
     "mood",
     "popular",
     "random",
+    "rerank",
     "rp3beta",
     "sonic",
     "spotify",

@@ -47,6 +47,15 @@ CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
     "hybrid": {"content_params": {"index": "exact"}},
     "ease": {"min_count": 1, "l2": 10.0},
     "als": {"factors": 8, "iterations": 5, "threads": 1},
+    "rerank": {
+        "generator_params": {
+            "hybrid": {"content_params": {"index": "exact"}},
+            "ease": {"l2": 10.0},
+        },
+        "depth": 60,
+        "rounds": 20,
+        "threads": 1,
+    },
 }
 
 GROUPS = ("dance pop", "metal", "folk", "ambient")

@@ -119,6 +119,21 @@ def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return found
 
 
+def for_parts(controls: Controls, seeds: Iterable[int]) -> Controls:
+    """What the parts of a combined model (hybrid, rerank) are asked under: the exclusions
+    (the seeds named, when they are excluded) and the min/max filters; the per-artist cap
+    and the targets apply once, to the combined list."""
+    excluded = set(controls.exclude)
+    if controls.exclude_seeds:
+        excluded.update(int(s) for s in seeds)
+    return Controls(
+        exclude=frozenset(excluded),
+        exclude_seeds=controls.exclude_seeds,
+        one_per_song=controls.one_per_song,
+        bounds={k: Bound(min=b.min, max=b.max) for k, b in controls.bounds.items()},
+    )
+
+
 def song_of(data: TrackArrays, row: int) -> Song | None:
     """The song a row is a version of; None without a primary artist or a name."""
     artist = int(data.primary_artist[row])

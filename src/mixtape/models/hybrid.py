@@ -16,6 +16,7 @@ with 'Song A'; shares genre indie folk").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.content import ContentModel
-from mixtape.models.controls import Bound, Controls, allowed_mask, apply_targets, select
+from mixtape.models.controls import Controls, allowed_mask, apply_targets, for_parts, select
 from mixtape.models.cooccurrence import CooccurrenceModel
 from mixtape.models.seeding import refuse_unservable, unique_rows
 
@@ -121,30 +122,8 @@ class HybridModel(Recommender):
         super()._validate(seeds, data)
 
     def _recommend(self, seeds: Seeds, n: int, controls: Controls) -> list[Scored]:
-        data = self.data_
-        rows = np.asarray(unique_rows(seeds.rows), dtype=np.int64)
-        with_history = rows[self.cooc_.can_serve(rows)].tolist()
-        with_content = rows[self.content_.can_serve(rows)].tolist()
-        mask = allowed_mask(data, controls, seeds.rows)
-        # The parts see the exclusions and min/max filters; cap and targets apply to the blend.
-        excluded = set(controls.exclude)
-        if controls.exclude_seeds:
-            excluded.update(rows.tolist())
-        part_controls = Controls(
-            exclude=frozenset(excluded),
-            exclude_seeds=controls.exclude_seeds,
-            bounds={k: Bound(min=b.min, max=b.max) for k, b in controls.bounds.items()},
-        )
-        depth = 2 * n + 100
-        history = Seeds.tracks(with_history) if with_history else None
-        sound = Seeds.tracks(with_content) if with_content else None
-        while True:
-            cooc = self.cooc_.ranked(history, depth, part_controls) if history else []
-            content = self.content_.ranked(sound, depth, part_controls) if sound else []
-            picked = self._blend(cooc, content, bool(with_history), controls, mask, n)
-            if len(picked) >= n or (len(cooc) < depth and len(content) < depth):
-                break
-            depth *= 4  # the artist cap threw out too many: look deeper
+        history, sound = self._part_seeds(seeds)
+        picked, cooc, content = self._search(seeds, history, sound, n, controls)
         # Reasons for the returned rows only, each part explaining the rows it found.
         kept = [row for row, _ in picked]
         together = self._explained(self.cooc_, history, kept, cooc)
@@ -154,9 +133,66 @@ class HybridModel(Recommender):
             if row in together:
                 reason = f"{together[row]}; {alike[row]}" if row in alike else together[row]
             else:
-                reason = alike[row] if with_history else _COLD + alike[row]
+                reason = alike[row] if history is not None else _COLD + alike[row]
             out.append(Scored(row, score, reason))
         return out
+
+    def ranked(
+        self, seeds: Seeds, n: int = 10, controls: Controls | None = None
+    ) -> list[tuple[int, float]]:
+        """:meth:`recommend` without the reasons: (row, score) pairs, best first (for a
+        model that ranks through this one and explains only what it keeps)."""
+        data = self._check_fitted()
+        self._validate(seeds, data)
+        history, sound = self._part_seeds(seeds)
+        return self._search(seeds, history, sound, n, controls or Controls())[0]
+
+    def explain(self, seeds: Seeds, rows: Sequence[int]) -> list[str]:
+        """A reason for each of ``rows`` (tracks :meth:`ranked` found): co-occurrence's
+        when the track shares playlists with a seed, else content's."""
+        history, sound = self._part_seeds(seeds)
+        found = set(self.cooc_.scores(list(history.rows))[0].tolist()) if history else set()
+        together = [r for r in rows if r in found]
+        alike = [r for r in rows if r not in found]
+        reasons: dict[int, str] = {}
+        if together and history is not None:
+            reasons.update(zip(together, self.cooc_.explain(history, together), strict=True))
+        if alike and sound is not None:
+            prefix = "" if history is not None else _COLD
+            words = self.content_.explain(sound, alike)
+            reasons.update((r, prefix + w) for r, w in zip(alike, words, strict=True))
+        return [reasons.get(r, "found by the hybrid model") for r in rows]
+
+    def _part_seeds(self, seeds: Seeds) -> tuple[Seeds | None, Seeds | None]:
+        """The seeds each part can use (None when it can use none)."""
+        rows = np.asarray(unique_rows(seeds.rows), dtype=np.int64)
+        with_history = rows[self.cooc_.can_serve(rows)].tolist()
+        with_content = rows[self.content_.can_serve(rows)].tolist()
+        return (
+            Seeds.tracks(with_history) if with_history else None,
+            Seeds.tracks(with_content) if with_content else None,
+        )
+
+    def _search(
+        self,
+        seeds: Seeds,
+        history: Seeds | None,
+        sound: Seeds | None,
+        n: int,
+        controls: Controls,
+    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]], list[tuple[int, float]]]:
+        """The blend's best ``n`` and what each part found for it."""
+        data = self.data_
+        mask = allowed_mask(data, controls, seeds.rows)
+        part_controls = for_parts(controls, seeds.rows)
+        depth = 2 * n + 100
+        while True:
+            cooc = self.cooc_.ranked(history, depth, part_controls) if history else []
+            content = self.content_.ranked(sound, depth, part_controls) if sound else []
+            picked = self._blend(cooc, content, history is not None, controls, mask, n)
+            if len(picked) >= n or (len(cooc) < depth and len(content) < depth):
+                return picked, cooc, content
+            depth *= 4  # the artist cap threw out too many: look deeper
 
     @staticmethod
     def _explained(

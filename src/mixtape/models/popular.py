@@ -57,9 +57,10 @@ class PopularModel(Recommender):
                 if len(picked) >= n or size >= len(ranked):
                     break
                 size *= 4
-        return [Scored(row, score, self._reason(row)) for row, score in picked]
+        return [Scored(row, score, self.reason(row)) for row, score in picked]
 
-    def _reason(self, row: int) -> str:
+    def reason(self, row: int) -> str:
+        """Why ``row`` is recommended: its playlist count."""
         count = int(self.counts_[row])
         if count == 0:
             return "in no playlist; ranked by catalog popularity (baseline)"

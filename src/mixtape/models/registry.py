@@ -29,6 +29,7 @@ def models() -> dict[str, type[Recommender]]:
     from mixtape.models.mood import MoodModel
     from mixtape.models.popular import PopularModel
     from mixtape.models.random_baseline import RandomBaseline
+    from mixtape.models.rerank import RerankModel
     from mixtape.models.rp3beta import RP3betaModel
     from mixtape.models.sonic import SonicModel
     from mixtape.models.spotify_model import SpotifyModel
@@ -47,6 +48,7 @@ def models() -> dict[str, type[Recommender]]:
         MoodModel,
         PopularModel,
         RandomBaseline,
+        RerankModel,
         RP3betaModel,
         SonicModel,
         SpotifyModel,

@@ -321,6 +321,11 @@ class TitleModel(Recommender):
             out += popular_fill(self.data_, counts, n - len(out), mask, taken, controls)
         return out
 
+    def explain(self, seeds: Seeds, rows: Sequence[int]) -> list[str]:
+        """The reasons :meth:`recommend` gives ``rows`` (tracks it found) for ``seeds``."""
+        match, label = self.query(seeds)
+        return self._explain(self._playlists(match), rows, label)
+
     def _explain(self, playlists: np.ndarray, rows: Sequence[int], label: str) -> list[str]:
         """Per row, "in 12 playlists titled like 'summer hits'"."""
         if not len(rows):
