@@ -12,7 +12,7 @@ import traceback
 import typer
 
 from mixtape import __version__
-from mixtape.cli import demo, evaluate, ingest, path, plot, recommend, serve, spotify, stats
+from mixtape.cli import demo, evaluate, ingest, path, plot, recommend, serve, spotify, stats, tune
 from mixtape.cli.boundary import render
 from mixtape.cli.context import AppState
 from mixtape.errors import MixtapeError
@@ -56,7 +56,15 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
-    for commands in (demo.app, stats.app, recommend.app, path.app, evaluate.app, serve.app):
+    for commands in (
+        demo.app,
+        stats.app,
+        recommend.app,
+        path.app,
+        evaluate.app,
+        tune.app,
+        serve.app,
+    ):
         app.add_typer(commands)
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(plot.app, name="plot")

@@ -22,7 +22,16 @@ from mixtape.demo.rows import DemoRemoval
 from mixtape.evaluation.harness import Evaluation
 from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt
 from mixtape.evaluation.runner import DEFAULT_MODELS as DEFAULT_EVALUATION_MODELS
-from mixtape.inputs import parse_assignments, parse_params, parse_refs, read_refs_file
+from mixtape.evaluation.tuning import METRICS as TUNING_METRICS
+from mixtape.evaluation.tuning import Tuning
+from mixtape.inputs import (
+    parse_assignments,
+    parse_grid,
+    parse_model_params,
+    parse_params,
+    parse_refs,
+    read_refs_file,
+)
 from mixtape.library.core import Notify, Progress, Status
 from mixtape.library.facade import Mixtape
 from mixtape.library.results import (
@@ -31,6 +40,7 @@ from mixtape.library.results import (
     ModelInfo,
     PlotResult,
     TrackDetails,
+    TuningRun,
 )
 from mixtape.records import IngestSummary, Recommendation
 from mixtape.service import CurationOutcome, RecommendationResult
@@ -63,6 +73,7 @@ __all__ = [
     "RECENT_INGESTS",
     "TABLE_COLUMNS",
     "TOP",
+    "TUNING_METRICS",
     "CatalogStats",
     "CrawlResult",
     "CurationOutcome",
@@ -82,9 +93,13 @@ __all__ = [
     "RecommendationResult",
     "Status",
     "TrackDetails",
+    "Tuning",
+    "TuningRun",
     "by_category",
     "fmt",
     "parse_assignments",
+    "parse_grid",
+    "parse_model_params",
     "parse_params",
     "parse_refs",
     "read_refs_file",

@@ -74,13 +74,15 @@ class AlsModel(ScoredItemsModel):
         self.threads = threads
         self.backfill = backfill
 
-    def _fit(self, data: TrackArrays) -> None:
+    def check_params(self) -> None:
         if self.weighting not in WEIGHTINGS:
             raise InputError(
                 f"unknown weighting {self.weighting!r}", hint="use one of " + ", ".join(WEIGHTINGS)
             )
         if self.factors < 1 or self.iterations < 1:
             raise InputError("factors and iterations must be at least 1")
+
+    def _fit(self, data: TrackArrays) -> None:
         weighted = self._weighted(binary_baskets(data))
         als = self._als()
         with single_threaded_blas():

@@ -105,11 +105,13 @@ class EaseModel(ScoredItemsModel):
         self.max_items = max_items
         self.backfill = backfill
 
-    def _fit(self, data: TrackArrays) -> None:
+    def check_params(self) -> None:
         if self.l2 <= 0:
             raise InputError(f"l2 must be above 0, got {self.l2}")
         if self.max_items < 1:
             raise InputError(f"max_items must be at least 1, got {self.max_items}")
+
+    def _fit(self, data: TrackArrays) -> None:
         baskets = binary_baskets(data)
         counts = np.asarray(baskets.sum(axis=0)).ravel()
         self.items_ = kept_items(counts, self.min_count, self.max_items)

@@ -50,6 +50,7 @@ class HybridModel(Recommender):
         "Co-occurrence blended with content similarity; content alone for seeds "
         "in no playlist (cold start)."
     )
+    serving_params = frozenset({"alpha"})
     score_meaning = (
         "alpha × co-occurrence + (1 - alpha) × content similarity, each divided by its "
         "best for the query (1 = best on both)"
@@ -72,9 +73,12 @@ class HybridModel(Recommender):
     def fit_note(cls) -> str:
         return ContentModel.fit_note()
 
-    def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
+    def check_params(self) -> None:
         if not 0.0 <= self.alpha <= 1.0:
             raise InputError(f"alpha must be between 0 and 1, got {self.alpha}")
+
+    def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
+        self.check_params()
         cooc = CooccurrenceModel(
             weighting=self.weighting, neighbours=self.neighbours, backfill=False
         )
