@@ -83,7 +83,7 @@ class CooccurrenceModel(Recommender):
     def __init__(
         self,
         weighting: str = "tfidf",
-        neighbours: int = 100,
+        neighbours: int = 800,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         backfill: bool = True,

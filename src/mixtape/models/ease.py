@@ -96,7 +96,7 @@ class EaseModel(ScoredItemsModel):
 
     def __init__(
         self,
-        l2: float = 200.0,
+        l2: float = 1000.0,
         min_count: int = 1,
         max_items: int = 10_000,
         backfill: bool = True,

@@ -99,9 +99,9 @@ class RP3betaModel(CooccurrenceModel):
 
     def __init__(
         self,
-        alpha: float = 1.0,
-        beta: float = 0.6,
-        neighbours: int = 200,
+        alpha: float = 0.5,
+        beta: float = 0.3,
+        neighbours: int = 400,
         backfill: bool = True,
     ) -> None:
         self.alpha = alpha
