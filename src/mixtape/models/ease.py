@@ -16,13 +16,15 @@ matrix, 20,000 items 1.6 GB, 50,000 items 10 GB.  Time grows as ``m³`` (a
 Cholesky factorisation and inverse): seconds at 10,000 items, minutes at
 20,000 on two cores.  ``min_count`` is 1 by default, so the cap decides: on
 the whole MPD subset (5,336 playlists; 18,423 tracks in at least five) the
-10,000 most-playlisted are each in at least eight playlists; on the full MPD (2.26M
-tracks) about 30,000 items (3.6 GB per matrix) is what a 24 GiB machine holds
-comfortably.  A small catalog keeps every track in a playlist.
+15,000 most-playlisted (the default, chosen on validation playlists: 10,000 and
+5,000 scored lower) are each in at least six playlists, 0.9 GB per matrix, 1.8 GB
+at the fit's peak.  The full MPD's 2.26M tracks would need 20 TB per matrix: there
+about 30,000-40,000 items (3.6-6.4 GB per matrix, twice that at the peak) is what
+a 24 GiB machine holds.  A small catalog keeps every track in a playlist.
 
 Tracks outside the kept set are never recommended (not even as popular
 filling); seeds outside it are ignored, and a query with none inside is
-refused.  Saved models keep ``B`` (``4 · m²`` bytes: 0.4 GB at 10,000 items).
+refused.  Saved models keep ``B`` (``4 · m²`` bytes: 0.9 GB at 15,000 items).
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ class EaseModel(ScoredItemsModel):
         self,
         l2: float = 1000.0,
         min_count: int = 1,
-        max_items: int = 10_000,
+        max_items: int = 15_000,
         backfill: bool = True,
     ) -> None:
         self.l2 = l2

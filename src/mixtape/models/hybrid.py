@@ -60,7 +60,7 @@ class HybridModel(Recommender):
         self,
         alpha: float = 0.85,
         weighting: str = "tfidf",
-        neighbours: int = 100,
+        neighbours: int = 400,
         content_params: dict[str, Any] | None = None,
     ) -> None:
         self.alpha = alpha
