@@ -85,6 +85,40 @@ def parse_params(items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def parse_model_params(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``["hybrid.alpha=0.7", "ease.l2=500"]`` → ``{"hybrid": {"alpha": 0.7}, "ease": {...}}``.
+
+    Only the form is checked here (``field="param"``); whether the model takes the
+    parameter is the evaluation's check.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, value = _split_assignment(item, "param", "hybrid.alpha=0.7")
+        model, dot, key = name.partition(".")
+        if not dot or not model.strip() or not key.strip():
+            raise InputError(
+                f"bad value {shown(item)}: expected MODEL.KEY=VALUE, e.g. hybrid.alpha=0.7",
+                field="param",
+            )
+        out.setdefault(model.strip(), {})[key.strip()] = _coerce(value)
+    return out
+
+
+def parse_grid(items: Sequence[str]) -> dict[str, list[Any]]:
+    """``["alpha=0.5,0.7", "weighting=bm25,tfidf"]`` → the values to try per parameter
+    (numbers, booleans and words as :func:`parse_params` reads them; ``field="grid"``)."""
+    out: dict[str, list[Any]] = {}
+    for item in items:
+        name, value = _split_assignment(item, "grid", "alpha=0.5,0.7,0.9")
+        if name in out:
+            raise InputError(f"{shown(name)} is given twice: list its values once", field="grid")
+        values = [v.strip() for v in value.split(",")]
+        if not all(values):
+            raise InputError(f"bad value {shown(item)}: an empty value in the list", field="grid")
+        out[name] = [_coerce(v) for v in dict.fromkeys(values)]
+    return out
+
+
 #: The values each min/max/target attribute can take (those the catalog accepts from
 #: files: fractions in [0, 1], BPM, Spotify's popularity, a release year).
 ATTRIBUTE_RANGES: dict[str, tuple[float, float]] = {

@@ -1,4 +1,4 @@
-"""The harness and the evaluate command on a small demo catalog (built once per module)."""
+"""The harness and the evaluate command on a small demo catalog (built once, conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,40 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mixtape.catalog import Catalog, open_catalog
+from mixtape.catalog import Catalog
 from mixtape.cli.app import main
-from mixtape.demo import generate, load_demo
+from mixtape.demo import generate
 from mixtape.demo.write_files import write_mpd_slices
 from mixtape.evaluation import harness
 from mixtape.evaluation.runner import run_evaluation
 from mixtape.evaluation.splits import parse_categories
 from mixtape.features.arrays import TrackArrays
 from mixtape.models import registry
-from mixtape.service import ArrayStore
 from tests.factories.arrays import track_arrays
 from tests.factories.cli import run_cli
-
-SEEN: list[TrackArrays] = []
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("eval")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    catalog = open_catalog(url)
-    load_demo(catalog, generate(seed=3, tracks=1_500, playlists=300))
-    catalog.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def catalog(demo_db: str) -> Catalog:
-    return open_catalog(demo_db)
-
-
-@pytest.fixture(scope="module")
-def data(catalog: Catalog) -> TrackArrays:
-    return ArrayStore().arrays(catalog)
 
 
 def test_models_are_fitted_without_the_evaluated_playlists(

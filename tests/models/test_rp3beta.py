@@ -47,8 +47,9 @@ def test_beta_divides_by_the_targets_playlist_count(toy: TrackArrays) -> None:
     similarity = rp3beta_similarity(baskets(toy), alpha=1.0, beta=0.5, neighbours=10)
     assert similarity.toarray() == pytest.approx(WALK / np.sqrt(PLAYLIST_COUNTS)[np.newaxis, :])
     # From track 1, beta = 1 lifts track 3 (in one playlist) above track 0 (in two).
-    walk = RP3betaModel(beta=0.0, backfill=False).fit(toy).recommend(Seeds.tracks([1]), 3)
-    penalised = RP3betaModel(beta=1.0, backfill=False).fit(toy).recommend(Seeds.tracks([1]), 3)
+    plain, penalty = (RP3betaModel(alpha=1.0, beta=b, backfill=False).fit(toy) for b in (0, 1))
+    walk = plain.recommend(Seeds.tracks([1]), 3)
+    penalised = penalty.recommend(Seeds.tracks([1]), 3)
     assert walk[0].row == 0
     assert [r.row for r in penalised] == [3, 0, 2]  # 1/6, 1/8, 1/12
     assert [r.score for r in penalised] == pytest.approx([1.0, 0.75, 0.5])

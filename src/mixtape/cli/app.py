@@ -23,6 +23,7 @@ from mixtape.cli import (
     serve,
     spotify,
     stats,
+    tune,
 )
 from mixtape.cli.boundary import render
 from mixtape.cli.context import AppState
@@ -67,7 +68,15 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
-    for commands in (demo.app, stats.app, recommend.app, path.app, evaluate.app, serve.app):
+    for commands in (
+        demo.app,
+        stats.app,
+        recommend.app,
+        path.app,
+        evaluate.app,
+        tune.app,
+        serve.app,
+    ):
         app.add_typer(commands)
     app.add_typer(ingest.app, name="ingest")
     app.add_typer(plot.app, name="plot")

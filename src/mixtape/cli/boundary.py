@@ -16,6 +16,8 @@ FLAGS: dict[str, str] = {
     "model": "--model",
     "models": "--models",
     "param": "--param",
+    "grid": "--grid",
+    "metric": "--metric",
     "target": "--target",
     "min": "--min",
     "max": "--max",

@@ -18,6 +18,7 @@ from mixtape.library import (
     Evaluation,
     by_category,
     fmt,
+    parse_model_params,
 )
 
 app = typer.Typer()
@@ -34,6 +35,20 @@ SHOWN = (
 )
 
 
+#: Options ``tune`` shares.
+CATEGORIES_OPT = typer.Option(
+    None,
+    "--categories",
+    metavar="C1,C2",
+    help="Seed categories: first-1, first-5, first-10, first-25, random-25, first-100, "
+    "random-100 (the default), with the playlist's title as a seed too: title-only, "
+    "title-first-1, title-first-5, title-first-10, title-first-25, title-random-25, "
+    "title-first-100, title-random-100; or a group: challenge (the RecSys Challenge's "
+    "ten), all.",
+)
+SEED_OPT = typer.Option(0, "--seed", help="Seed for the playlist sample and random splits.")
+
+
 def _names(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
@@ -47,17 +62,8 @@ def evaluate(
     playlists: int = typer.Option(
         200, "--playlists", metavar="N", help="Playlists evaluated per category."
     ),
-    categories: str | None = typer.Option(
-        None,
-        "--categories",
-        metavar="C1,C2",
-        help="Seed categories: first-1, first-5, first-10, first-25, random-25, first-100, "
-        "random-100 (the default), with the playlist's title as a seed too: title-only, "
-        "title-first-1, title-first-5, title-first-10, title-first-25, title-random-25, "
-        "title-first-100, title-random-100; or a group: challenge (the RecSys Challenge's "
-        "ten), all.",
-    ),
-    seed: int = typer.Option(0, "--seed", help="Seed for the playlist sample and random splits."),
+    categories: str | None = CATEGORIES_OPT,
+    seed: int = SEED_OPT,
     n: int = typer.Option(500, "-n", help="Recommendations per playlist (the challenge uses 500)."),
     test_playlists: list[Path] | None = typer.Option(
         None,
@@ -66,6 +72,13 @@ def evaluate(
         help="Evaluate on the playlists of these MPD slice files or folders instead of the "
         "catalog's own; models are still fitted on the catalog. Repeatable; paths given after "
         "the options (a shell glob) count too.",
+    ),
+    param: list[str] | None = typer.Option(
+        None,
+        "--param",
+        metavar="MODEL.KEY=VALUE",
+        help="A parameter of one of the models (repeatable), e.g. --param hybrid.alpha=0.7; "
+        "see `mixtape tune` to choose them on the validation playlists.",
     ),
     report: Path | None = typer.Option(
         None, "--report", metavar="DIR", help="Write report.md and a PNG chart into DIR."
@@ -77,7 +90,9 @@ def evaluate(
 ) -> None:
     """Hold out the end (or a random part) of playlists and measure how well each model
     recovers it: R-precision, NDCG and clicks as in the RecSys Challenge 2018, plus coverage,
-    diversity and popularity bias. Every model is fitted without the evaluated playlists.
+    diversity and popularity bias. The playlists come from the catalog's test pool (a tenth
+    of them, by a hash of their keys; `mixtape tune` never sees them) or from MPD files;
+    every model is fitted without the evaluated playlists.
 
     Example: mixtape evaluate --test-playlists data/mpd.slice.*.json
     """
@@ -94,6 +109,7 @@ def evaluate(
             seed=seed,
             n=n,
             test_playlists=[*(test_playlists or ()), *(paths or ())],
+            params=parse_model_params(param or []),
             report=report,
             command="mixtape " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
             progress=progress,

@@ -26,6 +26,10 @@ from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.controls import Controls
 
 DIVERSITY_COLUMNS = ("danceability", "energy", "valence", "acousticness", "speechiness")
+FEATURES_NOTE = (
+    "r_precision and ndcg count every held-out track; the *_with_features columns count "
+    "only held-out tracks that have audio features (what content models can reach)."
+)
 
 
 @dataclass
@@ -142,48 +146,32 @@ def _score_split(
         )
 
 
-def evaluate(
-    data: TrackArrays,
-    playlists: Sequence[Sequence[int] | np.ndarray],
-    *,
-    models: Sequence[str],
-    categories: Sequence[Category],
-    per_category: int,
-    seed: int = 0,
-    n: int = 500,
-    drop_from_training: Sequence[int] | None = None,
-    model_params: dict[str, dict[str, Any]] | None = None,
-    on_progress: Callable[[str, int, int], None] | None = None,
-    titles: Sequence[str] | None = None,
-) -> Evaluation:
-    """Evaluate ``models`` on held-out splits of ``playlists`` (lists of track rows).
+@dataclass
+class Scorer:
+    """Scores a fitted model on splits; built once per catalog (the look-ups it needs)."""
 
-    ``drop_from_training``: rows of ``data.playlists`` to remove before
-    fitting (default: the evaluated playlists, which must then be rows of
-    ``data.playlists`` in the same order as ``playlists``).  ``titles``: the
-    playlists' titles, seeds in the title categories (a model that does not use
-    titles is given the tracks alone, and cannot serve ``title-only``).
-    """
-    splits = make_splits(playlists, categories, per_category, seed, titles)
-    notes: list[str] = []
-    if not splits:
-        raise MixtapeError(
-            "no playlist is long enough for the chosen categories",
-            hint="use more playlists or shorter categories such as first-1",
+    data: TrackArrays
+    artist_of: dict[int, int] = field(init=False)
+    has_features: np.ndarray = field(init=False)
+    diversity_cols: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        data = self.data
+        self.has_features = data.has_audio
+        self.artist_of = {i: int(a) for i, a in enumerate(data.primary_artist) if a >= 0}
+        self.diversity_cols = np.column_stack([data.column(c) for c in DIVERSITY_COLUMNS]).astype(
+            np.float64
         )
-    if drop_from_training is None:
-        drop_from_training = sorted({s.playlist for s in splits})
-    train = without_playlists(data, drop_from_training)
-    has_features = data.has_audio
-    artist_of = {i: int(a) for i, a in enumerate(data.primary_artist) if a >= 0}
-    cols = np.column_stack([data.column(c) for c in DIVERSITY_COLUMNS]).astype(np.float64)
 
-    rows: list[ModelResult] = []
-    total = len(models) * len(splits)
-    done = 0
-    for name in models:
-        model: Recommender = registry.create(name, **(model_params or {}).get(name, {}))
-        model.fit(train)
+    def score(
+        self,
+        name: str,
+        model: Recommender,
+        splits: Sequence[Split],
+        n: int,
+        on_split: Callable[[], None] | None = None,
+    ) -> list[ModelResult]:
+        """One row per category met in ``splits`` and one for ``all``, labelled ``name``."""
         per_cat: dict[str, _MetricValues] = {}
         overall = _MetricValues()
         for split in splits:
@@ -197,23 +185,100 @@ def evaluate(
                 per_cat.setdefault(split.category, _MetricValues()).unserved += 1
                 overall.unserved += 1
             for collected in (per_cat.setdefault(split.category, _MetricValues()), overall):
-                _score_split(collected, data, split, recs, artist_of, has_features, cols)
+                _score_split(
+                    collected,
+                    self.data,
+                    split,
+                    recs,
+                    self.artist_of,
+                    self.has_features,
+                    self.diversity_cols,
+                )
+            if on_split:
+                on_split()
+        return [
+            _row(name, cat_name, collected, self.data.n_tracks)
+            for cat_name, collected in [*per_cat.items(), ("all", overall)]
+        ]
+
+
+def checked_splits(
+    playlists: Sequence[Sequence[int] | np.ndarray],
+    categories: Sequence[Category],
+    per_category: int,
+    seed: int,
+    titles: Sequence[str] | None = None,
+) -> list[Split]:
+    """:func:`make_splits`, with a clear error when no playlist is long enough."""
+    splits = make_splits(playlists, categories, per_category, seed, titles)
+    if not splits:
+        raise MixtapeError(
+            "no playlist is long enough for the chosen categories",
+            hint="use more playlists or shorter categories such as first-1",
+        )
+    return splits
+
+
+def training_rows(splits: Sequence[Split], playlist_rows: Sequence[int] | None) -> list[int]:
+    """The rows of ``data.playlists`` the splits come from (``playlist_rows[i]`` is the
+    row of the i-th playlist given to the splits; None: the i-th row itself)."""
+    picked = {s.playlist for s in splits}
+    if playlist_rows is None:
+        return sorted(picked)
+    return sorted({int(playlist_rows[i]) for i in picked})
+
+
+def evaluate(
+    data: TrackArrays,
+    playlists: Sequence[Sequence[int] | np.ndarray],
+    *,
+    models: Sequence[str],
+    categories: Sequence[Category],
+    per_category: int,
+    seed: int = 0,
+    n: int = 500,
+    drop_from_training: Sequence[int] | None = None,
+    playlist_rows: Sequence[int] | None = None,
+    model_params: dict[str, dict[str, Any]] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    titles: Sequence[str] | None = None,
+) -> Evaluation:
+    """Evaluate ``models`` on held-out splits of ``playlists`` (lists of track rows).
+
+    ``drop_from_training``: rows of ``data.playlists`` to remove before
+    fitting (default: the evaluated playlists, found through
+    ``playlist_rows``, the row of each given playlist; without it the given
+    playlists are the rows of ``data.playlists`` in order).
+    ``model_params``: parameters per model name (others keep their defaults).
+    ``titles``: the playlists' titles, seeds in the title categories (a model that does
+    not use titles is given the tracks alone, and cannot serve ``title-only``).
+    """
+    splits = checked_splits(playlists, categories, per_category, seed, titles)
+    if drop_from_training is None:
+        drop_from_training = training_rows(splits, playlist_rows)
+    train = without_playlists(data, drop_from_training)
+    scorer = Scorer(data)
+    rows: list[ModelResult] = []
+    total = len(models) * len(splits)
+    done = 0
+    for name in models:
+        model: Recommender = registry.create(name, **(model_params or {}).get(name, {}))
+        model.fit(train)
+
+        def tick(name: str = name) -> None:
+            nonlocal done
             done += 1
             if on_progress:
                 on_progress(name, done, total)
-        for cat_name, collected in [*per_cat.items(), ("all", overall)]:
-            rows.append(_row(name, cat_name, collected, data.n_tracks))
-    notes.append(
-        "r_precision and ndcg count every held-out track; the *_with_features columns count "
-        "only held-out tracks that have audio features (what content models can reach)."
-    )
+
+        rows += scorer.score(name, model, splits, n, tick)
     return Evaluation(
         results=rows,
         n_recommendations=n,
         seed=seed,
         categories=[c.name for c in categories],
         models=list(models),
-        notes=notes,
+        notes=[FEATURES_NOTE],
     )
 
 

@@ -52,6 +52,7 @@ def by_category(evaluation: Evaluation) -> dict[str, list[ModelResult]]:
 def chart(evaluation: Evaluation, path: Path) -> None:
     """Grouped bars: R-precision per model for each category and overall."""
     # A Figure with its own Agg canvas: no pyplot, no global backend switch.
+    import matplotlib
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -64,6 +65,10 @@ def chart(evaluation: Evaluation, path: Path) -> None:
     axes = fig.subplots(1, 2)
     width = 0.8 / max(len(models), 1)
     x = np.arange(len(cats))
+    # tab10 repeats its colours from the 11th model on; tab20 has 20 distinct ones.
+    palette = [
+        matplotlib.colormaps["tab10" if len(models) <= 10 else "tab20"](i) for i in range(20)
+    ]
     for ax, key, title in (
         (axes[0], "r_precision", "R-precision (all held-out tracks)"),
         (axes[1], "ndcg", "NDCG (all held-out tracks)"),
@@ -74,7 +79,8 @@ def chart(evaluation: Evaluation, path: Path) -> None:
                 row = next((r for r in groups[c] if r.model == model), None)
                 v = getattr(row, key) if row else float("nan")
                 vals.append(0.0 if v is None or math.isnan(v) else v)
-            ax.bar(x + i * width - 0.4 + width / 2, vals, width, label=model)
+            colour = palette[i % len(palette)]
+            ax.bar(x + i * width - 0.4 + width / 2, vals, width, label=model, color=colour)
         ax.set_xticks(x, cats, rotation=30, ha="right")
         ax.set_title(title)
         ax.set_ylabel(key)

@@ -22,8 +22,17 @@ from mixtape.demo.rows import DemoRemoval
 from mixtape.evaluation.harness import Evaluation
 from mixtape.evaluation.report import TABLE_COLUMNS, by_category, fmt
 from mixtape.evaluation.runner import DEFAULT_MODELS as DEFAULT_EVALUATION_MODELS
+from mixtape.evaluation.tuning import METRICS as TUNING_METRICS
+from mixtape.evaluation.tuning import Tuning
 from mixtape.ingest.audio_summary import AudioIngestSummary
-from mixtape.inputs import parse_assignments, parse_params, parse_refs, read_refs_file
+from mixtape.inputs import (
+    parse_assignments,
+    parse_grid,
+    parse_model_params,
+    parse_params,
+    parse_refs,
+    read_refs_file,
+)
 from mixtape.library.core import Notify, Progress, Status
 from mixtape.library.facade import Mixtape
 from mixtape.library.results import (
@@ -32,6 +41,7 @@ from mixtape.library.results import (
     ModelInfo,
     PlotResult,
     TrackDetails,
+    TuningRun,
 )
 from mixtape.records import IngestSummary, Recommendation
 from mixtape.service import TITLE_MODEL, CurationOutcome, RecommendationResult, model_or_default
@@ -65,6 +75,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "TITLE_MODEL",
     "TOP",
+    "TUNING_METRICS",
     "AudioIngestSummary",
     "CatalogStats",
     "CrawlResult",
@@ -85,10 +96,14 @@ __all__ = [
     "RecommendationResult",
     "Status",
     "TrackDetails",
+    "Tuning",
+    "TuningRun",
     "by_category",
     "fmt",
     "model_or_default",
     "parse_assignments",
+    "parse_grid",
+    "parse_model_params",
     "parse_params",
     "parse_refs",
     "read_refs_file",

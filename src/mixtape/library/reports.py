@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from mixtape.catalog.reads import (
     FRAME_COLUMNS,
@@ -16,7 +17,7 @@ from mixtape.catalog.reads import (
 )
 from mixtape.errors import InputError
 from mixtape.library.core import Core, Status, about
-from mixtape.library.results import EvaluationRun, PlotResult
+from mixtape.library.results import EvaluationRun, PlotResult, TuningRun
 
 #: Evaluation progress: ``(model, done, total)``.
 EvalProgress = Callable[[str, int, int], None]
@@ -89,6 +90,7 @@ class Reports(Core):
         seed: int = 0,
         n: int = 500,
         test_playlists: Sequence[Path] = (),
+        params: Mapping[str, Mapping[str, Any]] | None = None,
         report: Path | None = None,
         command: str = "",
         progress: EvalProgress | None = None,
@@ -98,24 +100,25 @@ class Reports(Core):
 
         ``models``: names (default: the usual comparison set); ``categories``:
         seed categories such as ``first-5`` (default: all); ``playlists``:
-        playlists evaluated per category; ``n``: recommendations per playlist;
-        ``test_playlists``: MPD slice files or folders to evaluate on instead of
-        the catalog's own playlists; ``report``: a folder for report.md and a
+        playlists evaluated per category, drawn from the catalog's test pool;
+        ``n``: recommendations per playlist; ``test_playlists``: MPD slice files
+        or folders to evaluate on instead of the catalog's own playlists;
+        ``params``: parameters per model (``{"hybrid": {"alpha": 0.7}}``), each
+        checked against the model; ``report``: a folder for report.md and a
         chart (``command`` is quoted in it).
         """
         from mixtape.evaluation.report import write_report
-        from mixtape.evaluation.runner import DEFAULT_MODELS, parse_models, run_evaluation
-        from mixtape.evaluation.splits import parse_categories
-        from mixtape.ingest.mpd import expand_paths
+        from mixtape.evaluation.runner import (
+            DEFAULT_MODELS,
+            check_model_params,
+            parse_models,
+            run_evaluation,
+        )
 
-        _at_least_one(n, "the number of recommendations per playlist", "n")
-        _at_least_one(playlists, "the number of playlists per category", "playlists")
         with about("models"):
             names = parse_models(",".join(models) if models else ",".join(DEFAULT_MODELS))
-        with about("categories"):
-            parse_categories(categories or None)
-        with about("test_playlists"):
-            expand_paths(test_playlists)  # every path exists, before any work
+        self._check_run(n, playlists, categories, test_playlists)
+        checked = check_model_params(params or {}, names)
         catalog = self.existing_catalog()
         data = self.arrays(status)
         evaluation, info = run_evaluation(
@@ -127,6 +130,7 @@ class Reports(Core):
             seed=seed,
             n=n,
             test_playlists=test_playlists,
+            model_params=checked,
             on_progress=progress,
         )
         path = None
@@ -134,6 +138,73 @@ class Reports(Core):
             with about("report"):
                 path = write_report(evaluation, report, command)
         return EvaluationRun(evaluation=evaluation, data=info, report=path)
+
+    def tune(
+        self,
+        model: str,
+        grid: Mapping[str, Sequence[Any]],
+        *,
+        params: Mapping[str, Any] | None = None,
+        metric: str = "r-precision",
+        categories: Sequence[str] | None = None,
+        playlists: int = 200,
+        seed: int = 0,
+        n: int = 500,
+        test_playlists: Sequence[Path] = (),
+        progress: EvalProgress | None = None,
+        status: Status | None = None,
+    ) -> TuningRun:
+        """Grid search of ``model``'s parameters on the catalog's validation pool.
+
+        ``grid``: the values to try per parameter (every combination is scored);
+        ``params``: parameters fixed for every combination; ``metric``:
+        ``r-precision`` or ``ndcg`` over all categories picks the best;
+        ``playlists``: validation playlists per category.  Models are fitted
+        without the validation and test pools, and without catalog playlists that
+        are also in ``test_playlists`` (MPD files a later ``evaluate`` scores).
+        """
+        from mixtape.evaluation.runner import parse_models, run_tuning
+        from mixtape.evaluation.tuning import check_metric, combinations
+
+        with about("model"):
+            if not model.strip() or "," in model:
+                raise InputError(f"tune one model at a time, not {model!r}")
+            (name,) = parse_models(model.strip())
+        self._check_run(n, playlists, categories, test_playlists)
+        check_metric(metric)
+        combinations(name, grid, dict(params or {}))  # every combination, before any work
+        catalog = self.existing_catalog()
+        data = self.arrays(status)
+        tuning, info = run_tuning(
+            catalog,
+            data,
+            model=name,
+            grid=grid,
+            fixed=params,
+            metric=metric,
+            categories=",".join(categories) if categories else None,
+            playlists=playlists,
+            seed=seed,
+            n=n,
+            test_playlists=test_playlists,
+            on_progress=progress,
+        )
+        return TuningRun(tuning=tuning, data=info)
+
+    @staticmethod
+    def _check_run(
+        n: int, playlists: int, categories: Sequence[str] | None, test_playlists: Sequence[Path]
+    ) -> None:
+        """The checks ``evaluate`` and ``tune`` share, before any work."""
+        from mixtape.evaluation.splits import parse_categories
+        from mixtape.ingest.mpd import expand_paths
+
+        _at_least_one(n, "the number of recommendations per playlist", "n")
+        _at_least_one(playlists, "the number of playlists per category", "playlists")
+        with about("categories"):
+            parse_categories(categories or None)
+        with about("test_playlists"):
+            expand_paths(test_playlists)  # every path exists, before any work
 
 
 def _title(what: str, data: FeatureSample) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mixtape.demo import DemoSummary
     from mixtape.evaluation.harness import Evaluation
+    from mixtape.evaluation.tuning import Tuning
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,17 @@ class EvaluationRun:
             "data": self.data,
             "report": str(self.report) if self.report else None,
         }
+
+
+@dataclass(frozen=True)
+class TuningRun:
+    """A grid search on the validation pool and what it ran on."""
+
+    tuning: Tuning
+    data: dict[str, Any]  # tracks, playlists in the validation pool and in training
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.tuning.as_dict(), "data": self.data}
 
 
 @dataclass(frozen=True)

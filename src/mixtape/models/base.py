@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from abc import ABC, abstractmethod
@@ -89,6 +90,9 @@ class Recommender(ABC):
     #: Whether a playlist title is a seed the model uses.  One that does not refuses a
     #: title alone and ignores a title given with seed tracks.
     uses_title: ClassVar[bool] = False
+    #: Parameters that change only how a fitted model serves, not what ``fit`` learns:
+    #: :meth:`with_serving_params` changes them without a refit (a grid search's shortcut).
+    serving_params: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def available(cls) -> tuple[bool, str]:
@@ -117,8 +121,28 @@ class Recommender(ABC):
         sig = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in sig.parameters if p != "self"}
 
+    def with_serving_params(self, **params: Any) -> Self:
+        """A copy of this fitted model with other :attr:`serving_params`, sharing the fitted
+        state (read-only); ``ValueError`` for a parameter that would need a refit."""
+        self._check_fitted()
+        refit = sorted(set(params) - self.serving_params)
+        if refit:
+            raise ValueError(f"changing {', '.join(refit)} needs a new fit of {self.name}")
+        twin = copy.copy(self)
+        for key, value in params.items():
+            setattr(twin, key, value)
+        twin.check_params()
+        return twin
+
+    def check_params(self) -> None:
+        """Raise ``InputError`` for a parameter value the model refuses, before any work
+        (called by ``fit`` and :meth:`with_serving_params`; override where values have
+        limits)."""
+        return None  # no limits by default
+
     # -- fitting ----------------------------------------------------------------
     def fit(self, data: TrackArrays) -> Self:
+        self.check_params()
         self.data_ = data
         self._fit(data)
         return self

@@ -92,6 +92,7 @@ def popular_fill(
 
 class CooccurrenceModel(Recommender):
     name = "cooccurrence"
+    serving_params = frozenset({"backfill"})
     score_meaning = (
         "co-occurrence weight (TF-IDF/BM25) relative to the best match, 0..1; "
         "below 0: popular tracks that fill the list"
@@ -107,7 +108,7 @@ class CooccurrenceModel(Recommender):
     def __init__(
         self,
         weighting: str = "tfidf",
-        neighbours: int = 100,
+        neighbours: int = 800,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         backfill: bool = True,
@@ -119,13 +120,15 @@ class CooccurrenceModel(Recommender):
         self.bm25_b = bm25_b
 
     # -- fitting ------------------------------------------------------------------------
-    def _fit(self, data: TrackArrays) -> None:
+    def check_params(self) -> None:
         if self.weighting not in WEIGHTINGS:
             raise InputError(
                 f"unknown weighting {self.weighting!r}", hint="use one of " + ", ".join(WEIGHTINGS)
             )
         if self.neighbours < 1:
             raise InputError(f"neighbours must be at least 1, got {self.neighbours}")
+
+    def _fit(self, data: TrackArrays) -> None:
         self.similarity_ = item_similarity(
             data.playlists, self.weighting, self.neighbours, self.bm25_k1, self.bm25_b
         )

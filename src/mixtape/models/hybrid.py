@@ -51,6 +51,7 @@ class HybridModel(Recommender):
         "Co-occurrence blended with content similarity; content alone for seeds "
         "in no playlist (cold start)."
     )
+    serving_params = frozenset({"alpha"})
     score_meaning = (
         "alpha × co-occurrence + (1 - alpha) × content similarity, each divided by its "
         "best for the query (1 = best on both)"
@@ -60,7 +61,7 @@ class HybridModel(Recommender):
         self,
         alpha: float = 0.85,
         weighting: str = "tfidf",
-        neighbours: int = 100,
+        neighbours: int = 400,
         content_params: dict[str, Any] | None = None,
     ) -> None:
         self.alpha = alpha
@@ -73,9 +74,12 @@ class HybridModel(Recommender):
     def fit_note(cls) -> str:
         return ContentModel.fit_note()
 
-    def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
+    def check_params(self) -> None:
         if not 0.0 <= self.alpha <= 1.0:
             raise InputError(f"alpha must be between 0 and 1, got {self.alpha}")
+
+    def _parts(self) -> tuple[CooccurrenceModel, ContentModel]:
+        self.check_params()
         cooc = CooccurrenceModel(
             weighting=self.weighting, neighbours=self.neighbours, backfill=False
         )

@@ -99,9 +99,9 @@ class RP3betaModel(CooccurrenceModel):
 
     def __init__(
         self,
-        alpha: float = 1.0,
-        beta: float = 0.6,
-        neighbours: int = 200,
+        alpha: float = 0.5,
+        beta: float = 0.3,
+        neighbours: int = 400,
         backfill: bool = True,
     ) -> None:
         self.alpha = alpha
@@ -109,11 +109,13 @@ class RP3betaModel(CooccurrenceModel):
         self.neighbours = neighbours
         self.backfill = backfill
 
-    def _fit(self, data: TrackArrays) -> None:
+    def check_params(self) -> None:
         if self.alpha <= 0:
             raise InputError(f"alpha must be above 0, got {self.alpha}")
         if self.neighbours < 1:
             raise InputError(f"neighbours must be at least 1, got {self.neighbours}")
+
+    def _fit(self, data: TrackArrays) -> None:
         self.similarity_ = rp3beta_similarity(
             binary_baskets(data), self.alpha, self.beta, self.neighbours
         )
