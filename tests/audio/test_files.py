@@ -31,6 +31,17 @@ def test_corrupt_bytes_are_not_audio(tmp_path: Path) -> None:
     assert failure(corrupt).startswith("not an audio file libsndfile")
 
 
+def test_a_damaged_mp3_prints_nothing_past_its_one_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # libsndfile's MP3 decoder (mpg123) writes notes straight to file descriptor 2, which
+    # would tear an ingest's progress bar apart; the failure's reason is the one line.
+    damaged = tmp_path / "damaged.mp3"
+    damaged.write_bytes(b"ID3" + b"\x00" * 150 + np.random.default_rng(1).bytes(4000))
+    assert failure(damaged)
+    assert capfd.readouterr().err == ""
+
+
 def test_an_empty_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mp3"
     empty.touch()

@@ -9,12 +9,14 @@ Every failure becomes an :class:`~mixtape.errors.AudioError` naming the file and
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +72,35 @@ def check_file(path: Path) -> os.stat_result:
     return info
 
 
+@contextlib.contextmanager
+def _c_stderr_silenced() -> Iterator[None]:
+    """Silence what C libraries print straight to file descriptor 2 (libsndfile's MP3
+    decoder, mpg123, writes "Note: Illegal Audio-MPEG-Header ..." for damaged files),
+    which would tear a progress bar apart; the reason a file fails reaches the user as
+    its one summary line instead.  Python's own writes to ``sys.stderr`` in the meantime
+    (a progress bar's refresh) are lost for that moment only."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 at all: nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def read_excerpt(path: Path, max_seconds: float) -> Excerpt:
     """Up to ``max_seconds`` from the middle of ``path`` (all of it when shorter)."""
     check_file(path)
+    with _c_stderr_silenced():
+        return _read_excerpt(path, max_seconds)
+
+
+def _read_excerpt(path: Path, max_seconds: float) -> Excerpt:
     import soundfile
 
     try:
