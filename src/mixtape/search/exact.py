@@ -179,7 +179,8 @@ class ExactIndex:
             # group_scale is 0 where a group has no bucket, so bucket 0 stands in there.
             table = np.zeros(len(self.group_scale), dtype=np.float32)
             for vec, buckets, scale in zip(query.onehots, *self._table_parts, strict=True):
-                table += scale * vec[buckets]
+                if len(vec):  # a block with no buckets at all (no track has a year) adds 0
+                    table += scale * vec[buckets]
             query.table = table
         if self.signatures is not None and query.sparse is not None and len(query.sparse[0]):
             query.genre, query.genre_sigs = self.signatures.scores(*query.sparse)
