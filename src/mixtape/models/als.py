@@ -61,7 +61,7 @@ class AlsModel(ScoredItemsModel):
         regularization: float = 1.0,
         iterations: int = 15,
         weighting: str = "confidence",
-        alpha: float = 1.0,
+        alpha: float = 30.0,
         random_state: int = 0,
         threads: int = 0,
         backfill: bool = True,

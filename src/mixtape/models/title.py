@@ -118,7 +118,7 @@ class TitleModel(Recommender):
         exact_boost: float = 1.0,
         length_power: float = 0.0,
         query_words: int = 20,
-        track_weight: float = 1.0,
+        track_weight: float = 10.0,
         bm25_k1: float = 1.2,
         bm25_b: float = 0.75,
         backfill: bool = True,
