@@ -36,6 +36,7 @@ import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
+from mixtape.models.als import AlsModel
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.collaborative import check_format
 from mixtape.models.controls import Controls, allowed_mask, apply_targets, for_parts, select
@@ -59,7 +60,15 @@ STATE_FORMAT = 1
 #: The models ``rerank`` can draw candidates from (each also a registered model).
 GENERATORS: dict[str, type[Recommender]] = {
     cls.name: cls
-    for cls in (EaseModel, HybridModel, CooccurrenceModel, RP3betaModel, TitleModel, PopularModel)
+    for cls in (
+        EaseModel,
+        HybridModel,
+        CooccurrenceModel,
+        RP3betaModel,
+        AlsModel,
+        TitleModel,
+        PopularModel,
+    )
 }
 DEFAULT_GENERATORS = ("ease", "hybrid", "title", "popular")
 #: Proposes tracks whatever the seeds: never the reason a query is servable.
@@ -86,7 +95,7 @@ class RerankModel(Recommender):
 
     def __init__(
         self,
-        generators: list[str] | None = None,
+        generators: list[str] | str | None = None,
         generator_params: dict[str, dict[str, Any]] | None = None,
         depth: int = 300,
         train_playlists: int = 1000,
@@ -114,7 +123,10 @@ class RerankModel(Recommender):
         return HybridModel.fit_note()
 
     def _names(self) -> list[str]:
-        names = list(self.generators or DEFAULT_GENERATORS)
+        given = self.generators or DEFAULT_GENERATORS
+        if isinstance(given, str):  # from the command line: "ease,hybrid,title,popular"
+            given = [g.strip() for g in given.split(",") if g.strip()]
+        names = list(given)
         unknown = [g for g in names if g not in GENERATORS]
         if unknown or not names or len(set(names)) != len(names):
             raise InputError(
