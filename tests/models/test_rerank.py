@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from mixtape.catalog import open_catalog
 from mixtape.demo import generate, load_demo
+from mixtape.errors import MixtapeError
 from mixtape.evaluation.harness import evaluate
 from mixtape.evaluation.playlists import catalog_playlists
 from mixtape.evaluation.splits import parse_categories
@@ -153,3 +154,13 @@ def test_the_reranker_beats_its_best_generator_on_the_demo(
     best = max(generators, key=lambda g: overall[g].ndcg)
     assert overall["rerank"].ndcg > overall[best].ndcg
     assert overall["rerank"].r_precision >= overall[best].r_precision
+
+
+def test_generators_named_on_the_command_line_are_a_comma_separated_list() -> None:
+    # `--param rerank.generators=ease,als,popular` arrives as one string.
+    assert RerankModel(generators="ease, als,popular")._names() == ["ease", "als", "popular"]
+    assert RerankModel(generators=["hybrid", "title"])._names() == ["hybrid", "title"]
+    with pytest.raises(MixtapeError, match="bad rerank generators"):
+        RerankModel(generators="ease,ease")._names()
+    with pytest.raises(MixtapeError, match="bad rerank generators"):
+        RerankModel(generators="ease,content")._names()
