@@ -204,3 +204,18 @@ def test_make_from_the_command_line_says_the_research_terms(
     assert "title-only" in stdout and "research, non-commercial use only" in err
     code, _, err = run_cli([*args[:-1], "0"], capsys)
     assert code == 2 and one_error_line(err).startswith("error: --per-category: ")
+
+
+def test_the_issue_s_own_command_line_is_challenge_run(
+    world: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `mixtape challenge CHALLENGE_SET.json --model M --out submission.csv`, no `run`.
+    out = tmp_path / "plain.csv"
+    args = ["--db", world["url"], "challenge", str(world["challenge"]), "--model", "popular"]
+    code, _, err = run_cli([*args, "--out", str(out)], capsys)
+    assert code == 0, err
+    check_submission(read_challenge_set(world["challenge"]), read_submission(out).lists)
+    missing = ["--db", world["url"], "challenge", "nowhere.json", "-m", "popular", "--out", "x"]
+    code, _, err = run_cli(missing, capsys)
+    assert code == 2
+    assert "nowhere.json" in one_error_line(err)

@@ -1,11 +1,13 @@
-"""``mixtape challenge make|run|score``: the RecSys Challenge 2018's own files."""
+"""``mixtape challenge [run] SET.json | make | score``: the RecSys Challenge 2018's own files."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from mixtape.cli.context import print_json, state
 from mixtape.cli.lists import JSON_OPT
@@ -13,9 +15,22 @@ from mixtape.cli.progress import LazyBar
 from mixtape.cli.recommend import PARAM_OPT
 from mixtape.library import parse_params
 
+
+class _RunByDefault(TyperGroup):
+    """``mixtape challenge SET.json ...`` is ``mixtape challenge run SET.json ...``: a first
+    argument that names no subcommand is the challenge set to write a submission for."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(
-    help="The RecSys Challenge 2018's formats: make a challenge set from MPD slices, write a "
-    "submission for one, score a submission.",
+    cls=_RunByDefault,
+    help="The RecSys Challenge 2018's formats: write a submission for a challenge set "
+    "(`mixtape challenge SET.json -m MODEL --out sub.csv`, the same as `challenge run`), make "
+    "a challenge set from MPD slices, score a submission.",
     no_args_is_help=True,
 )
 
