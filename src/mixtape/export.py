@@ -5,24 +5,13 @@ A track is anything with ``track_id``, ``name`` and ``artists`` (a
 :class:`~mixtape.records.Recommendation`, say); ``album``, ``duration_ms``,
 ``score``, ``reason`` and ``path`` (a local file) are used when present.
 
-Where a track is found: at its audio file when it has one, else a Spotify
-track (22-character id) at its ``https://open.spotify.com/track/ID`` URL; a
-track with neither has no location (M3U8 keeps it as a comment line, which
-players skip).  A file is a track's ``path``, relative to its ``root`` (as
-``mixtape ingest audio`` records it) when it has one, and is written relative
-to ``library_root`` when given and the file lies under it (mpd reads paths
-from its music directory); else relative to ``playlist_dir``, the playlist's
-own folder (where VLC, Navidrome and Jellyfin read them from), when that
-folder is inside the track's library root (``..`` included: they move
-together); else absolute.  With neither (a download): relative to the track's
-own library root, so the file works saved into that root.
+Where a track is found (its file, or its Spotify URL): :mod:`mixtape.locations`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -35,12 +24,11 @@ from urllib.parse import quote
 
 from mixtape.atomic import replacing
 from mixtape.errors import InputError
-from mixtape.keys import is_spotify_id
+from mixtape.locations import location
 
 XSPF_NAMESPACE = "http://xspf.org/ns/0/"
 #: Key of mixtape's own data (score, reason, catalog key) in JSPF and XSPF extensions.
 EXTENSION_URI = "urn:mixtape:track"
-SPOTIFY_TRACK_URL = "https://open.spotify.com/track/"
 
 
 @dataclass(frozen=True)
@@ -122,40 +110,6 @@ def _optional_number(track: object, attr: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _location(
-    track: object, key: str, library_root: Path | None, playlist_dir: Path | None = None
-) -> str | None:
-    path = getattr(track, "path", None)
-    if not path:
-        return SPOTIFY_TRACK_URL + key if is_spotify_id(key) else None
-    root = getattr(track, "root", None)
-    if root:
-        return _file_location(Path(root), str(path), library_root, playlist_dir)
-    file = Path(path)
-    if library_root is not None:
-        try:
-            return file.resolve().relative_to(library_root.resolve()).as_posix()
-        except ValueError:  # not under the root: the path as given
-            pass
-    return str(file)
-
-
-def _file_location(
-    root: Path, relative: str, library_root: Path | None, playlist_dir: Path | None
-) -> str:
-    """A file known by its library root and root-relative path, placed as the module says."""
-    file = Path(os.path.abspath(root.joinpath(*relative.split("/"))))
-    if library_root is not None:
-        base = Path(os.path.abspath(library_root))
-        return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
-    if playlist_dir is not None:
-        folder = Path(os.path.abspath(playlist_dir))
-        if folder.is_relative_to(os.path.abspath(root)):
-            return Path(os.path.relpath(file, folder)).as_posix()
-        return str(file)
-    return relative
-
-
 def _entries(
     tracks: Iterable[PlaylistTrack], library_root: Path | None, playlist_dir: Path | None = None
 ) -> list[_Entry]:
@@ -172,7 +126,7 @@ def _entries(
                 duration_ms=None if duration is None else round(duration),
                 score=_optional_number(track, "score"),
                 reason=_optional_text(track, "reason"),
-                location=_location(track, key, library_root, playlist_dir),
+                location=location(track, key, library_root, playlist_dir),
             )
         )
     return out

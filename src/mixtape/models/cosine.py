@@ -39,7 +39,7 @@ from mixtape.search.hnsw import HNSWIndex
 from mixtape.search.ivf import IVFIndex, default_lists
 from mixtape.search.query import Query
 from mixtape.search.threads import default_threads
-from mixtape.search.tuning import tune_width
+from mixtape.search.tuning import tune_width, without_self
 
 INDEXES = ("auto", "exact", "hnsw", "ivf")
 #: Above this many tracks ``index="auto"`` builds an approximate index (inverted lists;
@@ -152,11 +152,11 @@ class CosineModel(Recommender):
         rng = np.random.default_rng(self.random_state)
         sample = rng.choice(exact.size, min(_RECALL_QUERIES, exact.size), replace=False)
         queries = [exact.query([p]) for p in sample]
-        truth = _without_self(exact.search(queries, _RECALL_K + 1), sample)
+        truth = without_self(exact.search(queries, _RECALL_K + 1), sample)
 
         def approx(width: int) -> np.ndarray:
             ann.width = width
-            return _without_self(self._approximate(queries, _RECALL_K + 1), sample)
+            return without_self(self._approximate(queries, _RECALL_K + 1), sample)
 
         start, limit = ann.width_range
         ann.width, self.ann_recall_ = tune_width(approx, truth, start=start, limit=limit)
@@ -392,13 +392,3 @@ class CosineModel(Recommender):
 def like(text: str, seed: str) -> str:
     """``text`` with the seed it compares with, when one is named ("…, like 'Song A'")."""
     return f"{text}, like {seed}" if seed else text
-
-
-def _without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:
-    """Top-k positions per query with the query's own position removed (k = len - 1)."""
-    out = []
-    for (pos, _), own in zip(hits, sample, strict=True):
-        rest = pos[pos != own]
-        k = len(pos) - 1
-        out.append(np.pad(rest[:k], (0, max(0, k - len(rest))), constant_values=-1))
-    return np.stack(out)

@@ -60,3 +60,15 @@ def tune_width(
         else:
             low = middle
     return width, recall
+
+
+def without_self(hits: list[tuple[np.ndarray, np.ndarray]], sample: np.ndarray) -> np.ndarray:
+    """Top-k positions per query with the query's own position removed (k = len - 1): the
+    ground truth and the approximate answers of a recall measurement whose queries are
+    indexed vectors themselves."""
+    out = []
+    for (pos, _), own in zip(hits, sample, strict=True):
+        rest = pos[pos != own]
+        k = len(pos) - 1
+        out.append(np.pad(rest[:k], (0, max(0, k - len(rest))), constant_values=-1))
+    return np.stack(out)
