@@ -117,10 +117,39 @@ def _build(cls: type[Recommender], name: str, params: Mapping[str, Any]) -> Reco
             hint=("its parameters: " + ", ".join(accepted)) if accepted else "it takes none",
             field="param",
         )
+    for key, value in params.items():
+        _check_kind(name, key, value, _defaults(cls).get(key))
     try:
         return cls(**params)
     except (TypeError, ValueError) as exc:
         raise InputError(f"bad parameters for the {name} model: {exc}", field="param") from exc
+
+
+@functools.cache
+def _defaults(cls: type[Recommender]) -> dict[str, Any]:
+    """Each parameter's default value (those that have one)."""
+    return {
+        name: p.default
+        for name, p in inspect.signature(cls).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+def _check_kind(model: str, key: str, value: Any, default: Any) -> None:
+    """InputError (``field="param"``) for a word where the default is a number or a
+    boolean (``alpha=x``), before the model compares it with something."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise InputError(
+                f"the {model} model's {key} is true or false, not {shown(str(value))}",
+                field="param",
+            )
+    elif isinstance(default, int | float) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        raise InputError(
+            f"the {model} model's {key} is a number, not {shown(str(value))}", field="param"
+        )
 
 
 def create_model(name: str, params: Mapping[str, Any] | None = None) -> Recommender:

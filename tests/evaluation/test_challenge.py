@@ -135,6 +135,21 @@ def test_a_popular_submission_is_valid_and_scores(
     assert 0 < scores["all"]["ndcg"] <= 1
 
 
+def test_the_set_alone_runs_and_a_mistyped_subcommand_is_named(
+    world: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "short.csv"
+    base = ["--db", world["url"], "challenge"]
+    code, _, err = run_cli(
+        [*base, str(world["challenge"]), "-m", "popular", "--out", str(out)], capsys
+    )
+    assert code == 0, err
+    check_submission(read_challenge_set(world["challenge"]), read_submission(out).lists)
+    code, _, err = run_cli([*base, "maek", "--out", str(out)], capsys)
+    assert code == 2
+    assert "No such command 'maek'" in err and "make" in err
+
+
 def test_the_title_model_takes_titles_and_2018s_team_line(
     world: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -241,6 +241,14 @@ def test_cli_evaluate_param_reaches_the_model(
             "--grid: 'neighbours' is both in the grid and fixed",
         ),
         (["tune", "ease", "--grid", "l2=100,-1"], "--grid: l2 must be above 0, got -1"),
+        (
+            ["tune", "hybrid", "--grid", "alpha=x,0.5"],
+            "--grid: the hybrid model's alpha is a number",
+        ),
+        (
+            ["evaluate", "--models", "hybrid", "--param", "hybrid.alpha=high"],
+            "--param: the hybrid model's alpha is a number, not 'high'",
+        ),
         (["tune", "cooccurrence", "--metric", "map"], "--metric: unknown metric 'map'"),
         (["tune", "nope"], "MODEL: unknown model 'nope'"),
         (["tune", "popular", "--playlists", "0"], "--playlists: the number of playlists"),

@@ -18,12 +18,19 @@ from mixtape.library import parse_params
 
 class _RunByDefault(TyperGroup):
     """``mixtape challenge SET.json ...`` is ``mixtape challenge run SET.json ...``: a first
-    argument that names no subcommand is the challenge set to write a submission for."""
+    argument that names no subcommand but a file (an existing path, or a name with a
+    suffix or a folder) is the challenge set to write a submission for; a bare word that
+    names neither (``mixtape challenge maek``) is an unknown subcommand."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.commands and _names_a_file(args[0]):
             args = ["run", *args]
         return super().resolve_command(ctx, args)
+
+
+def _names_a_file(arg: str) -> bool:
+    path = Path(arg)
+    return not arg.startswith("-") and (path.exists() or bool(path.suffix) or path.name != arg)
 
 
 app = typer.Typer(
