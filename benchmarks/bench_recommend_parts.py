@@ -6,10 +6,13 @@
 Calls the app through its ASGI interface (``/api/ping`` and ``/api/recommend`` with
 the content model, n=10, one seed, cycling through ``--seeds`` tracks), then times
 each part of the request on its own: the facade, the model's search, candidate
-selection and reasons, the result records, the JSON.  Prints the median per call
-in microseconds and, for the two whole requests, the CPU time per request (this
-thread's, less sensitive to other jobs than wall time).  Timings are measured,
-never asserted (see docs/performance.md).
+selection and reasons, the result records, the JSON.  Last, four requests interleaved
+call by call: the bare endpoint, a constant ten-track list through a route shaped like
+recommend's, recommend, and recommend with the model's own work (query, search,
+candidate selection, reasons) looked up from a table: how much of a request that work
+is.  Prints the median per call in microseconds and, for the two whole requests, the CPU
+time per request (this thread's, less sensitive to other jobs than wall time).  Timings
+are measured, never asserted (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -102,6 +105,113 @@ def whole_requests(app: Any, keys: list[str], calls: int) -> list[tuple[str, flo
     return asyncio.run(run())
 
 
+class LookUps:
+    """The content model's own work in a request (its query, its search, the candidate
+    selection, the reasons) answered from a table of the results it computed before: what
+    a request would cost if that work were free.  Switched on only around the calls timed
+    with it."""
+
+    def __init__(self) -> None:
+        from mixtape.models import content, cosine
+        from mixtape.search.exact import ExactIndex
+
+        self.memo: dict[tuple[Any, ...], Any] = {}
+        originals = {
+            (ExactIndex, "query"): ExactIndex.query,
+            (ExactIndex, "search"): ExactIndex.search,
+            (cosine, "select_candidates"): cosine.select_candidates,
+            (content._ContentBase, "_reasons"): content._ContentBase._reasons,
+        }
+        self.originals = originals
+
+        def remembered(name: str, key: Callable[..., Any]) -> Callable[..., Any]:
+            real = originals[next(k for k in originals if k[1] == name)]
+
+            def look_up(*args: Any) -> Any:
+                at = (name, key(*args))
+                if at not in self.memo:
+                    self.memo[at] = real(*args)
+                return self.memo[at]
+
+            return look_up
+
+        self.replacements = {
+            (ExactIndex, "query"): remembered(
+                "query", lambda _, pos: tuple(np.asarray(pos).tolist())
+            ),
+            (ExactIndex, "search"): remembered(
+                "search", lambda _, qs, k: (qs[0].dense.tobytes(), k)
+            ),
+            (cosine, "select_candidates"): remembered(
+                "select_candidates", lambda rows, scores, n, *_: (rows.tobytes(), n)
+            ),
+            (content._ContentBase, "_reasons"): remembered(
+                "_reasons", lambda _, seeds, q, rows: (seeds.tobytes(), rows.tobytes())
+            ),
+        }
+
+    def on(self) -> None:
+        for (owner, name), replacement in self.replacements.items():
+            setattr(owner, name, replacement)
+
+    def off(self) -> None:
+        for (owner, name), original in self.originals.items():
+            setattr(owner, name, original)
+
+
+def floor(app: Any, mx: Any, keys: list[str], calls: int) -> list[tuple[str, float]]:
+    """Median µs of four requests, interleaved call by call (a slow spell of the machine
+    hits them alike): the bare endpoint; a constant recommendation list through a route
+    shaped like /api/recommend's (its query string parsed, a 10-track JSON body); the real
+    /api/recommend; and /api/recommend with the model's own work looked up (:class:`LookUps`)."""
+    from fastapi import Request
+
+    from mixtape.web.params import RecommendQuery, parse_query
+    from mixtape.web.routes.api import JSON
+
+    body = mx.recommend("content", tracks=[keys[0]], n=10).as_dict()
+
+    async def constant(request: Request) -> Any:
+        parse_query(request, RecommendQuery)
+        return JSON(body)
+
+    constant.__annotations__["request"] = Request  # a name FastAPI can resolve here
+    app.add_api_route("/bench/constant", constant)
+    queries = [f"model=content&track={quote(k)}&n=10" for k in keys]
+    lookups = LookUps()
+    variants: list[tuple[str, list[Callable[[], Any]], bool]] = [
+        ("/api/ping", [asgi_get(app, "/api/ping", "")], False),
+        (
+            "a constant list, recommend's shape",
+            [asgi_get(app, "/bench/constant", q) for q in queries],
+            False,
+        ),
+        ("/api/recommend", [asgi_get(app, "/api/recommend", q) for q in queries], False),
+        (
+            "/api/recommend, model's work looked up",
+            [asgi_get(app, "/api/recommend", q) for q in queries],
+            True,
+        ),
+    ]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in variants}
+
+    async def run() -> None:
+        for i in range(-len(keys), calls):
+            for name, requests, looked_up in variants:
+                if looked_up:
+                    lookups.on()
+                started = time.perf_counter()
+                await requests[i % len(requests)]()
+                elapsed = time.perf_counter() - started
+                if looked_up:
+                    lookups.off()
+                if i >= 0:
+                    times[name].append(elapsed)
+
+    asyncio.run(run())
+    return [(name, statistics.median(t) * 1e6) for name, t in times.items()]
+
+
 def parts(mx: Any, keys: list[str], calls: int) -> list[tuple[str, float]]:
     """Median µs of each part of a recommendation, called on its own."""
     from mixtape.models.base import Seeds
@@ -183,6 +293,7 @@ def main() -> None:
         keys = [index.key(int(r)) for r in picked]
         whole = whole_requests(app, keys, args.calls)
         split = parts(mx, keys, args.calls)
+        floors = floor(app, mx, keys, args.calls)
         mx.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -193,6 +304,11 @@ def main() -> None:
         print(f"{name:<44}{median:>10.1f}{cpu:>9.1f}")
     for name, median in split:
         print(f"{name:<44}{median:>10.1f}")
+    ping = floors[0][1]
+    print("\nthe same four requests interleaved, call by call")
+    print(f"{'what':<44}{'median us':>10}{'x ping':>9}")
+    for name, median in floors:
+        print(f"{name:<44}{median:>10.1f}{median / ping:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -44,17 +44,41 @@ ROOT = Path(__file__).resolve().parents[1]
 STACKS = {"asyncio": ("asyncio", "h11"), "uvloop": ("uvloop", "httptools")}
 
 
-def serve(db: str, data_dir: str, port: int, stack: str = "asyncio") -> None:
-    """The server process: the app as `mixtape serve` runs it."""
+def serve(db: str, data_dir: str, port: int, stack: str = "asyncio", floor: bool = False) -> None:
+    """The server process: the app as `mixtape serve` runs it, plus one route of this
+    benchmark's own, ``/bench/constant``: a constant ten-track list (the first request's)
+    through a route shaped like /api/recommend's (its query string parsed, the same JSON
+    encoder).  With ``floor``, the content model's own work (its query, search, candidate
+    selection and reasons) is answered from a table of the results it computed before
+    (``bench_recommend_parts.LookUps``): what a recommendation would cost were it free."""
     import uvicorn
+    from fastapi import Request
 
     from mixtape.settings import load_settings
     from mixtape.web.app import create_app
+    from mixtape.web.params import RecommendQuery, parse_query
+    from mixtape.web.routes.api import JSON
 
     settings = load_settings({"MIXTAPE_DATA_DIR": data_dir}, db_url=db)
     loop, http = STACKS[stack]
+    app = create_app(settings)
+    body: list[object] = []
+
+    async def constant(request: Request) -> JSON:
+        query = parse_query(request, RecommendQuery)
+        if not body:
+            mx = app.state.web.mixtape
+            body.append(mx.recommend("content", tracks=query.track, n=query.n).as_dict())
+        return JSON(body[0])
+
+    constant.__annotations__["request"] = Request  # a name FastAPI can resolve here
+    app.add_api_route("/bench/constant", constant)
+    if floor:
+        from bench_recommend_parts import LookUps
+
+        LookUps().on()
     uvicorn.run(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -66,16 +90,23 @@ def serve(db: str, data_dir: str, port: int, stack: str = "asyncio") -> None:
 
 
 @contextlib.contextmanager
-def server(db: str, data_dir: Path, stack: str = "asyncio", port: int = 0) -> Iterator[str]:
+def server(
+    db: str, data_dir: Path, stack: str = "asyncio", port: int = 0, floor: bool = False
+) -> Iterator[str]:
     """The app served by uvicorn in a subprocess on 127.0.0.1; yields its base URL."""
-    paths = [str(ROOT / "src"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    paths = [
+        str(ROOT / "src"),
+        str(ROOT / "benchmarks"),
+        *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep)),
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     if not port:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
     command = [sys.executable, __file__, "--serve", "--db", db, "--data-dir", str(data_dir)]
-    process = subprocess.Popen([*command, "--port", str(port), "--stack", stack], env=env)
+    command += ["--port", str(port), "--stack", stack, *(["--floor"] if floor else [])]
+    process = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=60) as client:
@@ -116,6 +147,7 @@ def wait_until(check: object, what: str, timeout: float = 300) -> None:
 def cycle_script(paths: list[str], folder: Path) -> Path:
     """A wrk Lua script whose requests go through ``paths`` in turn."""
     items = ",\n".join(f'  "{p}"' for p in paths)  # already URL-quoted: no quotes inside
+    folder.mkdir(exist_ok=True)
     script = folder / "cycle.lua"
     script.write_text(
         f"local paths = {{\n{items}\n}}\n"
@@ -178,7 +210,7 @@ def seed_tracks(client: httpx.Client, count: int) -> list[str]:
 
 
 def load(
-    base: str, duration: int, seeds: int, folder: Path
+    base: str, duration: int, seeds: int, folder: Path, floor: bool = False
 ) -> tuple[list[tuple[str, int, dict[str, float]]], list[str]]:
     """wrk rows for the bare endpoint and recommend, then the track page and search timings."""
     with httpx.Client(base_url=base, timeout=60) as client:
@@ -189,10 +221,15 @@ def load(
         wait_until(lambda: client.get(recommends[0]).status_code == 200, "the content model")
         sequential_ms(client, recommends)
         script = cycle_script(recommends, folder)
+        constant = cycle_script(
+            [r.replace("/api/recommend", "/bench/constant") for r in recommends], folder / "c"
+        )
         rows = []
+        looked_up = ", looked up" if floor else ""
         for name, path, lua in (
             ("bare /api/ping", "/api/ping", None),
-            (f"/api/recommend ({len(tracks)} seeds)", recommends[0], script),
+            ("constant list, recommend's shape", "/bench/constant" + recommends[0][14:], constant),
+            (f"/api/recommend ({len(tracks)} seeds{looked_up})", recommends[0], script),
         ):
             wrk(base + path, 8, 2, lua)  # warm-up
             for connections in (50, 8):
@@ -212,17 +249,18 @@ def load(
 
 
 def report(stack: str, rows: list[tuple[str, int, dict[str, float]]], notes: list[str]) -> None:
-    print(f"\nserver stack: {stack} ({' + '.join(STACKS[stack])})")
-    print(f"{'endpoint':<30}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    name, _, floor = stack.partition(" ")
+    print(f"\nserver stack: {name} ({' + '.join(STACKS[name])}){' ' + floor if floor else ''}")
+    print(f"{'endpoint':<40}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, connections, r in rows:
         print(
-            f"{name:<30}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+            f"{name:<40}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
             f"{r['errors']:>9.0f}"
         )
     bare = {c: r["rps"] for n, c, r in rows if n.startswith("bare")}
     for n, c, r in rows:
         if not n.startswith("bare"):
-            print(f"recommend / bare at {c} connections: {r['rps'] / bare[c]:.2f}")
+            print(f"{n} / bare at {c} connections: {r['rps'] / bare[c]:.2f}")
     for note in notes:
         print(note)
 
@@ -242,6 +280,12 @@ def main() -> None:
         help="comma-separated server stacks to run in turn: asyncio (h11), uvloop (httptools)",
     )
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also serve with the content model's own work looked up from a table (what a "
+        "recommendation would cost were that work free), one server after the other",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stack", default="asyncio", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -249,7 +293,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.serve:
-        serve(args.db, args.data_dir, args.port, args.stack)
+        serve(args.db, args.data_dir, args.port, args.stack, args.floor)
         return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (scripts/system.sh installs it)")
@@ -262,8 +306,12 @@ def main() -> None:
     try:
         db = args.db or build_demo(tmp, args.tracks, args.playlists)
         for stack in stacks:
-            with server(db, Path(args.data_dir or tmp / "data"), stack, args.port) as base:
-                results.append((stack, *load(base, args.duration, args.seeds, tmp)))
+            for floor in (False, True) if args.floor else (False,):
+                data_dir = Path(args.data_dir or tmp / "data")
+                with server(db, data_dir, stack, args.port, floor) as base:
+                    rows, notes = load(base, args.duration, args.seeds, tmp, floor)
+                label = f"{stack} (model's work looked up)" if floor else stack
+                results.append((label, rows, [] if floor else notes))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     where = db if args.db else f"demo, {args.tracks:,} tracks"
