@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from mixtape.features.arrays import TrackArrays
 from tests.factories.cli import Cli, run_cli
@@ -17,6 +18,11 @@ from tests.factories.databases import (
     server_database,
 )
 from tests.factories.tiny import Tiny, make_tiny
+
+# No time limit per generated example: a timed assertion by another name, which fails on
+# a loaded machine (the suite runs one process per core) without anything being wrong.
+settings.register_profile("mixtape", deadline=None)
+settings.load_profile("mixtape")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
