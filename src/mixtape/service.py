@@ -182,11 +182,11 @@ def to_recommendations(index: TrackIndex, scored: Sequence[Scored]) -> list[Reco
         Recommendation(
             track_id=str(key),
             name=str(name),
-            artists=tuple(index.artists(s.row)),
+            artists=tuple(artists),
             score=float(s.score),
             reason=s.reason,
         )
-        for s, key, name in zip(scored, keys, names, strict=True)
+        for s, key, name, artists in zip(scored, keys, names, index.artists_of(rows), strict=True)
     ]
 
 

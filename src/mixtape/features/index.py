@@ -17,7 +17,7 @@ titles as suggestions.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,6 +76,19 @@ class TrackIndex:
             cols.remove(primary)
             cols.insert(0, primary)
         return [str(self.data.artist_names[c]) for c in cols]
+
+    def artists_of(self, rows: Sequence[int]) -> list[list[str]]:
+        """:meth:`artists` of several rows, their names gathered at once."""
+        m, primary = self.data.track_artists, self.data.primary_artist[rows].tolist()
+        indptr = m.indptr[np.asarray(rows, dtype=np.int64)[:, None] + (0, 1)].tolist()
+        cols = [m.indices[a:b].tolist() for a, b in indptr]
+        for own, first in zip(cols, primary, strict=True):
+            if first in own and own[0] != first:
+                own.remove(first)
+                own.insert(0, first)
+        flat = [c for own in cols for c in own]
+        names = iter(self.data.artist_names[flat].tolist() if flat else [])
+        return [[str(next(names)) for _ in own] for own in cols]
 
     def label(self, row: int) -> str:
         """``"artist - title"`` for messages."""

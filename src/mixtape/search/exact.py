@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 import numpy as np
 import scipy.sparse as sp
@@ -87,6 +88,7 @@ class ExactIndex:
         )
         self._bounds: list[int] = self.group_bounds.tolist()
         self._run_cache: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        self._group_parts: dict[int, tuple[tuple[np.ndarray, ...], np.ndarray | None]] = {}
         n_groups = len(self.group_bounds) - 1
         self.group_buckets = (
             np.zeros((n_groups, 0), dtype=np.int64) if group_buckets is None else group_buckets
@@ -161,30 +163,51 @@ class ExactIndex:
 
     def _single_query(self, p: int) -> Query:
         """One track's own vector (the common case, without the averaging's overhead)."""
-        dense = self.dense_t[:, p].copy()
-        onehots = []
         group = int(np.searchsorted(self.group_bounds, p, side="right")) - 1
-        for c, n_b in enumerate(self.n_buckets):
-            vec = np.zeros(n_b, dtype=np.float32)
-            bucket = int(self.group_buckets[group, c])
-            if bucket >= 0:
-                vec[bucket] = self.group_scale[group, c]
-            onehots.append(vec)
+        onehots, table = self._group_part(group)
         sparse = None if self.signatures is None else self.signatures.row(p)
-        return self.finish(Query(dense, onehots, sparse))
+        query = Query(self.dense_t[:, p].copy(), list(onehots), sparse)
+        query.table = table
+        return self.finish(query, table_done=True)
 
-    def finish(self, query: Query) -> Query:
-        """Fill in ``query.table`` and ``query.genre`` from its one-hot and sparse parts."""
-        if self.has_table:
-            # group_scale is 0 where a group has no bucket, so bucket 0 stands in there.
-            table = np.zeros(len(self.group_scale), dtype=np.float32)
-            for vec, buckets, scale in zip(query.onehots, *self._table_parts, strict=True):
-                if len(vec):  # a block with no buckets at all (no track has a year) adds 0
-                    table += scale * vec[buckets]
-            query.table = table
+    def _group_part(self, group: int) -> tuple[tuple[np.ndarray, ...], np.ndarray | None]:
+        """A single track's one-hot blocks and its table of group scores, which depend on
+        its group only: computed once per group, the first time (read-only arrays)."""
+        part = self._group_parts.get(group)
+        if part is None:
+            onehots = []
+            for c, n_b in enumerate(self.n_buckets):
+                vec = np.zeros(n_b, dtype=np.float32)
+                bucket = int(self.group_buckets[group, c])
+                if bucket >= 0:
+                    vec[bucket] = self.group_scale[group, c]
+                vec.flags.writeable = False
+                onehots.append(vec)
+            table = self._table(onehots)
+            if table is not None:
+                table.flags.writeable = False
+            part = self._group_parts[group] = (tuple(onehots), table)
+        return part
+
+    def finish(self, query: Query, *, table_done: bool = False) -> Query:
+        """Fill in ``query.table`` (unless ``table_done``) and ``query.genre`` from its
+        one-hot and sparse parts."""
+        if not table_done:
+            query.table = self._table(query.onehots)
         if self.signatures is not None and query.sparse is not None and len(query.sparse[0]):
             query.genre, query.genre_sigs = self.signatures.scores(*query.sparse)
         return query
+
+    def _table(self, onehots: Sequence[np.ndarray]) -> np.ndarray | None:
+        """The one-hot blocks' score of every group (None without blocks)."""
+        if not self.has_table:
+            return None
+        # group_scale is 0 where a group has no bucket, so bucket 0 stands in there.
+        table = np.zeros(len(self.group_scale), dtype=np.float32)
+        for vec, buckets, scale in zip(onehots, *self._table_parts, strict=True):
+            if len(vec):  # a block with no buckets at all (no track has a year) adds 0
+                table += scale * vec[buckets]
+        return table
 
     def _sharing(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """Positions whose genre score is not zero, and those scores (kept on the query)."""
@@ -283,7 +306,9 @@ class ExactIndex:
         """For each query, the ``k`` best (positions, scores), best first."""
         k = min(k, self.size)
         results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(queries)
-        with single_threaded_blas():
+        # BLAS threads matter only over many positions; switching them costs more than a
+        # small index's whole search.
+        with single_threaded_blas() if self.size >= PARALLEL_ABOVE else nullcontext():
             if len(self._bounds) > 2 or self.signatures is not None:
                 for i, q in enumerate(queries):
                     results[i] = self._pruned(q, k)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,9 +21,10 @@ class Query:
     genre_sigs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sharing: tuple[np.ndarray, np.ndarray] | None = None  # positions with a genre score, scores
 
-    @property
+    @functools.cached_property
     def norm(self) -> float:
-        """The length of the whole vector (dense, one-hot and sparse parts)."""
+        """The length of the whole vector (dense, one-hot and sparse parts; computed once:
+        a query's parts do not change once built)."""
         total = float(self.dense @ self.dense) + sum(float(v @ v) for v in self.onehots)
         if self.sparse is not None:
             total += float(self.sparse[1] @ self.sparse[1])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 _SAMPLE_STRIDE = 64
+#: Up to this many scores one full sort is cheaper than a partition and its bookkeeping
+#: (a few numpy calls of a few microseconds each) and gives the same answer.
+_SORT_ALL = 256
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -40,6 +43,9 @@ def ordered(positions: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarr
 
     Ties at the k-th score go to the lowest positions, whatever the input order.
     """
+    if len(positions) <= _SORT_ALL:
+        order = np.lexsort((positions, -scores))[: max(k, 0)]
+        return positions[order].astype(np.int64), scores[order]
     if len(positions) > k > 0:
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
         above = np.flatnonzero(scores > kth)
@@ -55,6 +61,8 @@ def ordered(positions: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarr
 
 def best_scores(scores: np.ndarray, k: int) -> np.ndarray:
     """The ``k`` highest scores, ascending (all of them when there are fewer)."""
+    if len(scores) <= _SORT_ALL:
+        return np.sort(scores)[max(len(scores) - k, 0) :]
     if len(scores) > k:
         scores = np.partition(scores, len(scores) - k)[len(scores) - k :]
     return np.sort(scores)
