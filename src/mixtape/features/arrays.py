@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from mixtape.features.songs import SongIds
 from mixtape.vocab import AUDIO_FEATURES
 
 #: Column order of ``TrackArrays.audio``: Spotify's audio features.
@@ -70,6 +71,8 @@ class TrackArrays:
     feature_source: np.ndarray = field(default_factory=_no_source)  # (n,) uint8 codes
     #: (n,) bool: the track has an audio file found ok (its path: the catalog's audio_files)
     has_file: np.ndarray = field(default_factory=_no_files)
+    #: Which tracks are versions of one song (ids worked out per track on first need).
+    songs: SongIds = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -100,6 +103,7 @@ class TrackArrays:
             self.playlist_names = np.full(n_playlists, "", dtype=object)
         elif len(self.playlist_names) != n_playlists:
             raise ValueError(f"playlist_names must have {n_playlists} rows")
+        self.songs = SongIds(self.primary_artist, self.names)
 
     @property
     def n_tracks(self) -> int:

@@ -11,12 +11,18 @@ to the lower row (:func:`mixtape.models.controls.select`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
 from mixtape.features.arrays import TrackArrays
-from mixtape.models.controls import Controls, allowed_mask, apply_targets, select
+from mixtape.models.controls import (
+    Controls,
+    Picker,
+    apply_targets,
+    excluded_rows,
+    select,
+    within_bounds,
+)
 from mixtape.search.topk import top_k
 
 
@@ -30,13 +36,6 @@ def candidate_depth(n: int, controls: Controls, n_seeds: int) -> int:
     return depth
 
 
-@lru_cache(maxsize=4)
-def _everyone(n: int) -> np.ndarray:
-    mask = np.ones(n, dtype=bool)
-    mask.flags.writeable = False
-    return mask
-
-
 def select_candidates(
     rows: np.ndarray,
     scores: np.ndarray,
@@ -45,9 +44,14 @@ def select_candidates(
     controls: Controls,
     seeds: Sequence[int],
 ) -> list[tuple[int, float]]:
-    """``select`` over a search's candidates, checking only their rows against the controls."""
-    keep = allowed_mask(data, controls, seeds, rows=rows)
-    return select(rows[keep], scores[keep], n, data, controls, _everyone(data.n_tracks))
+    """``select`` over a search's candidates, checking only their rows against the controls
+    (what :func:`~mixtape.models.controls.allowed_mask` allows), as the :class:`Picker`
+    walks them: a numpy mask costs more than a few dozen candidates' checks in Python."""
+    if controls.bounds:
+        keep = within_bounds(data, controls, rows)
+        rows, scores = rows[keep], scores[keep]
+    excluded = excluded_rows(controls, seeds)
+    return Picker(data, controls, excluded).take(rows, scores, n, skip=excluded)
 
 
 def best_allowed(

@@ -7,13 +7,14 @@ popularity, year) applied after scoring, identically for every model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
+from mixtape.features.songs import NO_SONG
 from mixtape.keys import song_title_key
 
 #: A song as recommendations de-duplicate it: (primary artist row, title key).
@@ -87,16 +88,8 @@ def allowed_mask(
     With ``rows``, the mask of those rows only (``mask[i]`` for ``rows[i]``):
     cheaper than the whole catalog when a search returned a few candidates.
     """
-    mask = np.ones(data.n_tracks if rows is None else len(rows), dtype=bool)
-    for name, bound in controls.bounds.items():
-        col = data.column(name) if rows is None else data.column(name)[rows]
-        if bound.min is not None:
-            mask &= col >= bound.min  # NaN compares False: unknown values are filtered out
-        if bound.max is not None:
-            mask &= col <= bound.max
-    excluded = set(controls.exclude)
-    if controls.exclude_seeds:
-        excluded.update(seeds)
+    mask = within_bounds(data, controls, rows)
+    excluded = excluded_rows(controls, seeds)
     if excluded:
         gone = np.fromiter(excluded, dtype=np.int64)
         if rows is None:
@@ -106,6 +99,26 @@ def allowed_mask(
         if controls.one_per_song:
             _exclude_same_songs(data, excluded, mask, rows)
     return mask
+
+
+def within_bounds(data: TrackArrays, controls: Controls, rows: np.ndarray | None) -> np.ndarray:
+    """Boolean mask of the rows (all, or ``rows``) within the min/max filters."""
+    mask = np.ones(data.n_tracks if rows is None else len(rows), dtype=bool)
+    for name, bound in controls.bounds.items():
+        col = data.column(name) if rows is None else data.column(name)[rows]
+        if bound.min is not None:
+            mask &= col >= bound.min  # NaN compares False: unknown values are filtered out
+        if bound.max is not None:
+            mask &= col <= bound.max
+    return mask
+
+
+def excluded_rows(controls: Controls, seeds: Iterable[int]) -> set[int]:
+    """The rows never to recommend: ``exclude``, and the seeds unless ``exclude_seeds`` is False."""
+    excluded = set(controls.exclude)
+    if controls.exclude_seeds:
+        excluded.update(seeds)
+    return excluded
 
 
 def _among(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -135,7 +148,10 @@ def for_parts(controls: Controls, seeds: Iterable[int]) -> Controls:
 
 
 def song_of(data: TrackArrays, row: int) -> Song | None:
-    """The song a row is a version of; None without a primary artist or a name."""
+    """The song a row is a version of; None without a primary artist or a name.
+
+    Two rows have the same song here exactly when ``data.songs`` gives them the same id
+    (:class:`mixtape.features.songs.SongIds`, what the controls compare)."""
     artist = int(data.primary_artist[row])
     name = data.names[row]
     if artist < 0 or not name:
@@ -143,49 +159,102 @@ def song_of(data: TrackArrays, row: int) -> Song | None:
     return artist, song_title_key(str(name))
 
 
+def _songs_of(data: TrackArrays, rows: Collection[int]) -> set[int]:
+    """The song ids of ``rows``, without :data:`NO_SONG`."""
+    songs = set(data.songs.of_rows(rows))
+    songs.discard(NO_SONG)
+    return songs
+
+
 def _exclude_same_songs(
-    data: TrackArrays, excluded: Iterable[int], mask: np.ndarray, rows: np.ndarray | None
+    data: TrackArrays, excluded: Collection[int], mask: np.ndarray, rows: np.ndarray | None
 ) -> None:
     """Clear ``mask`` where a row is another version of an excluded row's song."""
-    songs = {song for r in excluded if (song := song_of(data, r)) is not None}
+    songs = _songs_of(data, excluded)
     if not songs:
         return
     if rows is None:
-        for artist in {a for a, _ in songs}:
-            for row in data.artist_rows(artist).tolist():
-                if mask[row] and song_of(data, row) in songs:
+        artists = {int(data.primary_artist[r]) for r in excluded if data.songs.of(r) != NO_SONG}
+        for artist in artists:
+            same = data.artist_rows(artist).tolist()
+            for row, song in zip(same, data.songs.of_rows(same), strict=True):
+                if song in songs:
                     mask[row] = False
         return
-    artists = np.fromiter({a for a, _ in songs}, dtype=np.int64)
-    for i in np.flatnonzero(mask & _among(data.primary_artist[rows], artists)).tolist():
-        if song_of(data, int(rows[i])) in songs:
+    for i, song in enumerate(data.songs.of_rows(rows.tolist())):
+        if song in songs:
             mask[i] = False
 
 
 class Picker:
     """Admits candidate rows in rank order: one version of each song (with
-    ``one_per_song``) and at most ``max_per_artist`` tracks per artist."""
+    ``one_per_song``) and at most ``max_per_artist`` tracks per artist.
 
-    def __init__(self, data: TrackArrays, controls: Controls) -> None:
+    With ``one_per_song``, the songs of ``excluded`` rows count as taken: their other
+    versions are never admitted (:func:`allowed_mask`'s rule, for candidates not
+    checked against it).
+    """
+
+    def __init__(
+        self, data: TrackArrays, controls: Controls, excluded: Collection[int] = ()
+    ) -> None:
         self.data = data
         self.cap = controls.max_per_artist
         self.one_per_song = controls.one_per_song
         self.per_artist: dict[int, int] = {}
-        self.songs: set[Song] = set()
+        #: Song ids taken (:attr:`TrackArrays.songs`), never :data:`NO_SONG`.
+        self.songs = _songs_of(data, excluded) if self.one_per_song and excluded else set()
 
     def admit(self, row: int) -> bool:
-        song = song_of(self.data, row) if self.one_per_song else None
-        if song is not None and song in self.songs:
+        song = self.data.songs.of(row) if self.one_per_song else NO_SONG
+        artist = -1 if self.cap is None else int(self.data.primary_artist[row])
+        return self._admit(song, artist)
+
+    def _admit(self, song: int, artist: int) -> bool:
+        """Admit a row by its song id and primary artist (-1: none, or none to count)."""
+        if song in self.songs:
             return False
-        if self.cap is not None:
-            artist = int(self.data.primary_artist[row])
-            if artist >= 0:
-                if self.per_artist.get(artist, 0) >= self.cap:
-                    return False
-                self.per_artist[artist] = self.per_artist.get(artist, 0) + 1
-        if song is not None:
+        if artist >= 0 and self.cap is not None:
+            count = self.per_artist.get(artist, 0)
+            if count >= self.cap:
+                return False
+            self.per_artist[artist] = count + 1
+        if song != NO_SONG:
             self.songs.add(song)
         return True
+
+    def take(
+        self, rows: np.ndarray, scores: np.ndarray, n: int, skip: Container[int] = ()
+    ) -> list[tuple[int, float]]:
+        """The best ``n`` of ``rows`` not in ``skip`` that the picker admits, by score
+        (descending), ties to the lower row.
+
+        Each row's song id is looked up only when the row is reached (assigning one
+        costs a title's folding); the artists come as one list (a numpy scalar per row
+        costs more).
+        """
+        out: list[tuple[int, float]] = []
+        if len(rows) == 0 or n <= 0:
+            return out
+        order = np.lexsort((rows, -scores))
+        rows, scores = rows[order], scores[order]
+        songs = self.data.songs
+        known = songs.known
+        artists = None if self.cap is None else self.data.primary_artist[rows].tolist()
+        for i, (row, score) in enumerate(zip(rows.tolist(), scores.tolist(), strict=True)):
+            if row in skip:
+                continue
+            song = NO_SONG
+            if self.one_per_song:
+                song = known[row]
+                if song is None:
+                    song = songs.of(row)
+            if not self._admit(song, -1 if artists is None else artists[i]):
+                continue
+            out.append((row, score))
+            if len(out) == n:
+                break
+        return out
 
 
 def target_penalty(data: TrackArrays, controls: Controls) -> np.ndarray | None:
@@ -227,17 +296,4 @@ def select(
     reproducibility.
     """
     keep = mask[rows]
-    rows, scores = rows[keep], scores[keep]
-    if len(rows) == 0 or n <= 0:
-        return []
-    order = np.lexsort((rows, -scores))
-    picker = Picker(data, controls)
-    out: list[tuple[int, float]] = []
-    # As Python numbers: a numpy scalar per element costs more than the list.
-    for row, score in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
-        if not picker.admit(row):
-            continue
-        out.append((row, score))
-        if len(out) == n:
-            break
-    return out
+    return Picker(data, controls).take(rows[keep], scores[keep], n)
