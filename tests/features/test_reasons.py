@@ -12,6 +12,7 @@ from mixtape.features.reasons import (
     distinctive_reason,
     distinctive_reasons,
     feature_distribution,
+    shared_trait_lists,
     shared_traits,
 )
 from tests.factories.tiny import make_tiny
@@ -145,3 +146,84 @@ def test_constant_unknown_and_out_of_range_values() -> None:
     assert z[:, COL["time_signature"]].tolist() == [0.0, 0.0]  # constant: never far
     assert z[:, COL["liveness"]].tolist() == [0.0, 0.0]
     assert z[0, COL["tempo"]] > 1.5 and z[1, COL["tempo"]] < -1.5  # beyond the catalog's range
+
+
+def _expected(
+    dist: FeatureDistribution, seed: np.ndarray, rows: np.ndarray, limit: int, threshold: float
+) -> list[list[str]]:
+    """The shared traits computed from :meth:`FeatureDistribution.z` (numpy, all columns)
+    and sorted in Python: what the compiled loop must give."""
+    columns, traits = dist.named
+    zs, z = dist.z(seed)[columns], dist.z(rows)[:, columns]
+    out = []
+    for row, zc in zip(rows, z, strict=True):
+        found = sorted(
+            (-min(abs(a), abs(b)), t)
+            for t, (a, b) in enumerate(zip(zs.tolist(), zc.tolist(), strict=True))
+            if abs(a) >= threshold and a * b > 0 and abs(b) >= threshold
+        )
+        words = []
+        for _, t in found[:limit]:
+            trait, j = traits[t], int(columns[t])
+            text = "both " + (trait.high if zs[t] > 0 else trait.low)
+            if trait.unit is not None:
+                a, b = trait.unit(float(seed[j])), trait.unit(float(row[j]))
+                text += f" ({a})" if a == b else f" ({a} and {b})"
+            words.append(text)
+        out.append(words)
+    return out
+
+
+def _tied() -> np.ndarray:
+    """The catalog with big ties at the ends: 30% of tracks at valence 1, 15% at
+    danceability 0 (a value there sits mid-tie by rank)."""
+    values = _catalog()
+    values[700:, COL["valence"]] = 1.0
+    values[:150, COL["danceability"]] = 0.0
+    return values
+
+
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize(("limit", "threshold"), [(2, 1.0), (3, 0.5), (0, 1.0)])
+def test_the_compiled_traits_follow_z_exactly(tied: bool, limit: int, threshold: float) -> None:
+    rng = np.random.default_rng(5)
+    catalog = _tied() if tied else _catalog()
+    dist = FeatureDistribution.of(catalog)
+    rows = catalog[rng.integers(0, N, 400)].astype(np.float32).astype(np.float64)
+    rows[::3] = catalog[[0, N - 1]].repeat(67, axis=0)[: len(rows[::3])]  # the extremes
+    rows[::7, COL["tempo"]] = np.nan
+    rows[::11, COL["energy"]] = np.inf
+    rows[::13, COL["loudness"]] = -1e9
+    rows[5] = np.nan
+    for seed in rows[::37]:
+        found = shared_trait_lists(
+            dist,
+            seed[None, :],
+            np.zeros(1, dtype=np.int64),
+            rows,
+            np.arange(len(rows)),
+            limit=limit,
+            threshold=threshold,
+        )
+        assert found == _expected(dist, seed, rows, limit, threshold)
+
+
+def test_each_row_is_compared_with_its_own_seed_in_any_column_order(
+    dist: FeatureDistribution,
+) -> None:
+    rng = np.random.default_rng(6)
+    values = _catalog()[rng.integers(0, N, 60)].astype(np.float32)
+    seeds, nearest = np.array([3, 17, 40]), rng.integers(0, 3, 60)
+    rows = np.arange(60)
+    found = shared_trait_lists(dist, values, seeds, values, rows, nearest)
+    for i in rows.tolist():
+        seed = values[seeds[nearest[i]]].astype(np.float64)
+        assert found[i] == _expected(dist, seed, values[i : i + 1].astype(np.float64), 2, 1.0)[0]
+    # A distribution kept in another column order reads the same columns by name.
+    order = rng.permutation(len(AUDIO_COLUMNS))
+    names = tuple(AUDIO_COLUMNS[j] for j in order)
+    shuffled = FeatureDistribution.of(_catalog()[:, order], names)
+    assert (
+        shared_trait_lists(shuffled, values, seeds, values, rows, nearest, names=AUDIO_COLUMNS)
+        == found
+    )

@@ -21,6 +21,7 @@ from mixtape.models.cosine import CosineModel
 from mixtape.models.feature_words import describe, trait_distribution
 from mixtape.models.hybrid import HybridModel
 from mixtape.models.mood import MoodModel, mood_word
+from tests.factories.arrays import track_arrays
 from tests.factories.tiny import Tiny
 
 COL = {name: j for j, name in enumerate(AUDIO_COLUMNS)}
@@ -151,3 +152,35 @@ def test_describe_names_the_furthest_traits_by_rank(tiny_data: TrackArrays) -> N
     loud_acoustic[COL["key"]] = 11  # a category, never named
     assert describe(dist, loud_acoustic) == "high energy, very acoustic"
     assert describe(dist, np.full(len(AUDIO_COLUMNS), np.nan), average="typical") == "typical"
+
+
+def test_content_reasons_name_the_heaviest_shared_genres_and_the_seeds_era() -> None:
+    genres = [[0, 1, 2, 3], [0, 1], [2, 3], [0], [4], [4], [4], [0, 4], [], [4]]
+    year = [1994, 1990, 1999, 1995, 1993, np.nan, 1960, 1971, 1977, 2010]
+    audio = np.full((10, 2), 0.5)
+    audio[6] = np.nan  # no audio: neither "similar overall sound"
+    names = ["rock", "jazz", "folk", "blues", "soul"]
+    data = track_arrays(10, audio=audio, year=year, genres=genres, genre_names=names)
+    model = ContentModel(index="exact").fit(data)
+    # Jazz is rarer than rock: heavier; folk and blues weigh the same: the row's order.
+    assert model.explain(Seeds.tracks([0]), [1, 2, 3, 4, 5, 6]) == [
+        "shares genres jazz, rock; also from the 1990s",
+        "shares genres folk, blues; also from the 1990s",
+        "shares genre rock; also from the 1990s",
+        "also from the 1990s",
+        "similar overall sound",  # unknown year
+        "similar era and popularity",  # no audio
+    ]
+    # Rock is in both seeds: now the heavier; their eras tie: the earlier one.
+    assert model.explain(Seeds.tracks([0, 7]), [1, 8, 9]) == [
+        "shares genres rock, jazz",
+        "also from the 1970s",
+        "shares genre soul",
+    ]
+    seven = ContentModel(index="exact", era_width=7).fit(data)
+    assert seven.explain(Seeds.tracks([0]), [1, 2, 4]) == [
+        "shares genres jazz, rock; also from the 1988–1994",
+        "shares genres folk, blues",  # 1999
+        "also from the 1988–1994",
+    ]
+    assert seven.explain(Seeds.tracks([0, 7]), [8]) == ["similar overall sound, like 'Song 0'"]

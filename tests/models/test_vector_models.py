@@ -125,21 +125,21 @@ def test_agreement_keeps_to_the_seeds_neighbourhoods_where_the_mean_drifts_to_th
     assert agree.recommend_batch([seeds], 16)[0] == recs
 
 
-def test_content_models_say_when_fitting_will_compile_the_search_kernels(
+def test_cosine_models_say_when_fitting_will_compile_the_kernels(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from mixtape.models import kernels
     from mixtape.models.hybrid import HybridModel
-    from mixtape.search import kernels
 
     monkeypatch.setattr(kernels, "cache_is_warm", lambda: False)
     assert (
         ContentModel.fit_note()
         == HybridModel.fit_note()
-        == ("compiling search kernels (first run only)")
+        == AudioModel.fit_note()  # its reasons call compiled kernels
+        == "compiling kernels (first run only)"
     )
-    assert AudioModel.fit_note() == ""  # no compiled kernels in its search
     monkeypatch.setattr(kernels, "cache_is_warm", lambda: True)
-    assert ContentModel.fit_note() == ""
+    assert ContentModel.fit_note() == AudioModel.fit_note() == ""
 
 
 def test_bad_parameters_are_reported_at_fit(tiny_data: TrackArrays) -> None:

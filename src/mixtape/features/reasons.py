@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
+from mixtape.features.reason_kernels import shared_codes
 
 FALLBACK = "similar overall sound"
 #: How far (in standard deviations, both ways of measuring) a value must be to be named.
@@ -173,24 +174,73 @@ class FeatureDistribution:
         columns = np.array([self.names.index(name) for name in names], dtype=np.int64)
         return columns, tuple(TRAITS[name] for name in names)
 
+    @functools.cached_property
+    def _kernel_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:attr:`_table` as :func:`~mixtape.features.reason_kernels.shared_codes` takes it:
+        the sorted keys, the per-feature rows (``reason_kernels.LOW`` ... ``MEAN``), the
+        normal scores."""
+        keys, low, inv_span, offset, starts, rank_z, std = self._table
+        keys = _float64(keys)
+        q = self.quantiles.shape[1]
+        first, end = q * np.arange(len(self.names)), q * np.arange(1, len(self.names) + 1)
+        # A feature's keys are searched alone where every other one is below (above) any
+        # key its values map to, as ever unless values are infinite; else all of them.
+        below = keys[np.maximum(first - 1, 0)] < offset - 1.0
+        above = keys[np.minimum(end, len(keys) - 1)] > offset + 2.0
+        apart = np.all(np.isfinite(keys)) and np.all(
+            ((first == 0) | below) & ((end == len(keys)) | above)
+        )
+        if not apart:
+            first, end = np.zeros_like(first), np.full_like(end, len(keys))
+        rows = [low, inv_span, offset, starts, first, end, std, self.mean]
+        return keys, np.stack(rows).astype(np.float64), _float64(rank_z)
+
+    @functools.cached_property
+    def _code_words(self) -> tuple[tuple[str, ...], tuple[Callable[[float], str] | None, ...]]:
+        """Per trait code of the kernel (``2 * trait + high``, :attr:`named` order), its
+        words ("both fast") and how its values read (None: not given)."""
+        traits = self.named[1]
+        texts = tuple("both " + (t.high if high else t.low) for t in traits for high in (0, 1))
+        return texts, tuple(t.unit for t in traits for _ in (0, 1))
+
+    def named_in(self, names: tuple[str, ...]) -> np.ndarray:
+        """(2, traits): the columns of :attr:`named`, and where each is among ``names``."""
+        columns = self.named[0]
+        if names == self.names:
+            return self._named_twice
+        return np.stack([columns, [names.index(self.names[j]) for j in columns.tolist()]])
+
+    @functools.cached_property
+    def _named_twice(self) -> np.ndarray:
+        return np.stack([self.named[0], self.named[0]])
+
 
 def feature_distribution(data: TrackArrays) -> FeatureDistribution:
     """The catalog's :class:`FeatureDistribution` (tracks with features only)."""
     return FeatureDistribution.of(data.audio[data.has_audio])
 
 
+def _float64(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
+def _matrix(values: np.ndarray) -> np.ndarray:
+    """``values`` as the compiled loop takes them: C-ordered float32 (the catalog's audio,
+    as it is) or float64."""
+    values = np.asarray(values)
+    if values.dtype == np.float32 and values.flags.c_contiguous:
+        return values
+    return _float64(values)
+
+
+#: The row of a single seed.
+_FIRST = np.zeros(1, dtype=np.int64)
+
+
 def _row(dist: FeatureDistribution, values: np.ndarray | Mapping[str, float]) -> np.ndarray:
     if isinstance(values, Mapping):
         return np.array([values.get(n, np.nan) for n in dist.names], dtype=np.float64)
     return np.asarray(values, dtype=np.float64)
-
-
-def _phrase(trait: Trait, high: bool, seed: float, candidate: float) -> str:
-    text = "both " + (trait.high if high else trait.low)
-    if trait.unit is None:
-        return text
-    a, b = trait.unit(seed), trait.unit(candidate)
-    return f"{text} ({a})" if a == b else f"{text} ({a} and {b})"
 
 
 def _traits_of(
@@ -200,31 +250,68 @@ def _traits_of(
     limit: int,
     threshold: float,
 ) -> list[list[str]]:
-    """Per candidate row, its shared traits with ``seed``: the seed's traits are measured
-    first, then the candidates only on those where the seed is far from usual (often none,
-    rarely more than three of the ten)."""
-    columns, traits = dist.named
-    seed_values = seed[columns]
-    zs = dist.z(seed_values, columns).tolist()
-    picked = [t for t, a in enumerate(zs) if abs(a) >= threshold]
-    if not picked:
-        return [[] for _ in range(len(candidates))]
-    where = columns[picked]
-    values = candidates[:, where]
-    z = dist.z(values, where).tolist()
-    # Plain Python from here: a few rows of a few traits, where numpy's per-call cost
-    # would dominate.
-    seed_list = seed_values.tolist()
+    """Per candidate row (``dist.names`` order), its shared traits with ``seed``."""
+    rows = np.arange(len(candidates), dtype=np.int64)
+    return shared_trait_lists(
+        dist, seed[None, :], _FIRST, candidates, rows, limit=limit, threshold=threshold
+    )
+
+
+def shared_trait_lists(
+    dist: FeatureDistribution,
+    seeds: np.ndarray,
+    seed_rows: np.ndarray,
+    values: np.ndarray,
+    rows: np.ndarray,
+    nearest: np.ndarray | None = None,
+    *,
+    names: tuple[str, ...] | None = None,
+    limit: int = 2,
+    threshold: float = THRESHOLD,
+) -> list[list[str]]:
+    """Per row ``values[rows[i]]``, the :func:`shared_traits` it has with its seed,
+    ``seeds[seed_rows[nearest[i]]]`` (the first seed when ``nearest`` is None).
+
+    ``seeds`` and ``values`` are (tracks, features) matrices whose columns are
+    ``names`` (``dist.names`` when None), NaN unknown: the catalog's audio, with no
+    gather.  Measured in one compiled loop (:mod:`mixtape.features.reason_kernels`).
+    """
+    where = dist.named_in(dist.names if names is None else names)
+    keys, table, rank_z = dist._kernel_table
+    seeds, values = _matrix(seeds), _matrix(values)
+    seed_rows = np.ascontiguousarray(seed_rows, dtype=np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    nearest = _FIRST[:0] if nearest is None else np.ascontiguousarray(nearest, dtype=np.int64)
+    width = limit if limit >= 0 else where.shape[1]  # a negative limit drops the weakest
+    codes, both = shared_codes(
+        seeds, seed_rows, values, rows, nearest, where, keys, table, rank_z, float(threshold), width
+    )
+    found = _words(dist, codes, both)
+    return [words[:limit] for words in found] if limit < 0 else found
+
+
+def _words(dist: FeatureDistribution, codes: np.ndarray, both: np.ndarray) -> list[list[str]]:
+    """The phrases of the kernel's trait codes ("both fast (172 BPM)"), with the seed's
+    and the row's values (``both``) where a trait reads them in units.
+
+    Plain Python: a few phrases, where numpy's per-call cost would dominate.
+    """
+    texts, units = dist._code_words
+    values: list[list[list[float]]] = []  # read when first needed
     out: list[list[str]] = []
-    for zc, row in zip(z, values.tolist(), strict=True):
-        found = sorted(  # the strongest first; ties: TRAITS order
-            (-min(abs(zs[t]), abs(b)), t, i)
-            for i, t in enumerate(picked)
-            if zs[t] * (b := zc[i]) > 0 and abs(b) >= threshold
-        )
-        out.append(
-            [_phrase(traits[t], zs[t] > 0, seed_list[t], row[i]) for _, t, i in found[:limit]]
-        )
+    for i, found in enumerate(codes.tolist()):
+        words = []
+        for k, code in enumerate(found):
+            if code < 0:
+                break
+            unit = units[code]
+            if unit is None:
+                words.append(texts[code])
+                continue
+            values = values or both.tolist()
+            a, b = unit(values[i][k][0]), unit(values[i][k][1])
+            words.append(f"{texts[code]} ({a})" if a == b else f"{texts[code]} ({a} and {b})")
+        out.append(words)
     return out
 
 
@@ -280,5 +367,6 @@ __all__ = [
     "distinctive_reason",
     "distinctive_reasons",
     "feature_distribution",
+    "shared_trait_lists",
     "shared_traits",
 ]

@@ -11,7 +11,8 @@ import numpy as np
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import audio_block
 from mixtape.features.reasons import FALLBACK
-from mixtape.models.cosine import CosineModel, like
+from mixtape.models.cosine import CosineModel
+from mixtape.models.feature_words import like
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 

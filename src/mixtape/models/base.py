@@ -109,7 +109,7 @@ class Recommender(ABC):
     @classmethod
     def fit_note(cls) -> str:
         """Slow one-off work the next fit will also do, in a few words for a status line
-        ("" when none), e.g. "compiling search kernels (first run only)"."""
+        ("" when none), e.g. "compiling kernels (first run only)"."""
         return ""
 
     data_: TrackArrays

@@ -52,13 +52,14 @@ import numpy as np
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.blocks import content_blocks
+from mixtape.features.reason_kernels import shared_genres
 from mixtape.features.reasons import FALLBACK
 from mixtape.models.base import Seeds
 from mixtape.models.candidates import best_allowed, select_candidates
 from mixtape.models.content_index import block_index
 from mixtape.models.controls import Controls, allowed_mask
-from mixtape.models.cosine import CosineModel, like
-from mixtape.search import kernels
+from mixtape.models.cosine import CosineModel
+from mixtape.models.feature_words import like
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 from mixtape.search.topk import top_k
@@ -66,6 +67,8 @@ from mixtape.search.topk import top_k
 AGGREGATES = ("mean", "agreement")
 #: The reason when nothing distinctive is shared and the audio played no part.
 _OTHERWISE = "similar era and popularity"
+#: The genres of a query without any.
+_NO_GENRES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 #: Genre columns the HNSW embedding holds as they are; above this many genres they
 #: are projected to this many dimensions (Gaussian random projection).
 ANN_GENRE_DIMS = 64
@@ -101,21 +104,20 @@ class _ContentBase(CosineModel):
             "genres": self.genre_weight,
         }
 
-    @classmethod
-    def fit_note(cls) -> str:
-        return "" if kernels.cache_is_warm() else "compiling search kernels (first run only)"
-
     def _fit(self, data: TrackArrays) -> None:
         if self.aggregate not in AGGREGATES:
             raise InputError(
                 f"unknown aggregate {self.aggregate!r}", hint="use " + " or ".join(AGGREGATES)
             )
         super()._fit(data)
-        _compile_kernels()
+        self._prepare(data)
 
     def _restore(self, state: dict[str, np.ndarray], data: TrackArrays) -> None:
         super()._restore(state, data)
-        _compile_kernels()
+        self._prepare(data)
+
+    def _prepare(self, data: TrackArrays) -> None:
+        self.genre_names_ = [str(name) for name in data.genre_names]  # for the reasons
 
     def _build(self, data: TrackArrays) -> tuple[ExactIndex, np.ndarray]:
         blocks = content_blocks(
@@ -202,15 +204,11 @@ class _ContentBase(CosineModel):
     # -- reasons ----------------------------------------------------------------------
     def _reasons(self, seed_positions: np.ndarray, query: Query, rows: np.ndarray) -> list[str]:
         seed_rows = self.rows_[seed_positions]
-        genres = self._shared_genres(query, rows)
+        genres, era = self._genres_and_era(seed_rows, query, rows)
         traits, seeds = [""] * len(rows), [""] * len(rows)
         if self.audio_weight > 0:
             traits, seeds = self._trait_words(seed_positions, rows)
-        era = self._era_words(seed_rows, rows)
-        # Nothing distinctive shared: the audio block (when both have audio) or else era
-        # and popularity made the match.
-        sound = self.audio_weight > 0 and bool(self.has_audio_[seed_rows].any())
-        has_audio = self.has_audio_[rows].tolist()
+        sound: bool | None = None  # whether a seed has audio, asked when first needed
         reasons = []
         for i, (shared, words, era_word) in enumerate(zip(genres, traits, era, strict=True)):
             parts = []
@@ -222,49 +220,62 @@ class _ContentBase(CosineModel):
             if len(parts) < 2 and era_word:
                 parts.append(f"also from the {era_word}")
             if not parts:
-                parts.append(like(FALLBACK, seeds[i]) if sound and has_audio[i] else _OTHERWISE)
+                # Nothing distinctive shared: the audio block (when both have audio) or
+                # else era and popularity made the match.
+                if sound is None:
+                    sound = self.audio_weight > 0 and bool(self.has_audio_[seed_rows].any())
+                has_audio = sound and bool(self.has_audio_[rows[i]])
+                parts.append(like(FALLBACK, seeds[i]) if has_audio else _OTHERWISE)
             reasons.append("; ".join(parts))
         return reasons
 
-    def _shared_genres(self, query: Query, rows: np.ndarray, top: int = 2) -> list[list[str]]:
+    def _genres_and_era(
+        self, seed_rows: np.ndarray, query: Query, rows: np.ndarray, top: int = 2
+    ) -> tuple[list[list[str]], list[str]]:
         """Per row, its ``top`` genres that the seeds have too, the heaviest in the seeds'
-        genre vector first (rare genres, and genres many of the seeds have)."""
+        genre vector first (rare genres, and genres many of the seeds have); and the
+        seeds' most common era where the row is from that era ("" otherwise)."""
         data = self.data_
-        if query.sparse is None or len(query.sparse[0]) == 0:
-            return [[] for _ in range(len(rows))]
-        # Plain Python: a few genres per row, where numpy's per-call cost would dominate.
-        weight = dict(zip(query.sparse[0].tolist(), query.sparse[1].tolist(), strict=True))
-        genres, indptr = data.track_genres.indices, data.track_genres.indptr
-        out = []
-        for row in rows.tolist():
-            shared = [c for c in genres[indptr[row] : indptr[row + 1]].tolist() if c in weight]
-            best = sorted(shared, key=lambda c: -weight[c])[:top]
-            out.append([str(data.genre_names[c]) for c in best])
-        return out
+        columns, weights = _NO_GENRES if query.sparse is None else query.sparse
+        start = self._era_start(seed_rows)
+        found = shared_genres(
+            data.track_genres,
+            columns,
+            weights,
+            rows,
+            top,
+            data.year,
+            self.era_width,
+            np.nan if start is None else float(start),
+        )
+        # Plain Python from here: a few genres per row, where numpy's per-call cost would
+        # dominate.
+        names = self.genre_names_
+        width = self.era_width
+        label = (
+            "" if start is None else f"{start}s" if width == 10 else f"{start}–{start + width - 1}"
+        )
+        genres, era = [], []
+        for codes in found.tolist():
+            genres.append([names[c] for c in codes[:top] if c >= 0])
+            era.append(label if codes[top] else "")
+        return genres, era
 
-    def _era_words(self, seed_rows: np.ndarray, rows: np.ndarray) -> list[str]:
-        """The seeds' most common era, for the candidates from that era ("" otherwise)."""
+    def _era_start(self, seed_rows: np.ndarray) -> int | None:
+        """The first year of the seeds' most common era (None without one)."""
         year = self.data_.year
         width = self.era_width
+        if self.era_weight <= 0:
+            return None
+        if len(seed_rows) == 1:
+            seed = year[seed_rows[0]]
+            return None if seed != seed else int(seed // width * width)  # NaN: unknown
         seeds = year[seed_rows]
         seeds = seeds[~np.isnan(seeds)]
-        if self.era_weight <= 0 or len(seeds) == 0:
-            return [""] * len(rows)
-        if len(seeds) == 1:
-            start = int(seeds[0] // width * width)
-        else:
-            starts, counts = np.unique(np.floor(seeds / width) * width, return_counts=True)
-            start = int(starts[np.argmax(counts)])
-        label = f"{start}s" if width == 10 else f"{start}–{start + width - 1}"
-        theirs = (np.floor(year[rows] / width) * width).tolist()
-        return [label if t == start else "" for t in theirs]
-
-
-def _compile_kernels() -> None:
-    """Compile the search kernels now, while fitting (and its status line) runs, rather than
-    during the first query; only when the disk cache lacks them."""
-    if not kernels.cache_is_warm():
-        kernels.warm_up()
+        if len(seeds) == 0:
+            return None
+        starts, counts = np.unique(np.floor(seeds / width) * width, return_counts=True)
+        return int(starts[np.argmax(counts)])
 
 
 def _projected(exact: ExactIndex) -> bool:

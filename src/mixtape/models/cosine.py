@@ -23,6 +23,7 @@ import numpy as np
 from mixtape.errors import InputError
 from mixtape.features.arrays import TrackArrays
 from mixtape.features.reasons import FeatureDistribution
+from mixtape.models import kernels
 from mixtape.models.base import Recommender, Scored, Seeds
 from mixtape.models.candidates import best_allowed, candidate_depth, select_candidates
 from mixtape.models.controls import Controls, allowed_mask
@@ -97,6 +98,10 @@ class CosineModel(Recommender):
     def _threads(self) -> int:
         return self.n_threads if self.n_threads > 0 else default_threads()
 
+    @classmethod
+    def fit_note(cls) -> str:
+        return "" if kernels.cache_is_warm() else kernels.NOTE
+
     def _fit(self, data: TrackArrays) -> None:
         if self.index not in INDEXES:
             raise InputError(f"unknown index {self.index!r}", hint="use " + ", ".join(INDEXES))
@@ -119,6 +124,7 @@ class CosineModel(Recommender):
     def _attach(
         self, exact: ExactIndex, rows: np.ndarray, projection: np.ndarray | None, n_tracks: int
     ) -> None:
+        kernels.compile_missing()  # while fitting or loading, not in the first query
         self.exact_ = exact
         self.rows_ = rows.astype(np.int64)
         self.projection_ = projection
@@ -377,18 +383,16 @@ class CosineModel(Recommender):
         catalog ("both very acoustic"; "" where none does or either lacks audio), and that
         seed's label when there are several: the seed most like the row in sound, not their
         mean (a playlist's mean is a track nobody chose)."""
-        seeds = seed_positions[self.has_audio_[self.rows_[seed_positions]]]
-        if len(seeds) == 0:
-            return [""] * len(rows), [""] * len(rows)
+        none = [""] * len(rows)
+        seeds = seed_positions  # one seed, the common case, takes fewer numpy calls
+        if len(seeds) > 1:
+            seeds = seeds[self.has_audio_[self.rows_[seeds]]]
         seed_rows = self.rows_[seeds]
+        if len(seeds) == 0 or not self.has_audio_[seed_rows[0]]:
+            return none, list(none)
         if len(seeds) == 1:
-            return shared_trait_words(self.traits_, self.data_, seed_rows, rows), [""] * len(rows)
+            return shared_trait_words(self.traits_, self.data_, seed_rows, rows), none
         dense = self.exact_.dense_t
         nearest = np.argmax(dense[:, seeds].T @ dense[:, self.position_[rows]], axis=0)
         words = shared_trait_words(self.traits_, self.data_, seed_rows, rows, nearest)
         return words, [track_label(self.data_, int(seed_rows[j])) for j in nearest.tolist()]
-
-
-def like(text: str, seed: str) -> str:
-    """``text`` with the seed it compares with, when one is named ("…, like 'Song A'")."""
-    return f"{text}, like {seed}" if seed else text

@@ -18,11 +18,10 @@ import numpy as np
 
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.reasons import (
-    FALLBACK,
     SAMPLE,
     TRAITS,
     FeatureDistribution,
-    distinctive_reasons,
+    shared_trait_lists,
 )
 
 #: Rows of a group read to find its typical track.
@@ -72,21 +71,15 @@ def shared_trait_words(
 ) -> list[str]:
     """Per row, the traits it shares with its seed (``seed_rows[nearest[i]]``, the first
     when ``nearest`` is None) that set both apart from the catalog; "" where none does."""
-    seeds, values = _audio(dist, data, seed_rows), _audio(dist, data, rows)
-    if nearest is None or len(seed_rows) == 1:
-        return [_or_nothing(w) for w in distinctive_reasons(dist, seeds[0], values)]
-    out = [""] * len(rows)
-    for seed in np.unique(nearest).tolist():  # one pass per seed
-        at = np.flatnonzero(nearest == seed)
-        for i, w in zip(
-            at.tolist(), distinctive_reasons(dist, seeds[seed], values[at]), strict=True
-        ):
-            out[i] = _or_nothing(w)
-    return out
+    found = shared_trait_lists(
+        dist, data.audio, seed_rows, data.audio, rows, nearest, names=AUDIO_COLUMNS
+    )
+    return [" and ".join(words) for words in found]
 
 
-def _or_nothing(words: str) -> str:
-    return "" if words == FALLBACK else words
+def like(text: str, seed: str) -> str:
+    """``text`` with the seed it compares with, when one is named ("…, like 'Song A'")."""
+    return f"{text}, like {seed}" if seed else text
 
 
 def describe(

@@ -29,7 +29,8 @@ from mixtape.errors import SeedError
 from mixtape.features.arrays import AUDIO_COLUMNS, TrackArrays
 from mixtape.features.blocks import normalize_rows, standardize
 from mixtape.models.base import Seeds
-from mixtape.models.cosine import CosineModel, like
+from mixtape.models.cosine import CosineModel
+from mixtape.models.feature_words import like
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
 from mixtape.vocab import KEY_NAMES

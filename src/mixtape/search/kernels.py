@@ -7,82 +7,21 @@ than all the arithmetic).  As one loop compiled by numba it takes a few tens
 of microseconds.
 
 Compiling takes seconds (13-19 s measured on a small machine), so compiled
-code is kept on disk, in the user's cache directory
-(``platformdirs.user_cache_dir("mixtape")/numba``, or ``NUMBA_CACHE_DIR`` when
-set), never next to this file.  The cache is switched on just before a
-kernel's first call (:class:`Kernel`), not at import.  :func:`warm_up`
-compiles everything ahead (``./run`` calls it after installing);
-:func:`cache_is_warm` tells cheaply whether a process will have to compile.
+code is kept on disk (:mod:`mixtape.jit`: in the user's cache directory, never
+next to this file).  :func:`warm_up` compiles these kernels ahead
+(``mixtape.models.kernels.warm_up`` compiles them with every other);
+:func:`cache_is_warm` tells cheaply whether a process will have to compile them.
 """
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numba import njit
 
-
-def _numba_config() -> Any:
-    """numba's settings module (its attributes are set at run time: typed as Any)."""
-    from numba.core import config
-
-    return config
-
-
-def cache_dir() -> Path:
-    """Where compiled kernels are kept: ``NUMBA_CACHE_DIR`` when set, else
-    ``<user cache dir>/mixtape/numba``."""
-    import platformdirs
-
-    config = _numba_config()
-    if config.CACHE_DIR:
-        return Path(config.CACHE_DIR)
-    return Path(platformdirs.user_cache_dir("mixtape", appauthor=False)) / "numba"
-
-
-_cache_lock = threading.Lock()
-_cache_on = False
-
-
-def _enable_cache() -> None:
-    """Switch on the on-disk cache of every kernel, in :func:`cache_dir` (once)."""
-    global _cache_on
-    with _cache_lock:
-        if _cache_on:
-            return
-        config = _numba_config()
-        # The cache locator reads numba's CACHE_DIR when caching is enabled, so it is
-        # set only for that moment: numba's setting stays as the user left it.
-        before = config.CACHE_DIR
-        config.CACHE_DIR = str(cache_dir())
-        try:
-            for kernel in KERNELS:
-                kernel.dispatcher.enable_caching()
-        finally:
-            config.CACHE_DIR = before
-        _cache_on = True
-
-
-class Kernel:
-    """A compiled function whose on-disk cache is switched on before its first call."""
-
-    def __init__(self, dispatcher: Any) -> None:
-        self.dispatcher = dispatcher
-        self.__doc__ = dispatcher.py_func.__doc__
-
-    def __call__(self, *args: Any) -> Any:
-        if not _cache_on:
-            _enable_cache()
-        return self.dispatcher(*args)
-
-    def cache_files(self) -> list[Path]:
-        """The index files of this kernel's compiled code on disk (none when cold)."""
-        _enable_cache()
-        folder = Path(self.dispatcher._cache.cache_path)
-        return sorted(folder.glob(f"*.{self.dispatcher.py_func.__name__}-*.nbi"))
+from mixtape import jit
+from mixtape.jit import Kernel, cache_dir
 
 
 @njit(nogil=True)
@@ -245,33 +184,13 @@ def _genre_scores(
     return out, touched[:n]
 
 
-sharing_top = Kernel(_sharing_top)
-genre_scores = Kernel(_genre_scores)
-#: Every compiled kernel (cached and warmed up together).
-KERNELS = (sharing_top, genre_scores)
-
-
-def cache_is_warm() -> bool:
-    """Whether every kernel has compiled code on disk (a few file look-ups: nothing is
-    compiled or loaded).
-
-    Only presence is checked: numba decides itself whether an index still fits the
-    source (it keeps one across a fresh checkout of the same file), so comparing file
-    times here would call a usable cache cold.
-    """
-    return all(kernel.cache_files() for kernel in KERNELS)
-
-
-def warm_up() -> None:
-    """Compile every kernel for the argument types the search passes, into the disk cache.
-
-    Seconds the first time; a quick load from the cache afterwards.  The dense
-    matrix comes both column-major (the content index) and row-major.
-    """
+def _sharing_top_examples() -> list[tuple[Any, ...]]:
+    """Arguments of the types the search passes: the dense matrix comes both
+    column-major (the content index) and row-major."""
     one_f32, one_i64 = np.ones(1, dtype=np.float32), np.zeros(1, dtype=np.int64)
     bounds = np.zeros((1, 1), dtype=np.float32)
-    for dense_t in (np.ones((2, 2), dtype=np.float32, order="F"), np.ones((2, 2), np.float32)):
-        sharing_top(
+    return [
+        (
             one_i64,  # the query's signatures
             one_f32,  # their genre scores
             np.ones(2, dtype=np.float32),  # the query's dense part
@@ -288,5 +207,31 @@ def warm_up() -> None:
             1,
             4,
         )
+        for dense_t in (np.ones((2, 2), np.float32, order="F"), np.ones((2, 2), np.float32))
+    ]
+
+
+def _genre_scores_examples() -> list[tuple[Any, ...]]:
     csc_index = np.array([0, 1], dtype=np.int32)
-    genre_scores(csc_index, csc_index[:1], one_f32, one_i64, one_f32, 1)
+    one_f32, one_i64 = np.ones(1, dtype=np.float32), np.zeros(1, dtype=np.int64)
+    return [(csc_index, csc_index[:1], one_f32, one_i64, one_f32, 1)]
+
+
+sharing_top = Kernel(_sharing_top, _sharing_top_examples)
+genre_scores = Kernel(_genre_scores, _genre_scores_examples)
+#: The search's compiled kernels.
+KERNELS = (sharing_top, genre_scores)
+
+
+def cache_is_warm() -> bool:
+    """Whether every search kernel has compiled code on disk (nothing is compiled)."""
+    return jit.cache_is_warm(KERNELS)
+
+
+def warm_up() -> None:
+    """Compile every search kernel for the argument types the search passes, into the
+    disk cache (seconds the first time; a quick load from the cache afterwards)."""
+    jit.warm_up(KERNELS)
+
+
+__all__ = ["KERNELS", "cache_dir", "cache_is_warm", "genre_scores", "sharing_top", "warm_up"]
