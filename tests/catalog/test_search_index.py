@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from mixtape.catalog import Catalog, open_catalog, schema
@@ -16,6 +18,7 @@ from mixtape.catalog.search_index import (
     MAX_LIMIT,
     Query,
     SearchHit,
+    _credit_matters,
     parse_query,
     rank,
     search_tracks,
@@ -277,6 +280,33 @@ def test_ranking_a_featured_artist_below_the_primary() -> None:
     assert rank(parse_query("queen"), found, 10, primary) == [2, 1]
     assert rank(parse_query("sky"), found, 10, primary) == [1]
     assert rank(parse_query("queen - run"), found, 10, primary) == [1]
+
+
+_WORDS = ["sky", "skyline", "queen", "que", "run", "runner", "high", "a"]
+
+
+@given(
+    docs=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+            st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    typed=st.sampled_from(["sky", "sk", "que", "queen", "run - sky", "high qu", "skyline r"]),
+)
+def test_the_primary_artist_is_read_only_where_it_can_change_the_ranking(
+    docs: list[tuple[list[str], list[str], int]], typed: str
+) -> None:
+    """Ranking with the primary artists of the tracks whose credit answers a word is the
+    ranking with every track's primary artist."""
+    query = parse_query(typed)
+    found = [(i, " ".join(name), " ".join(credit)) for i, (name, credit, _) in enumerate(docs)]
+    primary = {i: credit[: 1 + first] for i, (_, credit, first) in enumerate(docs)}
+    needed = {i: primary[i] for i, name, credit in found if _credit_matters(query, name, credit)}
+    assert rank(query, found, 5, needed) == rank(query, found, 5, primary)
 
 
 def test_queries_fold_like_documents() -> None:

@@ -166,7 +166,10 @@ def track_ids(conn: Connection, query: Query, limit: int) -> list[int]:
         found = _postgresql(conn, query)
     else:
         found = _mysql(conn, query)
-    return rank(query, found, limit, _primary_artists(conn, [c[0] for c in found]))
+    # The primary artist only changes the score of a track whose credit answers a word
+    # its title does not: the others (most, for a title typed) need no read of it.
+    credited = [c[0] for c in found if _credit_matters(query, c[1], c[2])]
+    return rank(query, found, limit, _primary_artists(conn, credited))
 
 
 #: A candidate: (track id, folded name, folded artists).
@@ -192,6 +195,23 @@ _COLUMNS = ((True, True), (True, False), (False, True))  # words, title, artist:
 
 #: What a word found only in a featured artist's name counts, against the primary's.
 FEATURED = 0.9
+
+
+def _credit_matters(query: Query, name: str, artists: str) -> bool:
+    """Whether :func:`_score` would weigh a word against the artist credit and find it
+    there (only then does the primary artist make a difference)."""
+    title, credit = name.split(), artists.split()
+    for words, (in_name, in_artists) in zip(
+        (query.words, query.title, query.artist), _COLUMNS, strict=True
+    ):
+        if not in_artists:
+            continue
+        for word in words:
+            if in_name and _word_score(word, title, query.whole) == 1.0:
+                continue
+            if _word_score(word, credit, query.whole) > 0.0:
+                return True
+    return False
 
 
 def _score(query: Query, name: str, artists: str, primary: list[str] | None = None) -> float | None:
