@@ -172,7 +172,7 @@ class ExactIndex:
 
     def _group_part(self, group: int) -> tuple[tuple[np.ndarray, ...], np.ndarray | None]:
         """A single track's one-hot blocks and its table of group scores, which depend on
-        its group only: computed once per group, the first time (read-only arrays)."""
+        its group only: computed once per group, the first time."""
         part = self._group_parts.get(group)
         if part is None:
             onehots = []
@@ -181,12 +181,11 @@ class ExactIndex:
                 bucket = int(self.group_buckets[group, c])
                 if bucket >= 0:
                     vec[bucket] = self.group_scale[group, c]
-                vec.flags.writeable = False
                 onehots.append(vec)
-            table = self._table(onehots)
-            if table is not None:
-                table.flags.writeable = False
-            part = self._group_parts[group] = (tuple(onehots), table)
+            # Shared by every query from the group and never written to; left writeable
+            # all the same: numba compiles a separate kernel for read-only arrays, which
+            # warm_up would not have compiled ahead.
+            part = self._group_parts[group] = (tuple(onehots), self._table(onehots))
         return part
 
     def finish(self, query: Query, *, table_done: bool = False) -> Query:
