@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mixtape.search import exact as exact_module
+from mixtape.search import exact, pruning
 from mixtape.search.embedding import embedding, query_embedding
 from mixtape.search.exact import ExactIndex
 from mixtape.search.query import Query
@@ -31,15 +31,15 @@ def assert_same_top(got: Hits, want: Hits) -> None:
 
 def test_the_branch_and_bound_finds_the_exact_top_k(structured: Structured) -> None:
     index = structured(4_000)
-    pruned = 0
+    n_pruned = 0
     for p in np.random.default_rng(2).choice(index.size, 25, replace=False):
         for query in (index.query([p]), index.query([p, (p + 1) % index.size])):
-            got = index._pruned(query, 25)
+            got = pruning.pruned(index, query, 25)
             if got is not None:
-                pruned += 1
+                n_pruned += 1
                 assert_same_top(got, brute_force(index, query, 25))
             assert_same_top(index.search([query], 25)[0], brute_force(index, query, 25))
-    assert pruned >= 25  # the bounds do prune here
+    assert n_pruned >= 25  # the bounds do prune here
 
 
 def test_a_branch_and_bound_that_gives_up_falls_back_to_the_same_full_scan(
@@ -48,8 +48,8 @@ def test_a_branch_and_bound_that_gives_up_falls_back_to_the_same_full_scan(
     index = structured(3_000, seed=1)
     queries = [index.query([p]) for p in (3, 700, 2_500)] + [index.query(np.arange(40))]
     want = index.search(queries, 25)
-    monkeypatch.setattr(exact_module, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
-    assert all(index._pruned(q, 25) is None for q in queries)
+    monkeypatch.setattr(pruning, "SHARING_BUDGET", 0.001)  # 3 tracks: it gives up at once
+    assert all(pruning.pruned(index, q, 25) is None for q in queries)
     for got, expected in zip(index.search(queries, 25), want, strict=True):
         assert_same_top(got, expected)
 
@@ -60,8 +60,8 @@ def test_threads_and_query_blocks_do_not_change_results(
     index = structured(1_000)
     queries = [index.query(p) for p in ([0], [1, 2, 3], [150], [250, 260])]
     single = index._scan(queries, 20)
-    monkeypatch.setattr(exact_module, "PARALLEL_ABOVE", 0)
-    monkeypatch.setattr(exact_module, "BLOCK_SCORES", 300)  # one query per block
+    monkeypatch.setattr(exact, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(exact, "BLOCK_SCORES", 300)  # one query per block
     index.n_threads = 3
     for (p1, s1), (p2, s2) in zip(single, index._scan(queries, 20), strict=True):
         assert np.array_equal(p1, p2)
@@ -97,7 +97,7 @@ def test_equal_scores_go_to_the_lowest_positions_in_a_scan_and_a_branch_and_boun
         sparse=sp.csr_matrix(genre),
     )
     query = grouped.query([1_050])
-    pruned = grouped._pruned(query, 5)
-    assert pruned is not None
-    assert pruned[0].tolist() == [900, 901, 902, 903, 904]
+    found = pruning.pruned(grouped, query, 5)
+    assert found is not None
+    assert found[0].tolist() == [900, 901, 902, 903, 904]
     assert grouped._scan([query], 5)[0][0].tolist() == [900, 901, 902, 903, 904]

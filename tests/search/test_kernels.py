@@ -11,6 +11,7 @@ from numba.core import config
 
 from mixtape.search import kernels
 from mixtape.search.exact import ExactIndex
+from mixtape.search.pruning import pruned
 from tests.factories.vectors import Structured
 
 
@@ -51,6 +52,6 @@ def test_warm_up_compiles_what_a_real_search_calls(structured: Structured) -> No
     )
     for index in (column_major, row_major):
         queries = [index.query([p]) for p in (1, 500)] + [index.query([3, 4, 5])]
-        found = [index._pruned(q, 10) for q in queries]  # each calls the kernels
+        found = [pruned(index, q, 10) for q in queries]  # each calls the kernels
         assert any(f is not None for f in found)
     assert [len(k.dispatcher.signatures) for k in kernels.KERNELS] == compiled

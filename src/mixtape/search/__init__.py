@@ -4,8 +4,8 @@ Only numpy, scipy, numba, faiss (and threadpoolctl, platformdirs): nothing here 
 about models, features or the catalog.  The cosine models
 (:mod:`mixtape.models.cosine`) build their indexes from these parts.
 
-* :mod:`~mixtape.search.exact` -- exact top-k over block-structured unit vectors,
-  with a branch and bound over genre signatures;
+* :mod:`~mixtape.search.exact` -- exact top-k over block-structured unit vectors;
+* :mod:`~mixtape.search.pruning` -- its branch and bound over genre signatures;
 * :mod:`~mixtape.search.signatures` -- the distinct sparse rows that bound it;
 * :mod:`~mixtape.search.kernels` -- its two inner loops, compiled with numba;
 * :mod:`~mixtape.search.ivf` and :mod:`~mixtape.search.hnsw` -- approximate

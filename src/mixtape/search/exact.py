@@ -14,7 +14,7 @@ per-query table over a few hundred groups instead of extra columns; the sparse
 part (genre TF-IDF) is kept as *signatures*, the distinct sparse rows
 (:mod:`mixtape.search.signatures`), scored once per query through a genre →
 signature inverted index.  With groups or signatures the search is a branch
-and bound (``ExactIndex._pruned``): tracks sharing a genre with the query are
+and bound (:mod:`mixtape.search.pruning`): tracks sharing a genre with the query are
 bounded per signature and per *cell* (a run of one group and one signature:
 one genre score, one table entry, the largest dense norm); the best-bounded
 signatures are visited first for a k-th best score, then only the signatures
@@ -40,18 +40,16 @@ from contextlib import nullcontext
 import numpy as np
 import scipy.sparse as sp
 
+from mixtape.search.pruning import pruned
 from mixtape.search.query import Query
 from mixtape.search.signatures import Signatures
 from mixtape.search.threads import pool, single_threaded_blas
-from mixtape.search.topk import best_scores, ordered, top_k
+from mixtape.search.topk import ordered, top_k
 
 #: Scores computed at once in a batch (queries x positions), to bound memory.
 BLOCK_SCORES = 8_000_000
 #: Below this many positions a search runs on one thread.
 PARALLEL_ABOVE = 100_000
-#: Share of the index the branch and bound may score among tracks sharing a genre with
-#: the query before it gives up for a full scan (cheaper past that).
-SHARING_BUDGET = 0.25
 
 
 class ExactIndex:
@@ -310,7 +308,7 @@ class ExactIndex:
         with single_threaded_blas() if self.size >= PARALLEL_ABOVE else nullcontext():
             if len(self._bounds) > 2 or self.signatures is not None:
                 for i, q in enumerate(queries):
-                    results[i] = self._pruned(q, k)
+                    results[i] = pruned(self, q, k)
             full = [i for i, r in enumerate(results) if r is None]
             if full:
                 for i, hit in zip(full, self._scan([queries[i] for i in full], k), strict=True):
@@ -332,75 +330,3 @@ class ExactIndex:
             val = np.concatenate([p[i][1] for p in parts])
             results.append(ordered(pos, val, k))
         return results
-
-    def _pruned(self, query: Query, k: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """Exact top-k by branch and bound, or None when it would not pay.
-
-        Tracks sharing a genre with the query are bounded cell by cell: a
-        cell's tracks score at most ``genre(signature) + table[group] +
-        |q.dense| * max|dense|`` (Cauchy-Schwarz on the dense part).  The
-        best-bounded cells are scored until they hold ``k`` tracks, then every
-        other cell whose bound reaches the k-th best score so far.  Tracks
-        sharing no genre score at most ``|q.dense| * max|dense| + table[group]``,
-        so groups are scanned best bound first while a bound reaches the k-th
-        best score.
-        """
-        q_norm = float(np.sqrt(query.dense @ query.dense))
-        pos_parts: list[np.ndarray] = []
-        val_parts: list[np.ndarray] = []
-        if self.signatures is not None and query.genre is not None:
-            found = self._sharing_top(query, k, q_norm)
-            if found is None:
-                return None  # the bounds do not prune enough: a full scan is cheaper
-            pos_parts.append(found[0])
-            val_parts.append(found[1])
-        best = best_scores(val_parts[0], k) if val_parts else np.zeros(0)
-        table = query.table if query.table is not None else 0.0
-        bound = q_norm * self.group_dense_norm + table
-        budget = self.size // 2
-        done = len(best) >= k and float(bound.max()) < best[0]  # no group can reach it
-        for g in [] if done else np.argsort(-bound, kind="stable").tolist():
-            if len(best) >= k and bound[g] < best[0]:
-                break
-            lo, hi = self._bounds[g], self._bounds[g + 1]
-            budget -= hi - lo
-            if budget < 0:
-                return None
-            row = self._block_scores([query], lo, hi, genres=False)[0]
-            keep = top_k(row, k)
-            pos_parts.append(keep + lo)
-            val_parts.append(row[keep])
-            best = best_scores(np.concatenate([best, row[keep]]), k)
-        if not pos_parts:
-            return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
-        pos = np.concatenate(pos_parts)
-        val = np.concatenate(val_parts)
-        if len(pos_parts) > 1:  # a group's scan may hold sharing tracks again (genre-less)
-            pos, first_seen = np.unique(pos, return_index=True)
-            val = val[first_seen]
-        return ordered(pos, val, k)
-
-    def _sharing_top(
-        self, query: Query, k: int, q_norm: float
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Every track sharing a genre with the query that could be in its top ``k``, scored;
-        None when that would be more than ``SHARING_BUDGET`` of the index."""
-        sigs = self.signatures
-        assert sigs is not None and query.genre is not None
-        table = query.table if query.table is not None else np.zeros(1, dtype=np.float32)
-        onehot = (
-            np.concatenate(query.onehots).astype(np.float32)
-            if query.onehots
-            else np.zeros(0, dtype=np.float32)
-        )
-        return sigs.top_sharing(
-            query.genre_sigs,
-            query.genre,
-            query.dense,
-            q_norm,
-            table,
-            onehot,
-            self.dense_t,
-            k,
-            int(self.size * SHARING_BUDGET),
-        )

@@ -8,7 +8,7 @@ which position has which, and the positions of each signature as one run of
 through a genre -> signature inverted index (a few posting lists), and a
 position's genre score is its signature's.  Besides being smaller than a
 per-track sparse matrix and its transpose, this lets the exact search bound a
-whole signature at once (see ``ExactIndex._pruned``).
+whole signature at once (see :mod:`mixtape.search.pruning`).
 """
 
 from __future__ import annotations
