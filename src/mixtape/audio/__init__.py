@@ -15,7 +15,7 @@ cheap (a process pool's workers pay for librosa once, on their first file).
 
 from __future__ import annotations
 
-from mixtape.audio.analysis import ANALYSER, MAX_SECONDS, Analysis, analyse
+from mixtape.audio.analysis import ANALYSER, MAX_SECONDS, Analysis, analyse, warm_up
 from mixtape.audio.decode import ffmpeg_available
 from mixtape.audio.embedding import SONIC_DIM, SONIC_DTYPE, SONIC_FIELDS, from_bytes, to_bytes
 from mixtape.audio.tags import Tags, names_from_path, read_tags, split_artists
@@ -42,4 +42,5 @@ __all__ = [
     "read_tags",
     "split_artists",
     "to_bytes",
+    "warm_up",
 ]

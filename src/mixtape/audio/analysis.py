@@ -100,6 +100,28 @@ def analyse(path: Path, *, max_seconds: float = MAX_SECONDS, root: Path | None =
         raise AudioError(str(path), f"analysis failed ({short_reason(exc)})") from None
 
 
+def warm_up() -> None:
+    """Analyse three seconds of a synthesized chord, so that librosa's numba functions
+    are compiled into their disk cache now (``./run`` calls this after installing).
+
+    librosa caches its compiled functions beside its own files.  Processes that compile
+    the same gufunc at once can read each other's half-written cache and crash (numba
+    issue 10128): two ingests, or test workers, started on a fresh install.
+    """
+    import tempfile
+
+    import soundfile
+
+    rate = 22_050
+    t = np.arange(3 * rate) / rate
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) / 4
+    beat = (np.sin(2 * np.pi * 2 * t) > 0.9).astype(float) * 0.3  # a steady pulse
+    with tempfile.TemporaryDirectory(prefix="mixtape-warm-") as folder:
+        path = Path(folder) / "warm.wav"
+        soundfile.write(path, (chord + beat).astype(np.float32), rate)
+        analyse(path)
+
+
 def _tags(path: Path, root: Path | None) -> Tags:
     try:
         tags = read_tags(path)
