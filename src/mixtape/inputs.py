@@ -323,6 +323,11 @@ def resolve_seeds(index: TrackIndex, spec: SeedSpec) -> ResolvedSeeds:
     )
 
 
+#: The controls of a request that gives none (frozen: shared by every such request).
+_DEFAULT = Controls()
+_EVERY_VERSION = Controls(one_per_song=False)
+
+
 def make_controls(
     index: TrackIndex,
     *,
@@ -337,6 +342,9 @@ def make_controls(
 
     ``all_versions`` keeps other releases of a song (see ``Controls.one_per_song``).
     """
+    if max_per_artist is None and not exclude and not minimum and not maximum and not target:
+        # The common request (no exclusions, no bounds): nothing to check or look up.
+        return (_EVERY_VERSION if all_versions else _DEFAULT), []
     if max_per_artist is not None and max_per_artist < 1:
         raise InputError(
             f"at most {max_per_artist} per artist: give at least 1", field="max_per_artist"

@@ -87,8 +87,13 @@ class TrackIndex:
                 own.remove(first)
                 own.insert(0, first)
         flat = [c for own in cols for c in own]
-        names = iter(self.data.artist_names[flat].tolist() if flat else [])
-        return [[str(next(names)) for _ in own] for own in cols]
+        names = self.data.artist_names[flat].tolist() if flat else []
+        out, start = [], 0
+        for own in cols:
+            end = start + len(own)
+            out.append([str(name) for name in names[start:end]])
+            start = end
+        return out
 
     def label(self, row: int) -> str:
         """``"artist - title"`` for messages."""

@@ -298,6 +298,7 @@ def _words(dist: FeatureDistribution, codes: np.ndarray, both: np.ndarray) -> li
     """
     texts, units = dist._code_words
     values: list[list[list[float]]] = []  # read when first needed
+    seen: dict[tuple[int, float], str] = {}  # a seed's value, read once (rows share seeds)
     out: list[list[str]] = []
     for i, found in enumerate(codes.tolist()):
         words = []
@@ -309,7 +310,11 @@ def _words(dist: FeatureDistribution, codes: np.ndarray, both: np.ndarray) -> li
                 words.append(texts[code])
                 continue
             values = values or both.tolist()
-            a, b = unit(values[i][k][0]), unit(values[i][k][1])
+            seed, value = values[i][k]
+            a = seen.get((code, seed))
+            if a is None:
+                a = seen[code, seed] = unit(seed)
+            b = unit(value)
             words.append(f"{texts[code]} ({a})" if a == b else f"{texts[code]} ({a} and {b})")
         out.append(words)
     return out

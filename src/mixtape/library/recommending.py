@@ -179,6 +179,8 @@ class Recommending(Core):
                 raise
             hint = f"{exc.hint}; {growth.why_not}" if exc.hint else growth.why_not
             raise UnknownTrackError(exc.message, hint=hint, field=exc.field) from exc
+        if not data.any_files:  # nothing to add: no track of the catalog has a file
+            return result
         return replace(result, recommendations=self._with_files(data, result.recommendations))
 
     def curate(

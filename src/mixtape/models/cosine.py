@@ -263,13 +263,13 @@ class CosineModel(Recommender):
         return self.position_[rows] >= 0
 
     def _validate(self, seeds: Seeds, data: TrackArrays) -> None:
+        rows, n, position = seeds.rows, data.n_tracks, self.position_
+        # Seeds in the catalog, one of them indexed (the common case): nothing to refuse.
+        in_catalog = seeds.point is None and rows and all(0 <= r < n for r in rows)
+        if in_catalog and any(position[r] >= 0 for r in rows):
+            return
         refuse_unservable(
-            self,
-            seeds,
-            data,
-            f"has no {self.needs}",
-            f"has {self.needs}",
-            self.seed_hint,
+            self, seeds, data, f"has no {self.needs}", f"has {self.needs}", self.seed_hint
         )
         super()._validate(seeds, data)
 

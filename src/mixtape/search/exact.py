@@ -33,6 +33,7 @@ The approximate indexes search an embedding of the same vectors
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -50,6 +51,10 @@ from mixtape.search.topk import ordered, top_k
 BLOCK_SCORES = 8_000_000
 #: Below this many positions a search runs on one thread.
 PARALLEL_ABOVE = 100_000
+
+#: What every single-track query from one group shares (``ExactIndex._group_part``): the
+#: one-hot blocks, the table of group scores, the blocks end to end, their squared length.
+_GroupPart = tuple[tuple[np.ndarray, ...], np.ndarray | None, np.ndarray, float]
 
 
 class ExactIndex:
@@ -86,7 +91,7 @@ class ExactIndex:
         )
         self._bounds: list[int] = self.group_bounds.tolist()
         self._run_cache: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-        self._group_parts: dict[int, tuple[tuple[np.ndarray, ...], np.ndarray | None]] = {}
+        self._group_parts: dict[int, _GroupPart] = {}
         n_groups = len(self.group_bounds) - 1
         self.group_buckets = (
             np.zeros((n_groups, 0), dtype=np.int64) if group_buckets is None else group_buckets
@@ -161,16 +166,17 @@ class ExactIndex:
 
     def _single_query(self, p: int) -> Query:
         """One track's own vector (the common case, without the averaging's overhead)."""
-        group = int(np.searchsorted(self.group_bounds, p, side="right")) - 1
-        onehots, table = self._group_part(group)
+        group = bisect.bisect_right(self._bounds, p) - 1  # as group_of, on a list
+        onehots, table, onehot, norm2 = self._group_part(group)
         sparse = None if self.signatures is None else self.signatures.row(p)
         query = Query(self.dense_t[:, p].copy(), list(onehots), sparse)
-        query.table = table
+        query.table, query.onehot, query.onehot_norm2 = table, onehot, norm2
         return self.finish(query, table_done=True)
 
-    def _group_part(self, group: int) -> tuple[tuple[np.ndarray, ...], np.ndarray | None]:
-        """A single track's one-hot blocks and its table of group scores, which depend on
-        its group only: computed once per group, the first time."""
+    def _group_part(self, group: int) -> _GroupPart:
+        """A single track's one-hot blocks, its table of group scores, the blocks end to end
+        and their squared length, which depend on its group only: computed once per group,
+        the first time."""
         part = self._group_parts.get(group)
         if part is None:
             onehots = []
@@ -183,7 +189,12 @@ class ExactIndex:
             # Shared by every query from the group and never written to; left writeable
             # all the same: numba compiles a separate kernel for read-only arrays, which
             # warm_up would not have compiled ahead.
-            part = self._group_parts[group] = (tuple(onehots), self._table(onehots))
+            part = self._group_parts[group] = (
+                tuple(onehots),
+                self._table(onehots),
+                np.concatenate(onehots) if onehots else np.zeros(0, dtype=np.float32),
+                sum(float(v @ v) for v in onehots),
+            )
         return part
 
     def finish(self, query: Query, *, table_done: bool = False) -> Query:

@@ -95,11 +95,13 @@ def _sharing_top(
     sigs = index.signatures
     assert sigs is not None and query.genre is not None
     table = query.table if query.table is not None else np.zeros(1, dtype=np.float32)
-    onehot = (
-        np.concatenate(query.onehots).astype(np.float32)
-        if query.onehots
-        else np.zeros(0, dtype=np.float32)
-    )
+    onehot = query.onehot
+    if onehot is None:
+        onehot = (
+            np.concatenate(query.onehots).astype(np.float32)
+            if query.onehots
+            else np.zeros(0, dtype=np.float32)
+        )
     return sigs.top_sharing(
         query.genre_sigs,
         query.genre,
