@@ -81,6 +81,15 @@ def test_values_are_shown_with_their_unit(dist: FeatureDistribution) -> None:
     ]
 
 
+def test_a_value_without_a_number_is_named_without_one(dist: FeatureDistribution) -> None:
+    # Ingest refuses non-finite numbers, but a catalog written by other tools may hold one.
+    fast = shared_traits(dist, _track(tempo=np.inf), _track(tempo=171.8))
+    assert fast == ["both fast"]
+    assert shared_traits(dist, _track(duration_ms=np.inf), _track(duration_ms=np.inf)) == [
+        "both long"
+    ]
+
+
 def test_opposite_sides_share_nothing(dist: FeatureDistribution) -> None:
     assert shared_traits(dist, _track(acousticness=0.98), _track(acousticness=0.02)) == []
 

@@ -19,6 +19,7 @@ and "similar overall sound" stands in when none is distinctive.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -311,6 +312,9 @@ def _words(dist: FeatureDistribution, codes: np.ndarray, both: np.ndarray) -> li
                 continue
             values = values or both.tolist()
             seed, value = values[i][k]
+            if not (math.isfinite(seed) and math.isfinite(value)):  # no number to show
+                words.append(texts[code])
+                continue
             a = seen.get((code, seed))
             if a is None:
                 a = seen[code, seed] = unit(seed)
