@@ -146,7 +146,7 @@ def compare(args: argparse.Namespace) -> None:
     """Old code against new on an existing catalog, alternated call by call."""
     old_search = load_baseline(args.baseline)
     new_catalog = open_catalog(args.db)
-    old_catalog = open_catalog(args.baseline_db or args.db)
+    old_catalog = open_catalog(args.baseline_db or args.db, migrate=False)  # as it is
     print(f"catalog: {args.db}; baseline: {args.baseline} on {args.baseline_db or args.db}")
     print(f"{args.queries} queries a row, {args.rounds} round(s); load {os.getloadavg()[0]:.1f}")
     print(
