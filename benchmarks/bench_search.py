@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench_search.py [--n 1200000] [--queries 300]
         [--like-queries 60] [--seed 5]
+    .venv/bin/python benchmarks/bench_search.py --db URL --baseline OLD/search_index.py \
+        [--baseline-db URL] [--queries 200] [--rounds 2]
 
 Builds a temporary catalog of ``--n`` tracks with generated names (the demo's
 title and artist generators: a small vocabulary, so common words match
@@ -11,11 +13,21 @@ search index from scratch (documents plus FTS5), then times
 server's share of a keystroke) and the plain ``LIKE`` peer for one-, two- and
 three-word queries whose last word is a 3-to-6-character prefix.  Prints a
 table; nothing is asserted (timings belong here, not in tests).
+
+With ``--db`` and ``--baseline`` it measures an existing catalog instead, old
+code against new in one process: ``--baseline`` is another checkout's
+``search_index.py`` (loaded as a module of its own, run on ``--baseline-db``,
+by default the same catalog), and every query runs old and new alternately
+(which goes first alternates too), ``--rounds`` times, on the same queries
+typed from the catalog's documents.  It reports each side's p50 and p95 per
+number of words and how many queries' hits differ (they should not).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 import tempfile
 import time
@@ -120,6 +132,55 @@ def timed(fn: Callable[[str], object], items: list[str]) -> tuple[float, float, 
     return float(np.percentile(times, 50)), float(np.percentile(times, 95)), float(np.mean(found))
 
 
+def load_baseline(path: str) -> Callable[..., list[object]]:
+    """``search_tracks`` of another checkout's ``search_index.py``."""
+    spec = importlib.util.spec_from_file_location("baseline_search_index", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.search_tracks  # type: ignore[no-any-return]
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Old code against new on an existing catalog, alternated call by call."""
+    old_search = load_baseline(args.baseline)
+    new_catalog = open_catalog(args.db)
+    old_catalog = open_catalog(args.baseline_db or args.db, migrate=False)  # as it is
+    print(f"catalog: {args.db}; baseline: {args.baseline} on {args.baseline_db or args.db}")
+    print(f"{args.queries} queries a row, {args.rounds} round(s); load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{'words':>5}  {'example':<18} {'old p50':>8} {'p95':>7} {'new p50':>8} {'p95':>7} differ"
+    )
+    for words in (1, 2, 3):
+        items = queries(args.db, words, args.queries, args.seed)
+        sides: dict[str, list[float]] = {"old": [], "new": []}
+        differ = 0
+        runs = {
+            "old": lambda q: old_search(old_catalog, q),
+            "new": lambda q: search_tracks(new_catalog, q),
+        }
+        for q in items[:20]:  # warm-up
+            runs["old"](q), runs["new"](q)
+        for round_ in range(args.rounds):
+            for i, q in enumerate(items):
+                hits = {}
+                for side in ("old", "new") if (i + round_) % 2 == 0 else ("new", "old"):
+                    t0 = time.perf_counter()
+                    hits[side] = runs[side](q)
+                    sides[side].append((time.perf_counter() - t0) * 1000)
+                # Different classes (two modules): compared as their dicts.
+                differ += [h.as_dict() for h in hits["old"]] != [h.as_dict() for h in hits["new"]]  # type: ignore[attr-defined]
+        p = {side: np.percentile(times, [50, 95]) for side, times in sides.items()}
+        print(
+            f"{words:>5}  {items[0][:18]:<18} {p['old'][0]:>6.2f}ms {p['old'][1]:>5.2f}ms"
+            f" {p['new'][0]:>6.2f}ms {p['new'][1]:>5.2f}ms {differ:>6}"
+        )
+    print(f"load after: {os.getloadavg()[0]:.1f}")
+    new_catalog.dispose()
+    old_catalog.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1_200_000, help="tracks in the catalog")
@@ -128,7 +189,18 @@ def main() -> None:
         "--like-queries", type=int, default=60, help="of those, how many LIKE runs (it is slow)"
     )
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--db", help="an existing catalog to measure (with --baseline)")
+    ap.add_argument("--baseline", help="the search_index.py to compare with")
+    ap.add_argument("--baseline-db", help="the catalog the baseline runs on (default: --db)")
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="with --baseline: passes over the queries"
+    )
     args = ap.parse_args()
+    if args.baseline:
+        if not args.db:
+            ap.error("--baseline needs --db")
+        compare(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "search.db"

@@ -7,22 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from mixtape.catalog import Catalog, open_catalog, schema
 from mixtape.catalog.db import migration_config
 from mixtape.catalog.search_docs import PENDING, PENDING_NEW, fold
-from mixtape.catalog.search_index import (
-    MAX_LIMIT,
-    Query,
-    SearchHit,
-    _credit_matters,
-    parse_query,
-    rank,
-    search_tracks,
-)
+from mixtape.catalog.search_index import MAX_LIMIT, Query, SearchHit, parse_query, search_tracks
+from mixtape.catalog.search_rank import rank
 from mixtape.catalog.writes import BatchWriter
 from mixtape.errors import InputError
 from mixtape.records import AlbumRef, ArtistRef, PlaylistRecord, TrackRecord
@@ -180,6 +171,59 @@ def test_tracks_before_the_migration_are_indexed_by_it(any_db_url: str) -> None:
         catalog.dispose()
 
 
+def _primary_artists(catalog: Catalog) -> dict[int, tuple[str, str]]:
+    """track id → (the stored primary artist, its first credited artist's name folded)."""
+    with catalog.connect() as conn:
+        rows = conn.execute(
+            select(schema.track_search.c.track_id, schema.track_search.c.primary_artist)
+        )
+        stored = {int(r[0]): str(r[1]) for r in rows}
+        credits = conn.execute(
+            select(schema.artist_track.c.track_id, schema.artists.c.name)
+            .join(schema.artists, schema.artists.c.id == schema.artist_track.c.artist_id)
+            .order_by(schema.artist_track.c.track_id, schema.artist_track.c.position)
+        )
+        first: dict[int, str] = {}
+        for track_id, name in credits:
+            first.setdefault(int(track_id), str(name))
+    return {t: (p, fold(first.get(t))) for t, p in stored.items()}
+
+
+def test_documents_hold_the_primary_artist(catalog: Catalog) -> None:
+    guest = ArtistRef("Guest Star")
+    _write(catalog, [TrackRecord("Pressure", artists=(ArtistRef("David Bowie"), QUEEN))])
+    _write(catalog, [TrackRecord(None, spotify_id=HALO, artists=(BEYONCE, guest))])
+    _write(catalog, [TrackRecord("Nobody's", spotify_id="F" * 22)])  # no artist
+    primary = _primary_artists(catalog)
+    assert len(primary) == len(TRACKS) + 2
+    assert all(stored == expected for stored, expected in primary.values())
+    assert {p for p, _ in primary.values()} == {
+        "beyonce", "someone else", "queen", "bobby darin", "zoe kravitz", "david bowie", ""
+    }  # fmt: skip
+
+
+def test_the_primary_artists_of_documents_before_the_migration(any_db_url: str) -> None:
+    catalog = open_catalog(any_db_url)
+    _write(catalog, [*TRACKS, TrackRecord("Pressure", artists=(ArtistRef("David Bowie"), QUEEN))])
+    with catalog.engine.begin() as conn:  # documents as mixtape wrote them before 0006
+        command.downgrade(migration_config(conn), "0005_local_audio")
+        columns = conn.exec_driver_sql("SELECT * FROM track_search").keys()
+        assert "primary_artist" not in list(columns)
+    catalog.dispose()
+    catalog = open_catalog(any_db_url)  # migrates to head: the column filled
+    try:
+        primary = _primary_artists(catalog)
+        assert len(primary) == len(TRACKS) + 1
+        assert all(stored == expected for stored, expected in primary.values())
+        assert _names(search_tracks(catalog, "queen")) == [
+            "Bohemian Rhapsody",
+            "Don't Stop Me Now",
+            "Pressure",
+        ]
+    finally:
+        catalog.dispose()
+
+
 def test_sqlite_full_text_index_stays_consistent(sqlite_url: str) -> None:
     catalog = open_catalog(sqlite_url)
     _write(catalog, TRACKS)
@@ -245,16 +289,16 @@ def test_one_character_words(catalog: Catalog) -> None:
 
 def test_ranking_prefers_whole_words_titles_and_short_documents() -> None:
     found = [
-        (1, "halo effect extended", "someone"),
-        (2, "halogen", "halo"),
-        (3, "halo", "beyonce"),
-        (4, "halo effect", "someone"),
-        (5, "sky", "halo band"),
-        (6, "nothing", "nobody"),  # misses the word: an engine matched too loosely
+        (1, "halo effect extended", "someone", "someone"),
+        (2, "halogen", "halo", "halo"),
+        (3, "halo", "beyonce", "beyonce"),
+        (4, "halo effect", "someone", "someone"),
+        (5, "sky", "halo band", "halo band"),
+        (6, "nothing", "nobody", "nobody"),  # misses the word: an engine matched too loosely
     ]
     # 2 holds "halo" whole (as its artist) and starts its title with it: before 5.
     assert rank(parse_query("halo"), found, 10) == [3, 4, 1, 2, 5]
-    whole_artist = [(7, "haloscape", "x"), (8, "sky", "halo")]
+    whole_artist = [(7, "haloscape", "x", "x"), (8, "sky", "halo", "halo")]
     assert rank(parse_query("halo"), whole_artist, 10) == [8, 7]
     assert rank(parse_query("halo"), found, 2) == [3, 4]
     assert rank(parse_query("halo - sky"), found, 10) == [5]  # artist "halo", title "sky"
@@ -274,39 +318,13 @@ def test_an_artist_own_tracks_come_before_those_it_features_on(catalog: Catalog)
 
 
 def test_ranking_a_featured_artist_below_the_primary() -> None:
-    found = [(1, "run", "sky high queen"), (2, "a longer title", "queen")]
-    assert rank(parse_query("queen"), found, 10) == [1, 2]  # not knowing whose: by length
-    primary = {1: ["sky", "high"], 2: ["queen"]}
-    assert rank(parse_query("queen"), found, 10, primary) == [2, 1]
-    assert rank(parse_query("sky"), found, 10, primary) == [1]
-    assert rank(parse_query("queen - run"), found, 10, primary) == [1]
-
-
-_WORDS = ["sky", "skyline", "queen", "que", "run", "runner", "high", "a"]
-
-
-@given(
-    docs=st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
-            st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
-            st.integers(0, 3),
-        ),
-        min_size=1,
-        max_size=12,
-    ),
-    typed=st.sampled_from(["sky", "sk", "que", "queen", "run - sky", "high qu", "skyline r"]),
-)
-def test_the_primary_artist_is_read_only_where_it_can_change_the_ranking(
-    docs: list[tuple[list[str], list[str], int]], typed: str
-) -> None:
-    """Ranking with the primary artists of the tracks whose credit answers a word is the
-    ranking with every track's primary artist."""
-    query = parse_query(typed)
-    found = [(i, " ".join(name), " ".join(credit)) for i, (name, credit, _) in enumerate(docs)]
-    primary = {i: credit[: 1 + first] for i, (_, credit, first) in enumerate(docs)}
-    needed = {i: primary[i] for i, name, credit in found if _credit_matters(query, name, credit)}
-    assert rank(query, found, 5, needed) == rank(query, found, 5, primary)
+    found = [(1, "run", "sky high queen", "sky high"), (2, "a longer title", "queen", "queen")]
+    assert rank(parse_query("queen"), found, 10) == [2, 1]
+    assert rank(parse_query("sky"), found, 10) == [1]
+    assert rank(parse_query("queen - run"), found, 10) == [1]
+    # Not knowing whose (every credited artist the primary one): by length.
+    alike = [(i, name, credit, credit) for i, name, credit, _ in found]
+    assert rank(parse_query("queen"), alike, 10) == [1, 2]
 
 
 def test_queries_fold_like_documents() -> None:

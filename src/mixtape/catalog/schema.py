@@ -245,8 +245,9 @@ sonic_embeddings = Table(
 )
 
 # What search-as-you-type matches (``catalog/search_index.py``): per track its name and
-# its artists' names, folded (lower case, no accents or punctuation), kept in step with
-# every write transaction.  Each engine indexes it its own way (SQLite: an FTS5 table
+# its artists' names, folded (lower case, no accents or punctuation), and its primary
+# artist's name folded the same way (what the ranking weighs, not indexed), kept in step
+# with every write transaction.  Each engine indexes it its own way (SQLite: an FTS5 table
 # over it; MySQL: FULLTEXT; PostgreSQL: a GIN index over tsvectors), created by the
 # migration and left out of this metadata (see ``engine_specific``).
 track_search = Table(
@@ -255,6 +256,7 @@ track_search = Table(
     Column("track_id", Integer, ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True),
     Column("name", name_type(), nullable=False),
     Column("artists", name_type(), nullable=False),
+    Column("primary_artist", name_type(), nullable=False, server_default=""),
 )
 
 #: Names of engine-specific search objects (tables, indexes) the metadata does not declare.

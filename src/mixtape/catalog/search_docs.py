@@ -2,7 +2,10 @@
 
 ``track_search`` holds one row per track with a name or an artist: the text
 folded here in Python (lower case, accents and punctuation gone), so the three
-engines' indexes see the same words and ``beyonce`` finds "Beyoncé".
+engines' indexes see the same words and ``beyonce`` finds "Beyoncé".  Beside
+them, not indexed, its primary artist's name folded the same way: the ranking
+puts an artist's own tracks before those it features on, and reading it with
+the candidates spares a second query (migration 0006).
 
 Keeping it in step: :class:`~mixtape.catalog.writes.BatchWriter` notes the
 tracks a transaction creates, the existing tracks it gives a name and those it
@@ -103,7 +106,7 @@ def fetch_rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[
 
 
 _NAMES = "SELECT id, name FROM tracks WHERE "
-_STORED = "SELECT track_id, name, artists FROM track_search WHERE track_id IN "
+_STORED = "SELECT track_id, name, artists, primary_artist FROM track_search WHERE track_id IN "
 _FTS_INSERT = (
     "INSERT INTO track_search_fts (rowid, name, artists) "
     "SELECT track_id, name, artists FROM track_search WHERE track_id IN "
@@ -115,17 +118,24 @@ _ARTISTS = (
 _ORDER = " ORDER BY artist_track.track_id, artist_track.position"
 
 
+#: A document: (folded name, folded artists' names, folded primary artist's name).
+Document = tuple[str, str, str]
+
+
 def _documents(
     names: Iterable[tuple[Any, ...]], artists: Iterable[tuple[Any, ...]]
-) -> dict[int, tuple[str, str]]:
-    """track id → (folded name, folded artist names), for tracks with either."""
+) -> dict[int, Document]:
+    """track id → its document, for tracks with a name or an artist."""
     by_track: dict[int, list[str]] = {}
     for track_id, name in artists:
         by_track.setdefault(track_id, []).append(name or "")
     out = {}
     for track_id, name in names:
         credited = by_track.get(track_id)
-        doc = (fold(name), _fold_artists(" ".join(credited)) if credited else "")
+        if credited:
+            doc = (fold(name), _fold_artists(" ".join(credited)), _fold_artists(credited[0]))
+        else:
+            doc = (fold(name), "", "")
         if doc[0] or doc[1]:
             out[int(track_id)] = doc
     return out
@@ -143,30 +153,33 @@ def refresh(conn: Connection, track_ids: Sequence[int], *, new: Set[int] = froze
         artists = fetch_rows(conn, _ARTISTS + "artist_track.track_id IN " + marks + _ORDER, part)
         docs = _documents(names, artists)
         existing = [t for t in part if t not in new]
-        stored: dict[int, tuple[str, str]] = {}
+        stored: dict[int, Document] = {}
         if existing:
             where = "(" + ", ".join([mark] * len(existing)) + ")"
-            stored = {int(r[0]): (r[1], r[2]) for r in fetch_rows(conn, _STORED + where, existing)}
+            stored = {int(r[0]): tuple(r[1:]) for r in fetch_rows(conn, _STORED + where, existing)}
         gone = [t for t in part if t in stored and stored[t] != docs.get(t)]
         written = [(t, *docs[t]) for t in part if t in docs and stored.get(t) != docs[t]]
         if gone:
             conn.execute(
                 schema.track_search.delete().where(schema.track_search.c.track_id.in_(gone))
             )
-        _insert(conn, written)
+        _insert(conn, written, True)
         changed += len(gone) + len(written)
     return changed
 
 
-def _insert(conn: Connection, rows: Sequence[tuple[int, str, str]]) -> None:
-    """Write new documents (and on SQLite index them: one INSERT ... SELECT)."""
+def _insert(conn: Connection, rows: Sequence[tuple[int, str, str, str]], primary: bool) -> None:
+    """Write new documents (and on SQLite index them: one INSERT ... SELECT); without
+    their primary artists unless ``primary``."""
     if not rows:
         return
     mark = _mark(conn)
-    conn.exec_driver_sql(
-        f"INSERT INTO track_search (track_id, name, artists) VALUES ({mark}, {mark}, {mark})",
-        list(rows),
-    )
+    if primary:
+        sql = "INSERT INTO track_search (track_id, name, artists, primary_artist) VALUES "
+        conn.exec_driver_sql(sql + f"({mark}, {mark}, {mark}, {mark})", list(rows))
+    else:
+        sql = "INSERT INTO track_search (track_id, name, artists) VALUES "
+        conn.exec_driver_sql(sql + f"({mark}, {mark}, {mark})", [r[:3] for r in rows])
     if conn.dialect.name == "sqlite":
         ids = [r[0] for r in rows]
         for start in range(0, len(ids), _CHUNK):
@@ -174,9 +187,10 @@ def _insert(conn: Connection, rows: Sequence[tuple[int, str, str]]) -> None:
             conn.exec_driver_sql(_FTS_INSERT + "(" + ", ".join("?" * len(part)) + ")", tuple(part))
 
 
-def rebuild(conn: Connection) -> int:
+def rebuild(conn: Connection, *, primary: bool = True) -> int:
     """Rebuild every document from the tracks (the migration's back-fill); returns how
-    many documents there are."""
+    many documents there are.  ``primary=False``: without the primary artists' column
+    (migration 0003, before 0006 adds it and fills it with :func:`fill_primary`)."""
     conn.execute(schema.track_search.delete())
     top = int(conn.execute(select(func.max(schema.tracks.c.id))).scalar() or 0)
     total = 0
@@ -186,11 +200,40 @@ def rebuild(conn: Connection) -> int:
         names = fetch_rows(conn, _NAMES + f"id > {mark} AND id <= {mark}", span)
         where = f"artist_track.track_id > {mark} AND artist_track.track_id <= {mark}"
         docs = _documents(names, fetch_rows(conn, _ARTISTS + where + _ORDER, span))
-        _insert(conn, [(t, *doc) for t, doc in docs.items()])
+        _insert(conn, [(t, *doc) for t, doc in docs.items()], primary)
         total += len(docs)
     if conn.dialect.name == "sqlite":  # one segment: queries read each word's list once
         conn.exec_driver_sql("INSERT INTO track_search_fts (track_search_fts) VALUES ('optimize')")
     return total
 
 
-__all__ = ["fetch_rows", "fold", "mark_stale", "rebuild", "refresh", "refresh_pending"]
+def fill_primary(conn: Connection) -> int:
+    """Write every document's primary artist as :func:`refresh` would (the other columns
+    are left as they are: migration 0006's back-fill); returns how many were written."""
+    top = int(conn.execute(select(func.max(schema.tracks.c.id))).scalar() or 0)
+    mark = _mark(conn)
+    where = f"artist_track.track_id > {mark} AND artist_track.track_id <= {mark}"
+    update = f"UPDATE track_search SET primary_artist = {mark} WHERE track_id = {mark}"
+    total = 0
+    for lo in range(0, top, _REBUILD_SLICE):
+        first: dict[int, str] = {}
+        for track_id, name in fetch_rows(
+            conn, _ARTISTS + where + _ORDER, (lo, lo + _REBUILD_SLICE)
+        ):
+            first.setdefault(int(track_id), name or "")
+        rows = [(folded, t) for t, name in first.items() if (folded := _fold_artists(name))]
+        if rows:
+            conn.exec_driver_sql(update, rows)
+        total += len(rows)
+    return total
+
+
+__all__ = [
+    "fetch_rows",
+    "fill_primary",
+    "fold",
+    "mark_stale",
+    "rebuild",
+    "refresh",
+    "refresh_pending",
+]

@@ -20,24 +20,25 @@ The documents are the folded names in ``track_search``
 * PostgreSQL: a prefix ``tsquery`` (``word:*``, weight A for the title side
   and B for the artist side) over the GIN-indexed tsvector.
 
-Each engine returns the first ``CANDIDATES`` matches its index yields, and
-:func:`rank` orders them the same way everywhere.  One short prefix ("the")
-matches a third of a catalog: for such a query the ranked matches are a sample,
-which the next keystroke narrows; nearly every query of two words or more has
-fewer matches than that, all ranked.
+Each engine returns the first ``CANDIDATES`` matches its index yields, each with
+its primary artist (stored in the document, not indexed), and
+:func:`~mixtape.catalog.search_rank.rank` orders them the same way everywhere.
+One short prefix ("the") matches a third of a catalog: for such a query the
+ranked matches are a sample, which the next keystroke narrows; nearly every
+query of two words or more has fewer matches than that, all ranked.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, text
 
 from mixtape.catalog import schema
-from mixtape.catalog.search_docs import fetch_rows, fold
+from mixtape.catalog.search_docs import fetch_rows
+from mixtape.catalog.search_rank import Candidate, Query, parse_query, rank
 from mixtape.errors import InputError
 from mixtape.keys import LOCAL_PREFIX, parse_spotify_ref
 
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
     from mixtape.catalog.db import Catalog
 
 MAX_LIMIT = 100
-#: Words of a query that count (more narrow the search no further in practice).
-MAX_TERMS = 8
-#: Characters of a query that are read.
-MAX_QUERY = 200
 #: Matches ranked at most: the first an engine's index yields.
 CANDIDATES = 500
 #: PostgreSQL's document: the expression of the GIN index (migration 0003), verbatim.
@@ -84,45 +81,6 @@ class SearchHit:
             "album": self.album,
             "year": self.year,
         }
-
-
-@dataclass(frozen=True)
-class Query:
-    """Folded words to match: anywhere (``words``), or, for "artist - title", in the
-    name (``title``) and in the artists (``artist``); each a prefix unless ``whole``."""
-
-    words: tuple[str, ...] = ()
-    title: tuple[str, ...] = ()
-    artist: tuple[str, ...] = ()
-    whole: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not (self.words or self.title or self.artist)
-
-
-def _words(text: str, most: int) -> list[str]:
-    """Folded words; one-character ones are left out when longer ones are there (as a
-    prefix, "r" alone would merge the index entries of every word starting with r)."""
-    words = fold(text).split()
-    longer = [w for w in words if len(w) > 1]
-    return (longer or words)[:most]
-
-
-def parse_query(raw: str) -> Query:
-    """The words of a typed query (folded like the documents, at most ``MAX_TERMS``).
-
-    A query of one-character words only ("x", "m 2") matches them as whole words.
-    """
-    raw = raw[:MAX_QUERY]
-    if " - " in raw:
-        half = MAX_TERMS // 2
-        artist, title = (_words(part, half) for part in raw.split(" - ", 1))
-        if artist and title:
-            whole = max(map(len, artist + title)) == 1
-            return Query(title=tuple(title), artist=tuple(artist), whole=whole)
-    words = _words(raw, MAX_TERMS)
-    return Query(words=tuple(words), whole=bool(words) and max(map(len, words)) == 1)
 
 
 def search_tracks(catalog: Catalog, query: str, limit: int = 20) -> list[SearchHit]:
@@ -166,105 +124,7 @@ def track_ids(conn: Connection, query: Query, limit: int) -> list[int]:
         found = _postgresql(conn, query)
     else:
         found = _mysql(conn, query)
-    # The primary artist only changes the score of a track whose credit answers a word
-    # its title does not: the others (most, for a title typed) need no read of it.
-    credited = [c[0] for c in found if _credit_matters(query, c[1], c[2])]
-    return rank(query, found, limit, _primary_artists(conn, credited))
-
-
-#: A candidate: (track id, folded name, folded artists).
-Candidate = tuple[int, str, str]
-
-
-def _word_score(word: str, tokens: list[str], whole: bool) -> float:
-    """1 for a word of the document, 0.5 to 0.8 for the start of one (the more of it
-    typed, the more), 0 when it is neither."""
-    if word in tokens:
-        return 1.0
-    if whole:
-        return 0.0
-    shortest = 0
-    for token in tokens:
-        if token.startswith(word) and (not shortest or len(token) < shortest):
-            shortest = len(token)
-    return 0.5 + 0.3 * len(word) / shortest if shortest else 0.0
-
-
-_COLUMNS = ((True, True), (True, False), (False, True))  # words, title, artist: name? artists?
-
-
-#: What a word found only in a featured artist's name counts, against the primary's.
-FEATURED = 0.9
-
-
-def _credit_matters(query: Query, name: str, artists: str) -> bool:
-    """Whether :func:`_score` would weigh a word against the artist credit and find it
-    there (only then does the primary artist make a difference)."""
-    title, credit = name.split(), artists.split()
-    for words, (in_name, in_artists) in zip(
-        (query.words, query.title, query.artist), _COLUMNS, strict=True
-    ):
-        if not in_artists:
-            continue
-        for word in words:
-            if in_name and _word_score(word, title, query.whole) == 1.0:
-                continue
-            if _word_score(word, credit, query.whole) > 0.0:
-                return True
-    return False
-
-
-def _score(query: Query, name: str, artists: str, primary: list[str] | None = None) -> float | None:
-    """How well a document answers the query; None when a word is missing from it.
-
-    ``primary``: the words of the track's primary artist (None: unknown, every credited
-    artist counts alike)."""
-    title, credit = name.split(), artists.split()
-    total = 0.0
-    for words, (in_name, in_artists) in zip(
-        (query.words, query.title, query.artist), _COLUMNS, strict=True
-    ):
-        for word in words:
-            best = _word_score(word, title, query.whole) if in_name else 0.0
-            if in_artists and best < 1.0:  # a title word counts a little more
-                found = _word_score(word, credit, query.whole)
-                if primary is not None and found > _word_score(word, primary, query.whole):
-                    found *= FEATURED  # the artist's own tracks before those they feature on
-                best = max(best, 0.9 * found)
-            if best == 0.0:
-                return None
-            total += best
-    first = (query.words or query.title or ("",))[0]
-    if title and title[0].startswith(first):
-        total += 0.05  # the title starts with what was typed first
-    return total - 0.01 * (len(title) + len(credit))  # shorter documents first
-
-
-def rank(
-    query: Query,
-    found: list[Candidate],
-    limit: int,
-    primary: Mapping[int, list[str]] | None = None,
-) -> list[int]:
-    """The best ``limit`` candidates' ids: exact words before prefixes, title before
-    artists, the primary artist before a featured one (with ``primary``: track id → the
-    words of its primary artist), a title that starts with the query, shorter
-    documents; then track id.
-
-    The same on every engine (each engine's own relevance differs, and bm25 needs
-    every query word's document frequency: for a common prefix, "the", a read of a
-    third of the index, 15-25 ms at 1.2M tracks, against 1 ms for the candidates).
-    Candidates that miss a word (an engine matching more loosely) are dropped.
-    """
-    scored = []
-    for track_id, name, artists in found:
-        score = _score(
-            query, name, artists, None if primary is None else primary.get(int(track_id), [])
-        )
-        if score is not None:
-            scored.append((-score, int(track_id)))
-    scored.sort()
-    return [track_id for _, track_id in scored[:limit]]
+    return rank(query, found, limit)
 
 
 def _sqlite(conn: Connection, query: Query) -> list[Candidate]:
@@ -274,8 +134,8 @@ def _sqlite(conn: Connection, query: Query) -> list[Candidate]:
     parts += [f'name : "{w}"{star}' for w in query.title]
     parts += [f'artists : "{w}"{star}' for w in query.artist]
     sql = (
-        "SELECT d.track_id, d.name, d.artists FROM (SELECT rowid FROM track_search_fts "
-        "WHERE track_search_fts MATCH ? LIMIT ?) AS f "
+        "SELECT d.track_id, d.name, d.artists, d.primary_artist FROM (SELECT rowid "
+        "FROM track_search_fts WHERE track_search_fts MATCH ? LIMIT ?) AS f "
         "JOIN track_search AS d ON d.track_id = f.rowid"
     )
     return fetch_rows(conn, sql, (" AND ".join(parts), CANDIDATES))
@@ -287,11 +147,11 @@ def _postgresql(conn: Connection, query: Query) -> list[Candidate]:
     parts += [f"'{w}'{star or ':'}A" for w in query.title]
     parts += [f"'{w}'{star or ':'}B" for w in query.artist]
     sql = text(
-        "SELECT track_id, name, artists FROM track_search "
+        "SELECT track_id, name, artists, primary_artist FROM track_search "
         f"WHERE {PG_VECTOR} @@ to_tsquery('simple', :q) LIMIT :c"
     )
     rows = conn.execute(sql, {"q": " & ".join(parts), "c": CANDIDATES})
-    return [(int(r[0]), r[1], r[2]) for r in rows]
+    return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def _min_token(conn: Connection) -> int:
@@ -323,8 +183,11 @@ def _mysql(conn: Connection, query: Query) -> list[Candidate]:
     else:  # no word InnoDB indexes: names or artists starting with the first one
         params["p"] = likes[0][1] + "%"
         where.append("(name LIKE :p OR artists LIKE :p)")
-    sql = f"SELECT track_id, name, artists FROM track_search WHERE {' AND '.join(where)} LIMIT :c"
-    return [(int(r[0]), r[1], r[2]) for r in conn.execute(text(sql), params)]
+    sql = (
+        "SELECT track_id, name, artists, primary_artist FROM track_search "
+        f"WHERE {' AND '.join(where)} LIMIT :c"
+    )
+    return [(int(r[0]), r[1], r[2], r[3]) for r in conn.execute(text(sql), params)]
 
 
 _TRACKS = (
@@ -355,12 +218,6 @@ def _artists(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
         ):
             artists.setdefault(int(track_id), []).append(str(name))
     return artists
-
-
-def _primary_artists(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
-    """Track id → the folded words of its primary artist (one read for the candidates:
-    their documents hold every credited artist's words without saying whose)."""
-    return {t: fold(names[0]).split() for t, names in _artists(conn, ids).items()}
 
 
 def _hits(conn: Connection, ids: list[int]) -> list[SearchHit]:

@@ -74,7 +74,7 @@ def upgrade() -> None:
     )
     for statement in statements:
         conn.exec_driver_sql(statement)
-    rebuild(conn)
+    rebuild(conn, primary=False)  # the primary artists: 0006
 
 
 def downgrade() -> None:
