@@ -100,7 +100,9 @@ def create_app(source: Settings | Mixtape, *, warm: Iterable[str] | None = WARM_
         owns_mixtape=owns,
     )
     failures.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    # After the routers: each request is matched against the routes in order, and the
+    # static files are fetched once per page load, the API many times a second.
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
