@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, event, insert, inspect, select, text
 
 from mixtape.catalog import open_catalog
 from mixtape.catalog.schema import artists, engine_specific, metadata
+from mixtape.errors import CatalogError
 
 
 def test_migrations_build_exactly_the_declared_schema(fresh_db_url: str) -> None:
@@ -68,3 +71,33 @@ def test_opening_twice_is_a_no_op(tmp_path: Path) -> None:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:
         again.dispose()
+
+
+def test_a_catalog_from_a_newer_mixtape_is_refused_untouched(
+    fresh_db_url: str, cli: Callable[[list[str]], tuple[int, str, str]]
+) -> None:
+    """A schema revision this version does not know: one error line naming it, and the
+    catalog left exactly as it was (no migration attempted, nothing written)."""
+    catalog = open_catalog(fresh_db_url)
+    try:
+        with catalog.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0099_newer'"))
+            conn.execute(insert(artists).values(key="k" * 22, name="Kept", name_norm="kept"))
+    finally:
+        catalog.dispose()
+    with pytest.raises(CatalogError, match=r"'0099_newer'.*a newer mixtape wrote it") as caught:
+        open_catalog(fresh_db_url)
+    assert "upgrade mixtape" in (caught.value.hint or "")
+    code, out, err = cli(["--db", fresh_db_url, "stats", "--json"])
+    assert (code, out) == (1, "")
+    [line] = err.strip().splitlines()
+    assert "schema revision '0099_newer'" in line and "Traceback" not in err
+    plain = open_catalog(fresh_db_url, migrate=False)
+    try:
+        with plain.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == (
+                "0099_newer"
+            )
+            assert conn.execute(select(artists.c.name)).scalars().all() == ["Kept"]
+    finally:
+        plain.dispose()

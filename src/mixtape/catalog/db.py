@@ -64,10 +64,20 @@ def upgrade(engine: Engine, url: str) -> None:
 
     with translate_db_errors(url), engine.begin() as conn:
         cfg = migration_config(conn)
-        head = ScriptDirectory.from_config(cfg).get_current_head()
+        scripts = ScriptDirectory.from_config(cfg)
+        head = scripts.get_current_head()
         current = MigrationContext.configure(conn).get_current_revision()
-        if current != head:
-            command.upgrade(cfg, "head")
+        if current == head:
+            return
+        if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+            # A newer mixtape migrated it (or another program owns the version table):
+            # nothing here can read it, and nothing may be written to it.
+            raise CatalogError(
+                f"the catalog {url} is at schema revision {current!r}, which this version "
+                f"of mixtape does not know (its newest is {head!r}): a newer mixtape wrote it",
+                hint="upgrade mixtape (pip install -U mixtape), or give another catalog with --db",
+            )
+        command.upgrade(cfg, "head")
 
 
 @dataclass
@@ -146,7 +156,11 @@ def open_catalog(url: str, *, migrate: bool = True) -> Catalog:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
-        upgrade(engine, safe)
+        try:
+            upgrade(engine, safe)
+        except BaseException:
+            engine.dispose()  # no connection left open behind the error
+            raise
     return Catalog(engine=engine, url=safe)
 
 
