@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,27 @@ def test_serve_without_a_catalog_says_how_to_make_one(
     assert "mixtape demo-data" in err
     assert not served
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("damage", ["not a database", "a newer schema"])
+def test_serve_on_an_unreadable_catalog_is_one_line_before_serving(
+    tmp_path: Path,
+    new_catalog: Callable[[Path], str],
+    served: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    damage: str,
+) -> None:
+    path = tmp_path / "catalog.db"
+    if damage == "not a database":
+        path.write_bytes(b"\x00not sqlite\x00" * 400)
+    else:
+        new_catalog(path)
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0099_newer'")
+    before = path.read_bytes()
+    code, out, err = run_cli(["--db", f"sqlite:///{path}", "serve"], capsys)
+    assert (code, out) == (1, "")
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: ") and ("not a database" in line or "'0099_newer'" in line)
+    assert not served  # nothing was served
+    assert path.read_bytes() == before

@@ -50,6 +50,9 @@ def serve(
             f"no catalog at {mx.url}",
             hint="build one with `mixtape demo-data` or `mixtape ingest …`",
         )
+    # Opened (and migrated) before serving: a catalog that cannot be read is one line
+    # and a non-zero exit here, not an error page on every request.
+    mx.existing_catalog()
     web_app = create_app(mx)
     st.err.print(
         f"mixtape: serving {mx.url} at {shown_url(host, port)} (Ctrl-C stops)",
