@@ -67,6 +67,19 @@ def test_stats_json_shape(built: str, capsys: pytest.CaptureFixture[str]) -> Non
     assert data["top_titles"][0] == {"name": "chill", "count": 2}
 
 
+@pytest.mark.parametrize("option", ["--top", "--recent"])
+def test_stats_with_a_huge_limit_lists_everything(
+    built: str, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A limit beyond what SQL can hold means "all of them", not an overflow."""
+    code, out, err = run_cli(["--db", built, "stats", option, "9" * 25, "--json"], capsys)
+    assert code == 0, err
+    code, everything, err = run_cli(["--db", built, "stats", option, "1000", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["top_tracks"] == json.loads(everything)["top_tracks"]
+    assert json.loads(out)["ingests"] == json.loads(everything)["ingests"]
+
+
 def test_stats_text_reads_like_mpd_stats(built: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["--db", built, "stats"], capsys)
     assert code == 0
