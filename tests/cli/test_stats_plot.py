@@ -11,6 +11,7 @@ import pytest
 
 from mixtape.catalog import open_catalog
 from mixtape.errors import InputError
+from mixtape.library import Mixtape
 from mixtape.plots import feature_histograms, mood_counts, mood_map
 from tests.factories.catalogs import write_counted_catalog
 from tests.factories.cli import run_cli
@@ -65,6 +66,34 @@ def test_stats_json_shape(built: str, capsys: pytest.CaptureFixture[str]) -> Non
     }
     assert isinstance(top["key"], str)
     assert data["top_titles"][0] == {"name": "chill", "count": 2}
+
+
+@pytest.mark.parametrize("option", ["--top", "--recent"])
+def test_stats_with_a_huge_limit_lists_everything(
+    built: str, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A limit beyond what SQL can hold means "all of them", not an overflow."""
+    code, out, err = run_cli(["--db", built, "stats", option, "9" * 25, "--json"], capsys)
+    assert code == 0, err
+    code, everything, err = run_cli(["--db", built, "stats", option, "1000", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["top_tracks"] == json.loads(everything)["top_tracks"]
+    assert json.loads(out)["ingests"] == json.loads(everything)["ingests"]
+
+
+def test_ctrl_c_in_a_command_is_one_line_and_exit_130(
+    built: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer turns Ctrl-C into a silent exit 130; the user is told why the command stopped."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Mixtape, "stats", interrupted)
+    code, out, err = run_cli(["--db", built, "stats"], capsys)
+    assert code == 130
+    assert out == ""
+    assert err.strip().splitlines() == ["interrupted"]
 
 
 def test_stats_text_reads_like_mpd_stats(built: str, capsys: pytest.CaptureFixture[str]) -> None:

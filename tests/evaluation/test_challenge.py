@@ -219,6 +219,8 @@ def test_make_from_the_command_line_says_the_research_terms(
     assert "title-only" in stdout and "research, non-commercial use only" in err
     code, _, err = run_cli([*args[:-1], "0"], capsys)
     assert code == 2 and one_error_line(err).startswith("error: --per-category: ")
+    code, _, err = run_cli([*args, "--seed", "-1"], capsys)
+    assert code == 2 and one_error_line(err).startswith("error: --seed: the seed must be 0 or")
 
 
 def test_the_issue_s_own_command_line_is_challenge_run(

@@ -252,6 +252,8 @@ def test_cli_evaluate_param_reaches_the_model(
         (["tune", "cooccurrence", "--metric", "map"], "--metric: unknown metric 'map'"),
         (["tune", "nope"], "MODEL: unknown model 'nope'"),
         (["tune", "popular", "--playlists", "0"], "--playlists: the number of playlists"),
+        (["tune", "popular", "--seed", "-1"], "--seed: the seed must be 0 or more, not -1"),
+        (["evaluate", "--seed", "-2"], "--seed: the seed must be 0 or more, not -2"),
     ],
 )
 def test_cli_bad_param_or_grid_is_one_line_and_exit_2(

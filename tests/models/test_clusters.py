@@ -109,6 +109,22 @@ def test_largest_remainder_sums_to_n_and_stays_within_one_seat(weights: list[int
     assert np.all(np.abs(seats - exact) < 1)
 
 
+def test_largest_remainder_is_exact_beyond_int64() -> None:
+    # 10**23 = 5 (mod 7): remainders 15 % 7 = 1 and 10 % 7 = 3 twice; the seat left goes
+    # to the first of the two equal largest remainders (equal weights too).
+    third, two_sevenths = 10**23 * 3 // 7, 10**23 * 2 // 7
+    assert largest_remainder([3, 2, 2, 0], 10**23).tolist() == [
+        third,
+        two_sevenths + 1,
+        two_sevenths,
+        0,
+    ]
+    for n in (2**62, 2**63, 7 * 10**40 + 3):
+        seats = largest_remainder([5, 1, 0, 9], n).tolist()
+        assert sum(seats) == n
+        assert all(abs(s * 15 - n * w) < 15 for s, w in zip(seats, [5, 1, 0, 9], strict=True))
+
+
 def test_short_list_passes_its_seats_on_by_share(groups: TrackArrays) -> None:
     # Weights 2:1:1 of 8 -> 4, 2, 2; list 0 has one row, so 3 seats are shared
     # again by 1:1 -> 2 (the earlier list wins the tie), 1.  Totals 1, 4, 3.

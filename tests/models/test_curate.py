@@ -87,6 +87,18 @@ def test_curate_honours_controls_and_short_clusters(model: ClustersModel) -> Non
     assert len(result.playlist) == 12
 
 
+def test_curate_asked_for_more_than_any_number_draws_every_allowed_track(
+    model: ClustersModel,
+) -> None:
+    # Any n of at least catalog size x seeds reads every list whole in one round, so a
+    # huge n (beyond int64 once multiplied by a weight) gives the same playlist.
+    enough = curate(model, LIBRARY, n=model.data_.n_tracks * len(LIBRARY))
+    huge = curate(model, LIBRARY, n=10**23)
+    assert huge.playlist == enough.playlist
+    assert [c.quota for c in huge.clusters] == [10**23 // 2, 10**23 // 3, 10**23 // 6 + 1]
+    json.dumps(huge.as_dict())
+
+
 def test_curate_refuses_other_models_and_seeds_without_audio(model: ClustersModel) -> None:
     class Other(Recommender):
         name = "other"

@@ -79,6 +79,22 @@ def test_unknown_routes_are_404_pages_or_json(client: Client) -> None:
     assert "There is no page at /nothing" in page.text
 
 
+@pytest.mark.parametrize("path", ["/", "/api/ping", "/models", "/static/app.css"])
+def test_head_answers_like_get_without_a_body(client: Client, path: str) -> None:
+    """RFC 9110: a server supports HEAD wherever it supports GET (link checkers, curl -I)."""
+    got, head = client.get(path), client.request("HEAD", path)
+    assert head.status_code == got.status_code == 200
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.content == b""
+
+
+def test_head_keeps_the_get_answer_s_status(client: Client) -> None:
+    assert client.request("HEAD", "/tracks/nosuch").status_code == 404
+    assert client.request("HEAD", "/api/search?limit=0").status_code == 422
+    refused = client.request("HEAD", "/playlist/start")  # a POST-only route
+    assert refused.status_code == 405 and refused.content == b""
+
+
 def test_an_unexpected_error_is_a_500_without_a_stack_trace(mx: Mixtape) -> None:
     app = create_app(mx, warm=None)
     boom = APIRouter()

@@ -28,6 +28,8 @@ from mixtape.errors import InputError
 
 TOP = 20
 RECENT_INGESTS = 10
+#: The largest LIMIT a query is given (a signed 64-bit integer, as SQL engines take).
+MAX_LIMIT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,8 @@ def catalog_stats(
     """Counts, top lists, coverage and recent ingests of the whole catalog."""
     if top < 0 or recent < 0:
         raise InputError("the number of rows to show cannot be negative")
+    # A limit beyond what SQL's LIMIT holds means every row (and no OverflowError).
+    top, recent = min(top, MAX_LIMIT), min(recent, MAX_LIMIT)
     p, pt, i = schema.playlists, schema.playlist_tracks, schema.ingests
     title = _normalized_title(conn)
     unique_titles, unique_norm, with_description = conn.execute(

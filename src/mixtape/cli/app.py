@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from mixtape import __version__
 from mixtape.cli import (
@@ -28,6 +30,9 @@ from mixtape.cli import (
 from mixtape.cli.boundary import render
 from mixtape.cli.context import AppState
 from mixtape.errors import MixtapeError
+
+#: What Ctrl-C in a command prints (an ingest says what it kept instead).
+INTERRUPTED = "interrupted"
 
 
 def _version(value: bool) -> None:
@@ -57,9 +62,21 @@ def root(
     ctx.call_on_close(st.close)
 
 
+class _Root(TyperGroup):
+    """The root group: Ctrl-C in a command says so (typer alone exits 130 in silence)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            typer.echo(INTERRUPTED, err=True)
+            raise typer.Exit(130) from None
+
+
 def build_app() -> typer.Typer:
     """The root app with every command, in the order ``--help`` lists them."""
     app = typer.Typer(
+        cls=_Root,
         name="mixtape",
         help="A music recommender you can run on your own data.",
         no_args_is_help=True,
@@ -102,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(render(exc, st.flags), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
+        typer.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except Exception as exc:  # an unexpected bug: still one line unless --verbose
         if verbose:

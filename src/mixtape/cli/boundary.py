@@ -34,6 +34,7 @@ FLAGS: dict[str, str] = {
     "to": "TO",
     "overwrite": "--overwrite",
     "sample": "--sample",
+    "seed": "--seed",
     "top": "--top",
     "recent": "--recent",
     "per_genre": "--per-genre",

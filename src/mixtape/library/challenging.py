@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mixtape.library.core import Progress, Status, about
+from mixtape.library.core import Progress, Status, about, check_seed
 from mixtape.library.recommending import Recommending
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class Challenging(Recommending):
         Needs no catalog."""
         from mixtape.evaluation.challenge_make import make_challenge
 
+        check_seed(seed)
         with about("slices"):
             return make_challenge(
                 slices, out, truth, per_category=per_category, seed=seed, on_progress=progress

@@ -43,6 +43,12 @@ def about(field: str) -> Iterator[None]:
         raise
 
 
+def check_seed(seed: int) -> None:
+    """A random seed: 0 or more (numpy's generators take no negative seed)."""
+    if seed < 0:
+        raise InputError(f"the seed must be 0 or more, not {seed}", field="seed")
+
+
 class Core:
     """Settings, the catalog, cache folders and the in-memory caches of one facade."""
 

@@ -16,7 +16,7 @@ from mixtape.catalog.reads import (
     feature_frame,
 )
 from mixtape.errors import InputError
-from mixtape.library.core import Core, Status, about
+from mixtape.library.core import Core, Status, about, check_seed
 from mixtape.library.results import EvaluationRun, PlotResult, TuningRun
 
 #: Evaluation progress: ``(model, done, total)``.
@@ -118,6 +118,7 @@ class Reports(Core):
         with about("models"):
             names = parse_models(",".join(models) if models else ",".join(DEFAULT_MODELS))
         self._check_run(n, playlists, categories, test_playlists)
+        check_seed(seed)
         checked = check_model_params(params or {}, names)
         catalog = self.existing_catalog()
         data = self.arrays(status)
@@ -171,6 +172,7 @@ class Reports(Core):
                 raise InputError(f"tune one model at a time, not {model!r}")
             (name,) = parse_models(model.strip())
         self._check_run(n, playlists, categories, test_playlists)
+        check_seed(seed)
         check_metric(metric)
         combinations(name, grid, dict(params or {}))  # every combination, before any work
         catalog = self.existing_catalog()

@@ -22,7 +22,8 @@ def largest_remainder(weights: Sequence[int] | np.ndarray, n: int) -> np.ndarray
 
     Each gets ``floor(n * w / W)``; the seats left over go to the largest
     remainders (ties: the larger weight, then the earlier entry).  Exact integer
-    arithmetic, so the result always sums to ``n`` (when any weight is positive).
+    arithmetic, so the result always sums to ``n`` (when any weight is positive);
+    an ``n`` so large that ``n * w`` leaves int64 gets Python integers (dtype object).
     """
     w = np.asarray(weights, dtype=np.int64)
     if (w < 0).any():
@@ -30,8 +31,12 @@ def largest_remainder(weights: Sequence[int] | np.ndarray, n: int) -> np.ndarray
     total = int(w.sum())
     if total == 0 or n <= 0:
         return np.zeros(len(w), dtype=np.int64)
-    seats = (n * w) // total
-    remainder = (n * w) % total
+    if n > np.iinfo(np.int64).max // int(w.max()):
+        seats = np.array([n * x // total for x in w.tolist()], dtype=object)
+        remainder = np.array([n * x % total for x in w.tolist()], dtype=np.int64)
+    else:
+        seats = (n * w) // total
+        remainder = (n * w) % total
     left = n - int(seats.sum())
     order = np.lexsort((np.arange(len(w)), -w, -remainder))
     seats[order[:left]] += 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mixtape import __version__
 from mixtape.library import Mixtape
@@ -35,6 +36,27 @@ PAGES = ":pages"
 #: background (0.1-0.2 s at 1.2M tracks: no request waits for it). Writes through this
 #: app are seen at once.
 RECHECK_SECONDS = 2.0
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body: FastAPI's GET routes take no HEAD, and RFC 9110
+    asks a server to support HEAD wherever it supports GET (link checkers, ``curl -I``).
+    The server still sees the HEAD request (the scope is copied), and sends no body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _warm_pages(web: WebState) -> None:
@@ -105,4 +127,5 @@ def create_app(source: Settings | Mixtape, *, warm: Iterable[str] | None = WARM_
     # After the routers: each request is matched against the routes in order, and the
     # static files are fetched once per page load, the API many times a second.
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(HeadAsGet)
     return app
