@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen.update(app=app, **kwargs)
 
     monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.setattr("mixtape.cli.serve.check_port", lambda host, port: None)
     return seen
 
 
@@ -80,3 +82,25 @@ def test_serve_on_an_unreadable_catalog_is_one_line_before_serving(
     assert line.startswith("error: ") and ("not a database" in line or "'0099_newer'" in line)
     assert not served  # nothing was served
     assert path.read_bytes() == before
+
+
+def test_serve_on_a_port_in_use_is_one_line_before_serving(
+    catalog_file: Path,
+    served: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.undo()  # the real port check
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: seen.update(kwargs))
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        args = ["--db", f"sqlite:///{catalog_file}", "serve", "--port", str(port)]
+        code, out, err = run_cli(args, capsys)
+    assert (code, out) == (2, "")
+    [line] = err.strip().splitlines()
+    assert line == (
+        f"error: --port: cannot listen on 127.0.0.1:{port}: address already in use "
+        "(is another server on that port? pick another with --port)"
+    )
+    assert not seen  # nothing was served, and no "serving ..." line came first

@@ -35,6 +35,8 @@ FLAGS: dict[str, str] = {
     "overwrite": "--overwrite",
     "sample": "--sample",
     "seed": "--seed",
+    "port": "--port",
+    "host": "--host",
     "top": "--top",
     "recent": "--recent",
     "per_genre": "--per-genre",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import typer
 
 from mixtape.cli.context import state
-from mixtape.errors import ConfigError, NoCatalogError
+from mixtape.errors import ConfigError, InputError, NoCatalogError
 from mixtape.library import Mixtape
 
 app = typer.Typer()
@@ -18,6 +21,32 @@ def shown_url(host: str, port: int) -> str:
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse an address this process cannot listen on (a port in use, an unknown host) in
+    one line, before the "serving" line; uvicorn would print its own error after it."""
+    try:
+        socket.getaddrinfo(host, port)
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}: {str(exc.strerror or exc).lower()}",
+            hint="give an IP address or a name this computer resolves",
+            field="host",
+        ) from None
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        # create_server appends "(while attempting to bind on address ...)": left out.
+        reason = str(exc.strerror or exc).split(" (while ")[0].lower()
+        if exc.errno == errno.EADDRNOTAVAIL:  # not an address of this computer
+            hint, field = "give 127.0.0.1, or 0.0.0.0 for every address", "host"
+        else:
+            hint, field = "is another server on that port? pick another with --port", "port"
+        raise InputError(
+            f"cannot listen on {host}:{port}: {reason}", hint=hint, field=field
+        ) from None
 
 
 @app.command("serve")
@@ -44,6 +73,7 @@ def serve(
         from mixtape.web.app import RECHECK_SECONDS, create_app
     except ImportError as exc:
         raise ConfigError(f"the web app needs {exc.name}", hint=WEB_EXTRA) from None
+    check_port(host, port)
     mx = Mixtape(st.settings, recheck=RECHECK_SECONDS)
     if not mx.exists():
         raise NoCatalogError(
